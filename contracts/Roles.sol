@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+/// @title Roles
+/// @notice The role identifiers that every Nachbarstrom contract checks with OpenZeppelin AccessControl.
+/// @dev DEFAULT_ADMIN_ROLE (0x00) grants and revokes roles; in production it is held jointly by the
+///      operators (a multisig or timelock), on the local chain by the well-known development account 0.
+library Roles {
+    /// @notice The utility: registers neighbourhoods, meters and participants; mints on top-up, burns on
+    ///         pay-out; pauses the credit in an emergency.
+    bytes32 internal constant OPERATOR = keccak256("nachbarstrom.role.operator");
+    /// @notice The meter bridge: submits one batch per neighbourhood-interval.
+    bytes32 internal constant BRIDGE = keccak256("nachbarstrom.role.bridge");
+    /// @notice The settlement contract: the only holder allowed to move credit between participants.
+    bytes32 internal constant SETTLEMENT = keccak256("nachbarstrom.role.settlement");
+}

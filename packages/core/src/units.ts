@@ -1,0 +1,31 @@
+/** Energy in watt-hours. Always an integer: never floating point for energy. */
+export type WattHours = bigint;
+/** Money in credit base units: 1 unit = 10^-6 euro (the credit has 6 decimals). */
+export type MicroEuro = bigint;
+/** A price in micro-euro per kWh, gross. 25 ct/kWh = 250_000n. */
+export type MicroEuroPerKwh = bigint;
+
+/** Length of one settlement interval in seconds (15 minutes). */
+export const INTERVAL_SECONDS = 900;
+
+/** Number of the 15-minute interval containing `unixSeconds`: floor(t / 900). */
+export function intervalOf(unixSeconds: number): bigint {
+  return BigInt(Math.floor(unixSeconds / INTERVAL_SECONDS));
+}
+
+/** Start of `interval` as a Date. */
+export function intervalStart(interval: bigint): Date {
+  return new Date(Number(interval) * INTERVAL_SECONDS * 1000);
+}
+
+/** Price of `wh` at `price`, rounded down to the micro-euro, exactly as the contracts compute it. */
+export function priceOf(wh: WattHours, price: MicroEuroPerKwh): MicroEuro {
+  return (wh * price) / 1000n;
+}
+
+/** Euro amount with 6 decimals from a decimal string, e.g. "50" or "12.5" → 50_000_000n. */
+export function euros(amount: string): MicroEuro {
+  const match = /^(\d+)(?:\.(\d{1,6}))?$/.exec(amount);
+  if (!match) throw new RangeError(`not a euro amount with at most 6 decimals: ${JSON.stringify(amount)}`);
+  return BigInt(match[1]) * 1_000_000n + BigInt((match[2] ?? "").padEnd(6, "0"));
+}
