@@ -105,9 +105,12 @@ contract CreditToken is ICreditToken, ERC20, AccessControl, Pausable {
         revert CreditNotTransferable();
     }
 
-    /// @dev Every movement, mint and burn passes here: only registered participants hold credit.
+    /// @dev Every movement, mint and burn passes here: only the treasury and registered participants
+    ///      hold credit.
     function _update(address from, address to, uint256 value) internal override whenNotPaused {
-        if (to != address(0) && !_registry.isParticipant(to)) revert CreditHolderNotRegistered(to);
+        if (to != address(0) && to != _treasury && !_registry.isParticipant(to)) {
+            revert CreditHolderNotRegistered(to);
+        }
         super._update(from, to, value);
     }
 }

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+/// @notice The few cheatcodes the Solidity tests use (forge-std is not available from npm).
+interface Vm {
+    function prank(address sender) external;
+    function startPrank(address sender) external;
+    function stopPrank() external;
+    function expectRevert(bytes calldata revertData) external;
+    function expectRevert(bytes4 selector) external;
+    function expectRevert() external;
+    function assume(bool condition) external pure;
+}
+
+/// @notice Base for Solidity tests: the cheatcode address and small assertions with explicit reasons.
+abstract contract TestBase {
+    Vm internal constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
+
+    error AssertionFailed(string what, uint256 actual, uint256 expected);
+
+    function assertEq(uint256 actual, uint256 expected, string memory what) internal pure {
+        if (actual != expected) revert AssertionFailed(what, actual, expected);
+    }
+
+    function assertTrue(bool condition, string memory what) internal pure {
+        if (!condition) revert AssertionFailed(what, 0, 1);
+    }
+
+    function bound(uint256 x, uint256 min, uint256 max) internal pure returns (uint256) {
+        return min + (x % (max - min + 1));
+    }
+}

@@ -1,0 +1,46 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { euros, intervalOf, intervalStart, priceOf } from "./units.ts";
+import { meterId, neighbourhoodId } from "./ids.ts";
+import { commitReadings } from "./commitment.ts";
+
+describe("units", () => {
+  it("numbers 15-minute intervals from the epoch", () => {
+    assert.equal(intervalOf(0), 0n);
+    assert.equal(intervalOf(899), 0n);
+    assert.equal(intervalOf(900), 1n);
+    assert.equal(intervalStart(2n).toISOString(), "1970-01-01T00:30:00.000Z");
+  });
+
+  it("prices Wh per kWh rounding down to the micro-euro", () => {
+    assert.equal(priceOf(1000n, 400_000n), 400_000n);
+    assert.equal(priceOf(1n, 79_000n), 79n);
+    assert.equal(priceOf(3n, 333n), 0n);
+  });
+
+  it("parses euro amounts without floating point", () => {
+    assert.equal(euros("50"), 50_000_000n);
+    assert.equal(euros("0.000001"), 1n);
+    assert.equal(euros("12.5"), 12_500_000n);
+    assert.throws(() => euros("1.2345678"), /at most 6 decimals/);
+    assert.throws(() => euros("-1"), /euro amount/);
+  });
+});
+
+describe("ids", () => {
+  it("derives different meter ids for different salts", () => {
+    const salt1 = neighbourhoodId("salt-1");
+    const salt2 = neighbourhoodId("salt-2");
+    assert.notEqual(meterId(salt1, "DE1"), meterId(salt2, "DE1"));
+    assert.match(meterId(salt1, "DE1"), /^0x[0-9a-f]{64}$/);
+  });
+});
+
+describe("commitReadings", () => {
+  it("does not depend on the order of the readings", () => {
+    const a = { neighbourhood: "n", meteringPointId: "A", importWh: 1n, exportWh: 2n, unixSeconds: 10 };
+    const b = { ...a, meteringPointId: "B" };
+    assert.equal(commitReadings([a, b]), commitReadings([b, a]));
+    assert.notEqual(commitReadings([a, b]), commitReadings([a, { ...b, importWh: 3n }]));
+  });
+});
