@@ -54,7 +54,11 @@ contract CreditToken is ICreditToken, ERC20, AccessControl, Pausable {
     }
 
     /// @inheritdoc ICreditToken
-    function charge(address from, address to, uint256 amount) external onlyRole(Roles.SETTLEMENT) returns (uint256 debt) {
+    function charge(
+        address from,
+        address to,
+        uint256 amount
+    ) external onlyRole(Roles.SETTLEMENT) returns (uint256 debt) {
         uint256 balance = balanceOf(from);
         uint256 covered = amount < balance ? amount : balance;
         debt = amount - covered;

@@ -34,7 +34,9 @@ contract MeterRegistryTest is Fixture {
     }
 
     function test_registerNeighbourhood_revertsWhen_communityPriceOutsideFeedInAndGrid() public {
-        vm.expectRevert(abi.encodeWithSelector(IMeterRegistry.RegistryTariffInvalid.selector, 400_000, 79_000, 450_000));
+        vm.expectRevert(
+            abi.encodeWithSelector(IMeterRegistry.RegistryTariffInvalid.selector, 400_000, 79_000, 450_000)
+        );
         registry.registerNeighbourhood(
             OTHER,
             IMeterRegistry.Tariff({gridPrice: 400_000, feedInPrice: 79_000, communityPrice: 450_000})

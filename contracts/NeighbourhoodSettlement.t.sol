@@ -104,7 +104,10 @@ contract NeighbourhoodSettlementTest is Fixture {
     }
 
     /// The pool hands out exactly the local energy, no meter more than it metered.
-    function testFuzz_allocate_sumsToLocalAndRespectsEachAmount(uint64[METERS] memory amounts, uint64 local) public pure {
+    function testFuzz_allocate_sumsToLocalAndRespectsEachAmount(
+        uint64[METERS] memory amounts,
+        uint64 local
+    ) public pure {
         uint64[] memory list = new uint64[](METERS);
         uint64 total;
         for (uint256 i; i < METERS; ++i) {

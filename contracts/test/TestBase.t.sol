@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
+// Names follow the cheatcode convention every Solidity test suite uses (Vm, vm).
+// solhint-disable interface-starts-with-i, const-name-snakecase
+
 /// @notice The few cheatcodes the Solidity tests use (forge-std is not available from npm).
 interface Vm {
     function prank(address sender) external;

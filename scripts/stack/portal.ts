@@ -1,0 +1,54 @@
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { NachbarstromError } from "@nachbarstrom/core";
+import { spawnService, waitFor, type Service } from "./processes.ts";
+
+/** Newest modification time of any file under `dir` (node_modules and build output excluded). */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name === "build" || entry.name.startsWith(".")) continue;
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the portal (vite build) when its build is missing or older than its sources. */
+export function buildPortalIfStale(root: string, log: (line: string) => void = console.log): void {
+  const web = join(root, "web");
+  const entry = join(web, "build", "index.js");
+  const sources = Math.max(newestMtime(join(web, "src")), newestMtime(join(root, "packages/core/src")));
+  if (existsSync(entry) && statSync(entry).mtimeMs >= sources) return;
+  log("[portal] building the portal (vite build) …");
+  const { status } = spawnSync("npm", ["run", "build", "--workspace", "web"], { cwd: root, stdio: "inherit" });
+  if (status !== 0) throw new NachbarstromError("Building the portal failed", { details: "see the vite output above" });
+}
+
+export type StartPortalParameters = {
+  root: string;
+  port: number;
+  deploymentFile: string;
+  log?: (line: string) => void;
+};
+
+/** Starts the built SvelteKit portal (adapter-node) and waits until it answers. */
+export async function startPortal({ root, port, deploymentFile, log }: StartPortalParameters): Promise<
+  Service & { url: string }
+> {
+  const url = `http://localhost:${port}`;
+  const service = spawnService({
+    name: "portal",
+    command: process.execPath,
+    args: [join(root, "web", "build", "index.js")],
+    cwd: root,
+    env: { PORT: String(port), HOST: "127.0.0.1", ORIGIN: url, NACHBARSTROM_DEPLOYMENT: deploymentFile },
+    log,
+  });
+  await waitFor(`the portal at ${url}`, async () => {
+    if (service.child.exitCode !== null) throw new Error(`the portal exited with ${service.child.exitCode}`);
+    return (await fetch(`http://127.0.0.1:${port}/`)).ok;
+  });
+  return { ...service, url };
+}

@@ -1,0 +1,108 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { DEMO_NEIGHBOURHOOD, DEV_ACCOUNT_INDEX, devAccount, type Deployment, type MeterDirectory } from "@nachbarstrom/core";
+import { startBroker } from "../../meter-bridge/src/broker.ts";
+import { startBridge } from "../../meter-bridge/src/server.ts";
+import { startLiveFeed } from "../../simulation/src/live.ts";
+import { startChain } from "./chain.ts";
+import { deployContracts } from "./deploy.ts";
+import { onboardDemo } from "./onboard-demo.ts";
+import { buildPortalIfStale, startPortal } from "./portal.ts";
+import type { Service } from "./processes.ts";
+
+export type StackPorts = { chain: number; mqtt: number; nodeRed: number; portal: number };
+
+export type StartStackParameters = {
+  root: string;
+  runtimeDir: string;
+  ports: StackPorts;
+  /** An external broker (e.g. Mosquitto); when absent an embedded aedes broker is started. */
+  mqttUrl?: string;
+  /** Run the simulator's live feed; `speed` is simulated seconds per wall second. */
+  simulation?: { startAt: Date; speed: number };
+  /** Seconds the bridge waits for silent meters before it closes an interval without them. */
+  graceSeconds?: number;
+  log?: (line: string) => void;
+};
+
+export type Stack = {
+  deployment: Deployment;
+  directory: MeterDirectory;
+  urls: { rpc: string; mqtt: string; nodeRed: string; portal: string };
+  stop(): Promise<void>;
+};
+
+/**
+ * Starts the whole system on this machine, in the order data flows backwards: chain, contracts,
+ * the demo neighbourhood, broker, Node-RED with the shipped flow, portal, and optionally the simulator.
+ * Used by `npm start` and by the end-to-end tests. stop() ends everything, newest first.
+ */
+export async function startStack(parameters: StartStackParameters): Promise<Stack> {
+  const { root, runtimeDir, ports, log = console.log } = parameters;
+  const services: Service[] = [];
+  const stop = async () => {
+    for (const service of services.reverse()) await service.stop().catch((error) => log(`[${service.name}] ${error}`));
+    services.length = 0;
+  };
+  try {
+    mkdirSync(runtimeDir, { recursive: true });
+    buildPortalIfStale(root, log);
+    const chain = await startChain({ port: ports.chain, root, log });
+    services.push(chain);
+    const account = (index: number) => devAccount(index).address;
+    const deployment = await deployContracts({
+      rpcUrl: chain.rpcUrl,
+      runtimeDir,
+      roles: {
+        admin: account(DEV_ACCOUNT_INDEX.admin),
+        operator: account(DEV_ACCOUNT_INDEX.admin),
+        bridge: account(DEV_ACCOUNT_INDEX.bridge),
+        treasury: account(DEV_ACCOUNT_INDEX.treasury),
+      },
+    });
+    const directory = await onboardDemo({ deployment, runtimeDir });
+    log(`[chain] contracts deployed; ${DEMO_NEIGHBOURHOOD.households.length} demo households onboarded`);
+
+    let mqttUrl = parameters.mqttUrl;
+    if (!mqttUrl) {
+      const broker = await startBroker({ port: ports.mqtt, host: "127.0.0.1" });
+      services.push({ name: "broker", stop: broker.stop });
+      mqttUrl = broker.url;
+    }
+    const bridge = await startBridge({
+      port: ports.nodeRed,
+      host: "127.0.0.1",
+      userDir: join(runtimeDir, "node-red"),
+      mqttUrl,
+      deploymentFile: join(runtimeDir, "deployment.json"),
+      meterDirectoryFile: join(runtimeDir, "meters.json"),
+      // WELL-KNOWN LOCAL DEVELOPMENT KEY of the bridge account (see packages/core/src/demo.ts).
+      bridgeKey: devPrivateKey(DEV_ACCOUNT_INDEX.bridge),
+      graceSeconds: parameters.graceSeconds,
+    });
+    services.push({ name: "node-red", stop: bridge.stop });
+
+    const portal = await startPortal({ root, port: ports.portal, deploymentFile: join(runtimeDir, "deployment.json"), log });
+    services.push(portal);
+
+    if (parameters.simulation) {
+      const feed = await startLiveFeed({ mqttUrl, ...parameters.simulation });
+      services.push({ name: "simulation", stop: feed.stop });
+    }
+    return {
+      deployment,
+      directory,
+      urls: { rpc: chain.rpcUrl, mqtt: mqttUrl, nodeRed: bridge.editorUrl, portal: portal.url },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function devPrivateKey(index: number): `0x${string}` {
+  const key = devAccount(index).getHdKey().privateKey;
+  if (!key) throw new Error(`no private key for development account ${index}`);
+  return `0x${Buffer.from(key).toString("hex")}`;
+}

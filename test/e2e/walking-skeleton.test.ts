@@ -1,0 +1,145 @@
+/**
+ * One reading's whole journey through the real stack: Hardhat node, contracts deployed with Ignition,
+ * embedded MQTT broker, Node-RED running the shipped flow, and the built portal in Debian's Chromium.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import mqtt, { type MqttClient } from "mqtt";
+import { createPublicClient, http } from "viem";
+import {
+  DEMO_NEIGHBOURHOOD,
+  creditTokenAbi,
+  intervalOf,
+  neighbourhoodSettlementAbi,
+  settleInterval,
+  type SettleIntervalReturnType,
+} from "@nachbarstrom/core";
+import { DEMO_TOP_UP } from "../../scripts/stack/onboard-demo.ts";
+import { freePort, waitFor } from "../../scripts/stack/processes.ts";
+import { startStack, type Stack } from "../../scripts/stack/stack.ts";
+import { launchChromium } from "./browser.ts";
+import { readingsFor, testEnergy } from "./readings.ts";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+describe("a meter reading travels through the real stack to a settled balance in the portal", () => {
+  let stack: Stack;
+  let client: MqttClient;
+  let runtimeDir: string;
+  const rejected: { topic: string; payload: Record<string, unknown> }[] = [];
+  // An interval well in the past, so the wall clock plays no part.
+  const interval = intervalOf(Date.now() / 1000) - 96n;
+  let expected: SettleIntervalReturnType;
+
+  before(async () => {
+    runtimeDir = mkdtempSync(join(tmpdir(), "nachbarstrom-e2e-"));
+    stack = await startStack({
+      root,
+      runtimeDir,
+      ports: { chain: await freePort(), mqtt: await freePort(), nodeRed: await freePort(), portal: await freePort() },
+      graceSeconds: 30,
+      log: () => {},
+    });
+    client = await mqtt.connectAsync(stack.urls.mqtt, { clientId: "e2e-meter-operator" });
+    await client.subscribeAsync(`nachbarstrom/${DEMO_NEIGHBOURHOOD.slug}/rejected`, { qos: 1 });
+    client.on("message", (topic, payload) => rejected.push({ topic, payload: JSON.parse(payload.toString()) }));
+    const meters = stack.directory.neighbourhoods[0].meters;
+    expected = settleInterval({
+      tariff: DEMO_NEIGHBOURHOOD.tariff,
+      meters: meters.map((meter, index) => ({ meter: meter.meterId, ...testEnergy(index) })),
+    });
+  });
+
+  after(async () => {
+    await client?.endAsync();
+    await stack?.stop();
+    if (runtimeDir) rmSync(runtimeDir, { recursive: true, force: true });
+  });
+
+  it("rejects bad readings with a reason and keeps running", async () => {
+    const base = `nachbarstrom/${DEMO_NEIGHBOURHOOD.slug}`;
+    const meter = DEMO_NEIGHBOURHOOD.households[0].meteringPointId;
+    const timestamp = new Date(Number(interval) * 900_000 - 60_000).toISOString();
+    await client.publishAsync(`${base}/${meter}/reading`, "{not json", { qos: 1 });
+    await client.publishAsync(`${base}/${meter}/reading`, JSON.stringify({ importWh: 5, timestamp }), { qos: 1 });
+    await client.publishAsync(
+      `${base}/DE0000000000000000000000000000UNKNOWN/reading`,
+      JSON.stringify({ importWh: 5, exportWh: 0, timestamp }),
+      { qos: 1 },
+    );
+    await waitFor("three rejections", async () => rejected.length >= 3, 30_000);
+    const reasons = rejected.map((r) => String(r.payload.reason));
+    assert.match(reasons[0], /JSON/);
+    assert.match(reasons[1], /exportWh/);
+    assert.match(reasons[2], /unknown/i);
+  });
+
+  it("settles the interval on chain exactly as the reference settlement does", async () => {
+    for (const { topic, payload } of readingsFor(interval)) await client.publishAsync(topic, payload, { qos: 1 });
+    const { rpcUrl, contracts, deployedAtBlock } = stack.deployment;
+    const chain = createPublicClient({ transport: http(rpcUrl) });
+    const hood = stack.directory.neighbourhoods[0].id as `0x${string}`;
+    await waitFor(
+      `interval ${interval} to settle`,
+      async () => {
+        const record = await chain.readContract({
+          address: contracts.neighbourhoodSettlement,
+          abi: neighbourhoodSettlementAbi,
+          functionName: "intervalOf",
+          args: [hood, interval],
+        });
+        return record.settledAt > 0n;
+      },
+      60_000,
+    );
+    const events = await chain.getContractEvents({
+      address: contracts.neighbourhoodSettlement,
+      abi: neighbourhoodSettlementAbi,
+      eventName: "MeterSettled",
+      args: { interval },
+      fromBlock: BigInt(deployedAtBlock),
+    });
+    assert.deepEqual(
+      events.map(({ args }) => [args.meter, args.importWh, args.exportWh, args.localBoughtWh, args.debit, args.credit]),
+      expected.meters.map((m) => [m.meter, m.importWh, m.exportWh, m.localBoughtWh, m.debit, m.credit]),
+    );
+    for (const m of expected.meters) {
+      const owner = stack.directory.neighbourhoods[0].meters.find((d) => d.meterId === m.meter)!.owner;
+      const balance = await chain.readContract({
+        address: contracts.creditToken,
+        abi: creditTokenAbi,
+        functionName: "balanceOf",
+        args: [owner as `0x${string}`],
+      });
+      assert.equal(balance, DEMO_TOP_UP - m.debit + m.credit, `balance of ${owner}`);
+    }
+  });
+
+  it("shows the settled figures on the household page in headless Chromium", async () => {
+    const buyer = expected.meters.find((m) => m.localBoughtWh > 0n)!;
+    const owner = stack.directory.neighbourhoods[0].meters.find((d) => d.meterId === buyer.meter)!.owner;
+    const browser = await launchChromium();
+    try {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${stack.urls.portal}/household/${owner}?lang=en`);
+      const balance = page.getByTestId("balance");
+      assert.equal(await balance.getAttribute("data-value"), String(DEMO_TOP_UP - buyer.debit + buyer.credit));
+      assert.match((await balance.innerText()).trim(), /€/);
+      const row = page.locator(`[data-testid="interval-row"][data-interval="${interval}"]`);
+      assert.equal(await row.count(), 1, "one row for the settled interval");
+      assert.equal(await row.getAttribute("data-debit"), String(buyer.debit));
+      assert.equal(await row.getAttribute("data-credit"), String(buyer.credit));
+      assert.equal(await page.locator("html").getAttribute("lang"), "en");
+      await page.goto(`${stack.urls.portal}/household/${owner}?lang=de`);
+      assert.equal(await page.locator("html").getAttribute("lang"), "de");
+      await page.screenshot({ path: join(runtimeDir, "household.png"), fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  });
+});

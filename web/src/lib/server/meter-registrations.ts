@@ -1,0 +1,23 @@
+import type { Address, Hex } from "viem";
+import { compareChainOrder, type DecodedLog } from "./decoded-log.ts";
+
+export type MeterRegisteredArgs = { meter: Hex; neighbourhood: Hex; owner: Address };
+export type MeterRegistration = MeterRegisteredArgs;
+export type MeterOwner = { owner: Address; meters: MeterRegistration[] };
+
+/** The meters of MeterRegistered logs in registration order. */
+export function meterRegistrations(logs: readonly DecodedLog<MeterRegisteredArgs>[]): MeterRegistration[] {
+  return [...logs].sort(compareChainOrder).map(({ args }) => ({ ...args }));
+}
+
+/** Every account that owns a meter, with its meters, in order of its first registration. */
+export function meterOwners(logs: readonly DecodedLog<MeterRegisteredArgs>[]): MeterOwner[] {
+  const owners = new Map<string, MeterOwner>();
+  for (const registration of meterRegistrations(logs)) {
+    const key = registration.owner.toLowerCase();
+    const entry = owners.get(key) ?? { owner: registration.owner, meters: [] };
+    entry.meters.push(registration);
+    owners.set(key, entry);
+  }
+  return [...owners.values()];
+}
