@@ -7,8 +7,6 @@ import type { Reading } from "./reading.ts";
  * Line: `<meteringPointId>,<unixSeconds>,<importWh>,<exportWh>`.
  */
 export function commitReadings(readings: readonly Reading[]): Hex {
-  const lines = readings
-    .map((r) => `${r.meteringPointId},${r.unixSeconds},${r.importWh},${r.exportWh}`)
-    .sort();
+  const lines = readings.map((r) => `${r.meteringPointId},${r.unixSeconds},${r.importWh},${r.exportWh}`).sort();
   return keccak256(toBytes(lines.join("\n")));
 }

@@ -36,15 +36,13 @@ export const DEMO_NEIGHBOURHOOD = {
   slug: "burtscheid-sued",
   name: "Burtscheid-Süd",
   tariff: DEMO_TARIFF,
-  households: annualKwh.map(
-    (kwh, i): DemoHousehold => ({
-      label: `Haushalt ${i + 1}`,
-      meteringPointId: `DE00012345206600000000000000000${String(i + 1).padStart(2, "0")}`,
-      annualKwh: kwh,
-      pvKwp: pvKwp[i],
-      accountIndex: DEV_ACCOUNT_INDEX.firstHousehold + i,
-    }),
-  ),
+  households: annualKwh.map((kwh, i): DemoHousehold => ({
+    label: `Haushalt ${i + 1}`,
+    meteringPointId: `DE00012345206600000000000000000${String(i + 1).padStart(2, "0")}`,
+    annualKwh: kwh,
+    pvKwp: pvKwp[i],
+    accountIndex: DEV_ACCOUNT_INDEX.firstHousehold + i,
+  })),
 } as const;
 
 /** DEMO ONLY: a salt derived from the metering point id. A real utility draws a random salt per meter. */

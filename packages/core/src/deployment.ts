@@ -57,7 +57,9 @@ export function readJsonFile<T>(file: string, schema: z.ZodType<T>): T {
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new NachbarstromError(`Invalid ${file}`, { details: `${issue.path.join(".") || "(root)"}: ${issue.message}` });
+    throw new NachbarstromError(`Invalid ${file}`, {
+      details: `${issue.path.join(".") || "(root)"}: ${issue.message}`,
+    });
   }
   return parsed.data;
 }
