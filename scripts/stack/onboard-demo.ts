@@ -33,17 +33,26 @@ export async function onboardDemo({ deployment, runtimeDir }: OnboardDemoParamet
   const wallet = createWalletClient({ account: operator, transport });
   const { meterRegistry, creditToken } = deployment.contracts;
 
+  // chain: null skips viem's chain check; the RPC URL already names the chain.
   const send = async (hashPromise: Promise<Hex>) => {
     const receipt = await publicClient.waitForTransactionReceipt({ hash: await hashPromise });
     if (receipt.status !== "success") throw new Error(`onboarding transaction ${receipt.transactionHash} reverted`);
   };
-  // chain: null skips viem's chain check; the RPC URL already names the chain.
-  const write = { chain: null, account: operator } as const;
+  const topUp = (account: Hex, amount: bigint) =>
+    send(
+      wallet.writeContract({
+        chain: null,
+        address: creditToken,
+        abi: creditTokenAbi,
+        functionName: "topUp",
+        args: [account, amount],
+      }),
+    );
 
   const neighbourhood = neighbourhoodId(DEMO_NEIGHBOURHOOD.slug);
   await send(
     wallet.writeContract({
-      ...write,
+      chain: null,
       address: meterRegistry,
       abi: meterRegistryAbi,
       functionName: "registerNeighbourhood",
@@ -58,32 +67,16 @@ export async function onboardDemo({ deployment, runtimeDir }: OnboardDemoParamet
   for (const meter of meters) {
     await send(
       wallet.writeContract({
-        ...write,
+        chain: null,
         address: meterRegistry,
         abi: meterRegistryAbi,
         functionName: "registerMeter",
         args: [meter.meterId, neighbourhood, meter.owner],
       }),
     );
-    await send(
-      wallet.writeContract({
-        ...write,
-        address: creditToken,
-        abi: creditTokenAbi,
-        functionName: "topUp",
-        args: [meter.owner, DEMO_TOP_UP],
-      }),
-    );
+    await topUp(meter.owner, DEMO_TOP_UP);
   }
-  await send(
-    wallet.writeContract({
-      ...write,
-      address: creditToken,
-      abi: creditTokenAbi,
-      functionName: "topUp",
-      args: [devAccount(DEV_ACCOUNT_INDEX.treasury).address, DEMO_TREASURY_FLOAT],
-    }),
-  );
+  await topUp(devAccount(DEV_ACCOUNT_INDEX.treasury).address, DEMO_TREASURY_FLOAT);
 
   const directory: MeterDirectory = {
     neighbourhoods: [{ slug: DEMO_NEIGHBOURHOOD.slug, id: neighbourhood, meters }],

@@ -34,9 +34,12 @@ export type StartPortalParameters = {
 };
 
 /** Starts the built SvelteKit portal (adapter-node) and waits until it answers. */
-export async function startPortal({ root, port, deploymentFile, log }: StartPortalParameters): Promise<
-  Service & { url: string }
-> {
+export async function startPortal({
+  root,
+  port,
+  deploymentFile,
+  log,
+}: StartPortalParameters): Promise<Service & { url: string }> {
   const url = `http://localhost:${port}`;
   const service = spawnService({
     name: "portal",

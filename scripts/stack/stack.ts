@@ -1,6 +1,12 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { DEMO_NEIGHBOURHOOD, DEV_ACCOUNT_INDEX, devAccount, type Deployment, type MeterDirectory } from "@nachbarstrom/core";
+import {
+  DEMO_NEIGHBOURHOOD,
+  DEV_ACCOUNT_INDEX,
+  devAccount,
+  type Deployment,
+  type MeterDirectory,
+} from "@nachbarstrom/core";
 import { startBroker } from "../../meter-bridge/src/broker.ts";
 import { startBridge } from "../../meter-bridge/src/server.ts";
 import { startLiveFeed } from "../../simulation/src/live.ts";
@@ -82,7 +88,12 @@ export async function startStack(parameters: StartStackParameters): Promise<Stac
     });
     services.push({ name: "node-red", stop: bridge.stop });
 
-    const portal = await startPortal({ root, port: ports.portal, deploymentFile: join(runtimeDir, "deployment.json"), log });
+    const portal = await startPortal({
+      root,
+      port: ports.portal,
+      deploymentFile: join(runtimeDir, "deployment.json"),
+      log,
+    });
     services.push(portal);
 
     if (parameters.simulation) {

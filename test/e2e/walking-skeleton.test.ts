@@ -21,6 +21,7 @@ import {
 import { DEMO_TOP_UP } from "../../scripts/stack/onboard-demo.ts";
 import { freePort, waitFor } from "../../scripts/stack/processes.ts";
 import { startStack, type Stack } from "../../scripts/stack/stack.ts";
+import AxeBuilder from "@axe-core/playwright";
 import { launchChromium } from "./browser.ts";
 import { readingsFor, testEnergy } from "./readings.ts";
 
@@ -138,6 +139,30 @@ describe("a meter reading travels through the real stack to a settled balance in
       await page.goto(`${stack.urls.portal}/household/${owner}?lang=de`);
       assert.equal(await page.locator("html").getAttribute("lang"), "de");
       await page.screenshot({ path: join(runtimeDir, "household.png"), fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("has no WCAG 2.1 AA violations on any page, in German and English", async () => {
+    const owner = stack.directory.neighbourhoods[0].meters[0].owner;
+    const browser = await launchChromium();
+    try {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      for (const path of ["/", `/household/${owner}`, "/operator"]) {
+        for (const lang of ["de", "en"]) {
+          await page.goto(`${stack.urls.portal}${path}?lang=${lang}`);
+          const { violations } = await new AxeBuilder({ page })
+            .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+            .analyze();
+          assert.deepEqual(
+            violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
+            [],
+            `${path} (${lang})`,
+          );
+        }
+      }
     } finally {
       await browser.close();
     }

@@ -7,10 +7,10 @@ import { keccak256, toBytes } from "viem";
  * default sender) needs no role afterwards: admin holds DEFAULT_ADMIN_ROLE on every contract.
  */
 export default buildModule("Nachbarstrom", (m) => {
-  const admin = m.getParameter<string>("admin", m.getAccount(0));
-  const operator = m.getParameter<string>("operator", m.getAccount(0));
-  const bridge = m.getParameter<string>("bridge", m.getAccount(1));
-  const treasury = m.getParameter<string>("treasury", m.getAccount(2));
+  const admin = m.getParameter("admin", m.getAccount(0));
+  const operator = m.getParameter("operator", m.getAccount(0));
+  const bridge = m.getParameter("bridge", m.getAccount(1));
+  const treasury = m.getParameter("treasury", m.getAccount(2));
   const settlementRole = keccak256(toBytes("nachbarstrom.role.settlement"));
 
   const meterRegistry = m.contract("MeterRegistry", [m.getAccount(0), operator]);

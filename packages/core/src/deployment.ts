@@ -1,9 +1,16 @@
 import { readFileSync } from "node:fs";
+import type { Address, Hex } from "viem";
 import { z } from "zod";
 import { NachbarstromError } from "./errors.ts";
 
-const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "an address (0x and 40 hex digits)");
-const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "32 bytes as 0x and 64 hex digits");
+const address = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, "an address (0x and 40 hex digits)")
+  .transform((value) => value as Address);
+const hex32 = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{64}$/, "32 bytes as 0x and 64 hex digits")
+  .transform((value) => value as Hex);
 
 /** Where the contracts of one installation live; written by the deployment, read by bridge and portal. */
 export const deploymentSchema = z.strictObject({
@@ -17,12 +24,7 @@ export const deploymentSchema = z.strictObject({
   }),
 });
 
-export type Deployment = {
-  chainId: number;
-  rpcUrl: string;
-  deployedAtBlock: number;
-  contracts: { meterRegistry: `0x${string}`; creditToken: `0x${string}`; neighbourhoodSettlement: `0x${string}` };
-};
+export type Deployment = z.infer<typeof deploymentSchema>;
 
 /**
  * The utility's off-chain meter directory: which metering point is which pseudonymous meter id and
@@ -47,7 +49,7 @@ export const meterDirectorySchema = z.strictObject({
 export type MeterDirectory = z.infer<typeof meterDirectorySchema>;
 
 /** Reads and validates a JSON file; the error names the file, the field and what was wrong. */
-export function readJsonFile<T>(file: string, schema: z.ZodType<T>): T {
+export function readJsonFile<T>(file: string, schema: z.ZodType<T, unknown>): T {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, "utf8"));
@@ -65,7 +67,7 @@ export function readJsonFile<T>(file: string, schema: z.ZodType<T>): T {
 }
 
 export function readDeployment(file: string): Deployment {
-  return readJsonFile(file, deploymentSchema) as Deployment;
+  return readJsonFile(file, deploymentSchema);
 }
 
 export function readMeterDirectory(file: string): MeterDirectory {
