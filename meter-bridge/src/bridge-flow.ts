@@ -1,0 +1,81 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { BridgeConfigurationError } from "./errors.ts";
+
+/** The flow shipped with the package: mqtt in → reading → interval → settle, rejections → mqtt out. */
+export const SHIPPED_FLOW_FILE = fileURLToPath(new URL("../flows/nachbarstrom.json", import.meta.url));
+
+export type FlowNode = { id: string; type: string; [property: string]: unknown };
+export type EnvEntry = { name: string; value: string; type: "str" | "cred" };
+
+export type PrepareFlowParameters = {
+  flow: FlowNode[];
+  /** Plain settings for Node-RED's global environment, e.g. MQTT_HOST. Stored in the flow file. */
+  env: Record<string, string>;
+  /** Secret settings, e.g. NACHBARSTROM_BRIDGE_KEY. Stored encrypted in the credentials file. */
+  secrets: Record<string, string>;
+};
+
+export type PrepareFlowReturnType = {
+  flows: FlowNode[];
+  /** Credentials by node id, as Node-RED's runtime API setFlows() takes them. */
+  credentials: Record<string, { map: Record<string, string> }>;
+};
+
+const GLOBAL_CONFIG_ID = "5e7a1b2c3d4e00ff";
+
+/**
+ * Puts the launcher's settings into Node-RED's global environment (the `global-config` node, shown
+ * in the editor under User Settings → Environment), so the shipped flow runs unchanged: `${MQTT_HOST}`
+ * in the broker config and the nodes' environment defaults resolve from there. Secrets become
+ * `cred` entries, which Node-RED keeps encrypted in its credentials file.
+ */
+export function prepareFlow({ flow, env, secrets }: PrepareFlowParameters): PrepareFlowReturnType {
+  const others = flow.filter((node) => node.type !== "global-config");
+  const existing = flow.find((node) => node.type === "global-config");
+  const id = existing?.id ?? GLOBAL_CONFIG_ID;
+  const kept = envEntries(existing).filter((entry) => !(entry.name in env) && !(entry.name in secrets));
+  const entries: EnvEntry[] = [
+    ...kept,
+    ...Object.entries(env).map(([name, value]): EnvEntry => ({ name, value, type: "str" })),
+    ...Object.keys(secrets).map((name): EnvEntry => ({ name, value: "", type: "cred" })),
+  ];
+  const globalConfig: FlowNode = {
+    ...existing,
+    id,
+    type: "global-config",
+    env: entries,
+    modules: existing?.modules ?? {},
+  };
+  return { flows: [...others, globalConfig], credentials: { [id]: { map: { ...secrets } } } };
+}
+
+/** Reads a flow file (a JSON array of nodes, as Node-RED exports it). */
+export function readFlowFile(file: string): FlowNode[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, "utf8"));
+  } catch (cause) {
+    throw new BridgeConfigurationError(`Cannot read the flow file ${file}`, {
+      details: (cause as Error).message,
+      cause,
+    });
+  }
+  if (!Array.isArray(json) || !json.every(isFlowNode)) {
+    throw new BridgeConfigurationError(`Invalid flow file ${file}`, {
+      details: "expected a JSON array of nodes, each with a string id and type",
+    });
+  }
+  return json;
+}
+
+function isFlowNode(value: unknown): value is FlowNode {
+  if (value === null || typeof value !== "object") return false;
+  const node = value as Record<string, unknown>;
+  return typeof node.id === "string" && typeof node.type === "string";
+}
+
+function envEntries(node: FlowNode | undefined): EnvEntry[] {
+  const env = node?.env;
+  return Array.isArray(env) ? (env as EnvEntry[]) : [];
+}

@@ -1,0 +1,109 @@
+import { neighbourhoodSettlementAbi, type Deployment } from "@nachbarstrom/core";
+import {
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  http,
+  keccak256,
+  toBytes,
+  type Address,
+  type Hex,
+} from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import type { SettlementPort } from "./submit.ts";
+
+export type CreateSettlementPortParameters = {
+  deployment: Deployment;
+  /** The bridge account's key; it must hold the bridge role on the settlement contract. */
+  privateKey: Hex;
+  /** Overrides deployment.rpcUrl, e.g. when the bridge reaches the chain by another address. */
+  rpcUrl?: string;
+  /** How often to poll for a receipt. */
+  pollingIntervalMs?: number;
+  /** How long to wait for a receipt before trying again. */
+  receiptTimeoutMs?: number;
+};
+
+export type ChainHealth = { chainId: number; account: Address; hasBridgeRole: boolean };
+
+export type ChainSettlementPort = SettlementPort & {
+  account: Address;
+  rpcUrl: string;
+  /** Checks the chain id against the deployment and that the account holds the bridge role. */
+  health(): Promise<ChainHealth>;
+};
+
+const BRIDGE_ROLE = keccak256(toBytes("nachbarstrom.role.bridge"));
+
+/** The settlement contract through viem: a wallet client with the bridge's local account. */
+export function createSettlementPort({
+  deployment,
+  privateKey,
+  rpcUrl = deployment.rpcUrl,
+  pollingIntervalMs = 500,
+  receiptTimeoutMs = 60_000,
+}: CreateSettlementPortParameters): ChainSettlementPort {
+  const account = privateKeyToAccount(privateKey);
+  const chain = defineChain({
+    id: deployment.chainId,
+    name: "Nachbarstrom",
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [rpcUrl] } },
+  });
+  // The submitter retries on its own schedule; viem's transport retries would only delay it.
+  const transport = http(rpcUrl, { retryCount: 0, timeout: 10_000 });
+  const publicClient = createPublicClient({ chain, transport, pollingInterval: pollingIntervalMs });
+  const walletClient = createWalletClient({ account, chain, transport });
+  const address = deployment.contracts.neighbourhoodSettlement;
+
+  return {
+    account: account.address,
+    rpcUrl,
+    async settle(batch) {
+      const { request } = await publicClient.simulateContract({
+        account,
+        address,
+        abi: neighbourhoodSettlementAbi,
+        functionName: "settle",
+        args: [batch.neighbourhoodId, batch.interval, batch.commitment, batch.meters],
+      });
+      return walletClient.writeContract(request);
+    },
+    async waitForReceipt(hash) {
+      const receipt = await publicClient.waitForTransactionReceipt({ hash, timeout: receiptTimeoutMs });
+      return { status: receipt.status, blockNumber: receipt.blockNumber };
+    },
+    async settledRecord(neighbourhoodId, interval) {
+      const record = await publicClient.readContract({
+        address,
+        abi: neighbourhoodSettlementAbi,
+        functionName: "intervalOf",
+        args: [neighbourhoodId, interval],
+      });
+      return { settledAt: record.settledAt, commitment: record.commitment };
+    },
+    async findSettlement(neighbourhoodId, interval) {
+      const logs = await publicClient.getContractEvents({
+        address,
+        abi: neighbourhoodSettlementAbi,
+        eventName: "IntervalSettled",
+        args: { neighbourhood: neighbourhoodId, interval },
+        fromBlock: BigInt(deployment.deployedAtBlock),
+        toBlock: "latest",
+      });
+      return logs[0]?.transactionHash ?? undefined;
+    },
+    async health() {
+      const [chainId, hasBridgeRole] = await Promise.all([
+        publicClient.getChainId(),
+        publicClient.readContract({
+          address,
+          abi: neighbourhoodSettlementAbi,
+          functionName: "hasRole",
+          args: [BRIDGE_ROLE, account.address],
+        }),
+      ]);
+      return { chainId, account: account.address, hasBridgeRole };
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { describe, test } from "node:test";
+import { parseReading, readingSchema } from "@nachbarstrom/core";
+import { indexDirectory } from "./directory.ts";
+import { createReadingGate, isReading, rejectReading, rejectedTopic } from "./reading-gate.ts";
+import { DIRECTORY, HOOD, MP, T0, reading } from "./test-fixtures.ts";
+
+const TOPIC = `nachbarstrom/${HOOD}/${MP.a}/reading`;
+const at = (seconds: number) => new Date((T0 + seconds) * 1000).toISOString();
+const gate = (maxPowerW?: bigint) => createReadingGate({ directory: indexDirectory(DIRECTORY), maxPowerW });
+
+describe("reading gate", () => {
+  test("accepts the payload as text, bytes or an already parsed object", () => {
+    const g = gate();
+    const payload = { importWh: 10, exportWh: 0, timestamp: at(0) };
+    assert.equal(g.pass(TOPIC, JSON.stringify(payload)).kind, "valid");
+    assert.equal(g.pass(TOPIC, Buffer.from(JSON.stringify({ ...payload, timestamp: at(1) }))).kind, "valid");
+    assert.equal(g.pass(TOPIC, { ...payload, timestamp: at(2) }).kind, "valid");
+  });
+
+  test("rejects a reading that implies more power than a metering point can carry", () => {
+    const g = gate(50_000n);
+    g.pass(TOPIC, JSON.stringify({ importWh: 1000, exportWh: 0, timestamp: at(0) }));
+    // 1000 Wh in 60 s is 60 kW.
+    const result = g.pass(TOPIC, JSON.stringify({ importWh: 2000, exportWh: 0, timestamp: at(60) }));
+    assert.equal(result.kind, "rejected");
+    assert.match(
+      result.kind === "rejected" ? result.rejection.reason : "",
+      /^importWh implausible: rose by 1000 Wh in 60 s \(60000 W/,
+    );
+    assert.equal(g.pass(TOPIC, JSON.stringify({ importWh: 1800, exportWh: 0, timestamp: at(120) })).kind, "valid");
+  });
+
+  test("leaves older readings arriving out of order to the aggregator", () => {
+    const g = gate();
+    g.pass(TOPIC, JSON.stringify({ importWh: 1000, exportWh: 0, timestamp: at(600) }));
+    assert.equal(g.pass(TOPIC, JSON.stringify({ importWh: 900, exportWh: 0, timestamp: at(300) })).kind, "valid");
+  });
+
+  test("names the rejection topic after the neighbourhood, or unknown", () => {
+    assert.equal(rejectedTopic(TOPIC), `nachbarstrom/${HOOD}/rejected`);
+    assert.equal(rejectedTopic("nachbarstrom/Not A Slug/x/reading"), "nachbarstrom/unknown/rejected");
+    assert.equal(rejectedTopic("garbage"), "nachbarstrom/unknown/rejected");
+  });
+
+  test("a later rejection carries the reading in the wire format", () => {
+    const { topic, rejection } = rejectReading(reading(MP.a, T0 + 5, 42, 7), "late");
+    assert.equal(topic, `nachbarstrom/${HOOD}/rejected`);
+    assert.equal(rejection.topic, TOPIC);
+    assert.equal(parseReading(rejection.topic, rejection.payload).ok, true);
+    assert.ok(isReading(reading(MP.a, T0, 1)));
+    assert.ok(!isReading({ ...reading(MP.a, T0, 1), importWh: 1 }));
+  });
+});
+
+describe("schema/reading.schema.json", () => {
+  const schema = JSON.parse(readFileSync(new URL("../schema/reading.schema.json", import.meta.url), "utf8"));
+
+  test("describes the fields the bridge accepts, and no others", () => {
+    assert.deepEqual(Object.keys(schema.properties).sort(), Object.keys(readingSchema.shape).sort());
+    assert.deepEqual([...schema.required].sort(), Object.keys(readingSchema.shape).sort());
+    assert.equal(schema.additionalProperties, false);
+  });
+
+  test("its examples are readings the bridge accepts", () => {
+    for (const example of schema.examples) {
+      const parsed = parseReading(TOPIC, JSON.stringify(example));
+      assert.equal(parsed.ok, true, JSON.stringify(example));
+    }
+  });
+});

@@ -1,0 +1,89 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import mqtt, { type MqttClient } from "mqtt";
+import { startBroker, type StartBrokerReturnType } from "./broker.ts";
+import { BridgeConfigurationError, BridgeStartError } from "./errors.ts";
+import { startBridge, type StartBridgeParameters, type StartBridgeReturnType } from "./server.ts";
+import { HOOD, MP, writeDirectoryFile } from "./test-fixtures.ts";
+
+/** Hardhat's well-known development account 1: public, for tests only. */
+const DEV_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+
+describe("startBridge runs the shipped flow in the real Node-RED runtime", () => {
+  const dir = mkdtempSync(join(tmpdir(), "nachbarstrom-bridge-server-"));
+  const deploymentFile = join(dir, "deployment.json");
+  // No chain in this test: the settle node only reports it as unreachable.
+  writeFileSync(
+    deploymentFile,
+    JSON.stringify({
+      chainId: 31337,
+      rpcUrl: "http://127.0.0.1:9",
+      deployedAtBlock: 0,
+      contracts: {
+        meterRegistry: `0x${"01".repeat(20)}`,
+        creditToken: `0x${"02".repeat(20)}`,
+        neighbourhoodSettlement: `0x${"03".repeat(20)}`,
+      },
+    }),
+  );
+  let broker: StartBrokerReturnType;
+  let bridge: StartBridgeReturnType;
+  let client: MqttClient;
+  let parameters: StartBridgeParameters;
+
+  before(async () => {
+    broker = await startBroker({ port: 0 });
+    parameters = {
+      port: 0,
+      userDir: join(dir, "node-red"),
+      mqttUrl: broker.url,
+      deploymentFile,
+      meterDirectoryFile: writeDirectoryFile(),
+      bridgeKey: DEV_KEY,
+      logLevel: "error",
+    };
+    bridge = await startBridge(parameters);
+    client = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
+  });
+
+  after(async () => {
+    await client?.endAsync();
+    await bridge?.stop();
+    await broker?.stop();
+  });
+
+  test("a bad reading comes back on nachbarstrom/<neighbourhood>/rejected with its reason", async () => {
+    await client.subscribeAsync(`nachbarstrom/${HOOD}/rejected`, { qos: 1 });
+    const rejected = new Promise<Record<string, string>>((resolve) =>
+      client.once("message", (_topic, payload) => resolve(JSON.parse(payload.toString()))),
+    );
+    const topic = `nachbarstrom/${HOOD}/${MP.a}/reading`;
+    await client.publishAsync(topic, "{oops", { qos: 1 });
+    const rejection = await rejected;
+    assert.match(rejection.reason, /^payload is not valid JSON/);
+    assert.equal(rejection.topic, topic);
+    assert.equal(rejection.payload, "{oops");
+  });
+
+  test("serves the editor and keeps the bridge key only in the encrypted credentials file", async () => {
+    const response = await fetch(`${bridge.editorUrl}flows`, { headers: { accept: "application/json" } });
+    assert.equal(response.status, 200);
+    const flows = JSON.stringify(await response.json());
+    assert.match(flows, /nachbarstrom-settle/);
+    const files = ["flows.json", "flows_cred.json"].map((f) => readFileSync(join(parameters.userDir, f), "utf8"));
+    for (const text of files) assert.equal(text.includes(DEV_KEY.slice(2)), false);
+    assert.match(files[1], /^\{\s*"\$":/, "Node-RED encrypted the credentials");
+  });
+
+  test("refuses a second bridge in the same process", async () => {
+    await assert.rejects(startBridge(parameters), BridgeStartError);
+  });
+
+  test("names a wrong setting before starting anything", async () => {
+    await assert.rejects(startBridge({ ...parameters, bridgeKey: "0x1234" }), BridgeConfigurationError);
+    await assert.rejects(startBridge({ ...parameters, mqttUrl: "mqtts://broker:8883" }), /Unsupported MQTT URL/);
+  });
+});

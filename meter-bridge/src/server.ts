@@ -1,0 +1,157 @@
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { join, resolve } from "node:path";
+import { readDeployment, readMeterDirectory } from "@nachbarstrom/core";
+import express from "express";
+import RED, { type LogLevel } from "node-red";
+import { BRIDGE_KEY_ENV, parseBridgeKey } from "./bridge-key.ts";
+import { SHIPPED_FLOW_FILE, prepareFlow, readFlowFile } from "./bridge-flow.ts";
+import { CREDENTIAL_SECRET_ENV, DEV_CREDENTIAL_SECRET, bridgeSettings } from "./bridge-settings.ts";
+import { GRACE_SECONDS_ENV } from "./aggregate.ts";
+import { BridgeConfigurationError, BridgeStartError } from "./errors.ts";
+import { watchFlowStarts } from "./flow-events.ts";
+
+export type StartBridgeParameters = {
+  /** Port of the Node-RED editor and admin API; 0 picks a free one. */
+  port: number;
+  /** Interface to listen on; 127.0.0.1 unless given (the editor has no login in this setup). */
+  host?: string;
+  /** Node-RED's user directory (flows, encrypted credentials); the launcher owns it. */
+  userDir: string;
+  /** The MQTT broker, e.g. mqtt://127.0.0.1:1883 (the embedded one, or MQTT_URL). */
+  mqttUrl: string;
+  deploymentFile: string;
+  meterDirectoryFile: string;
+  /** Private key of the bridge account (0x and 64 hex digits). */
+  bridgeKey: string;
+  /** Seconds the interval node waits for silent meters (NACHBARSTROM_GRACE_SECONDS); 60 unless given. */
+  graceSeconds?: number;
+  /** Flow to deploy instead of the shipped flows/nachbarstrom.json. */
+  flowFile?: string;
+  /** Node-RED's console log level; "info" unless given. */
+  logLevel?: LogLevel;
+};
+
+export type StartBridgeReturnType = {
+  editorUrl: string;
+  /** Stops the flows and the runtime and closes the HTTP server; leaves no handle behind. */
+  stop(): Promise<void>;
+};
+
+let running = false;
+
+/**
+ * Runs the real Node-RED runtime in this process with the bridge's nodes and deploys the shipped flow,
+ * with the settings put into Node-RED's global environment (the key as an encrypted credential).
+ * Resolves once the flow has started. Node-RED's runtime is a singleton: one bridge per process.
+ */
+export async function startBridge(parameters: StartBridgeParameters): Promise<StartBridgeReturnType> {
+  const { port, host = "127.0.0.1", userDir, logLevel = "info" } = parameters;
+  // Check every setting before starting anything, so a mistake is named rather than logged later.
+  const deploymentFile = resolve(parameters.deploymentFile);
+  const meterDirectoryFile = resolve(parameters.meterDirectoryFile);
+  readDeployment(deploymentFile);
+  readMeterDirectory(meterDirectoryFile);
+  const privateKey = parseBridgeKey(parameters.bridgeKey.trim(), "bridgeKey");
+  const mqtt = parseMqttUrl(parameters.mqttUrl);
+  if (
+    parameters.graceSeconds !== undefined &&
+    !(Number.isFinite(parameters.graceSeconds) && parameters.graceSeconds >= 0)
+  ) {
+    throw new BridgeConfigurationError(`Invalid graceSeconds ${parameters.graceSeconds}`, {
+      details: "expected a number of seconds, 0 or more",
+    });
+  }
+  const prepared = prepareFlow({
+    flow: readFlowFile(parameters.flowFile ?? SHIPPED_FLOW_FILE),
+    env: {
+      MQTT_HOST: mqtt.host,
+      MQTT_PORT: String(mqtt.port),
+      NACHBARSTROM_METERS: meterDirectoryFile,
+      NACHBARSTROM_DEPLOYMENT: deploymentFile,
+      ...(parameters.graceSeconds === undefined ? {} : { [GRACE_SECONDS_ENV]: String(parameters.graceSeconds) }),
+    },
+    secrets: { [BRIDGE_KEY_ENV]: privateKey },
+  });
+
+  if (running) {
+    throw new BridgeStartError("A bridge is already running in this process", {
+      details: "Node-RED's runtime is a singleton: stop the running bridge first",
+    });
+  }
+  // Start from an empty flow: the launcher deploys its flow afresh on every start (README).
+  mkdirSync(userDir, { recursive: true });
+  writeFileSync(join(userDir, "flows.json"), "[]\n");
+  rmSync(join(userDir, "flows_cred.json"), { force: true });
+
+  running = true;
+  const app = express();
+  const server = createServer(app);
+  const starts = watchFlowStarts(RED.events);
+  let runtimeStarted = false;
+  const shutDown = async () => {
+    starts.dispose();
+    if (runtimeStarted) {
+      // A failure to stop must not hide the error that led here; it is logged instead.
+      await RED.stop().catch((error: unknown) => RED.log.error(`Node-RED did not stop cleanly: ${String(error)}`));
+    }
+    server.closeAllConnections();
+    if (server.listening) await new Promise<void>((done) => server.close(() => done()));
+    running = false;
+  };
+  try {
+    const credentialSecret = process.env[CREDENTIAL_SECRET_ENV] || DEV_CREDENTIAL_SECRET;
+    RED.init(server, bridgeSettings({ userDir, credentialSecret, logLevel }));
+    if (credentialSecret === DEV_CREDENTIAL_SECRET) {
+      RED.log.warn(`${CREDENTIAL_SECRET_ENV} is not set: credentials are encrypted with the public development secret`);
+    }
+    app.use("/", RED.httpAdmin);
+    const boundPort = await listen(server, port, host);
+    runtimeStarted = true;
+    await RED.start();
+    await starts.started(undefined);
+    const { rev } = await RED.runtime.flows.setFlows({ flows: prepared, deploymentType: "full" });
+    await starts.started(rev);
+    starts.dispose();
+    const urlHost = host.includes(":") ? `[${host}]` : host;
+    let stopped: Promise<void> | undefined;
+    return { editorUrl: `http://${urlHost}:${boundPort}/`, stop: () => (stopped ??= shutDown()) };
+  } catch (error) {
+    await shutDown();
+    throw error;
+  }
+}
+
+function parseMqttUrl(mqttUrl: string): { host: string; port: number } {
+  let url: URL;
+  try {
+    url = new URL(mqttUrl);
+  } catch (cause) {
+    throw new BridgeConfigurationError(`Invalid MQTT URL ${JSON.stringify(mqttUrl)}`, {
+      details: "expected mqtt://host:port",
+      cause,
+    });
+  }
+  if (url.protocol !== "mqtt:" && url.protocol !== "tcp:") {
+    throw new BridgeConfigurationError(`Unsupported MQTT URL ${mqttUrl}`, {
+      details: `the launcher connects with plain mqtt:// only, not ${url.protocol}//; set up TLS in the broker config node`,
+    });
+  }
+  if (url.username || url.password) {
+    throw new BridgeConfigurationError(`Unsupported MQTT URL ${url.protocol}//…@${url.host}`, {
+      details: "the launcher does not pass broker credentials yet; set them in the broker config node",
+    });
+  }
+  return { host: url.hostname.replace(/^\[(.*)\]$/, "$1"), port: url.port ? Number(url.port) : 1883 };
+}
+
+async function listen(server: Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((done, fail) => {
+    server.once("error", (cause) =>
+      fail(new BridgeStartError(`Cannot listen on ${host}:${port}`, { details: cause.message, cause })),
+    );
+    server.listen(port, host, () => done());
+  });
+  const address = server.address();
+  return typeof address === "object" && address ? address.port : port;
+}

@@ -1,0 +1,237 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { neighbourhoodId, neighbourhoodSettlementAbi } from "@nachbarstrom/core";
+import {
+  ContractFunctionExecutionError,
+  ContractFunctionRevertedError,
+  HttpRequestError,
+  encodeErrorResult,
+  type Hex,
+} from "viem";
+import type { IntervalBatch } from "./aggregate.ts";
+import { SettlementFailedError } from "./errors.ts";
+import { classifyError, submitBatch, type SettlementPort } from "./submit.ts";
+import { HOOD, K, METER_ID, MP } from "./test-fixtures.ts";
+
+const HOOD_ID = neighbourhoodId(HOOD);
+const TX = `0x${"11".repeat(32)}` as Hex;
+const EARLIER_TX = `0x${"22".repeat(32)}` as Hex;
+const COMMITMENT = `0x${"33".repeat(32)}` as Hex;
+
+const batch: IntervalBatch = {
+  neighbourhood: HOOD,
+  neighbourhoodId: HOOD_ID,
+  interval: K,
+  commitment: COMMITMENT,
+  meters: [{ meter: METER_ID[MP.b], importWh: 30n, exportWh: 0n }],
+  readings: [],
+  closedBy: "complete",
+  missing: [],
+};
+
+const settleCall = {
+  abi: neighbourhoodSettlementAbi,
+  functionName: "settle",
+  args: [batch.neighbourhoodId, batch.interval, batch.commitment, batch.meters],
+};
+
+/** A contract revert as viem reports it from simulateContract. */
+function revert(
+  errorName: "SettlementIntervalAlreadySettled" | "SettlementBatchEmpty",
+): ContractFunctionExecutionError {
+  const data =
+    errorName === "SettlementIntervalAlreadySettled"
+      ? encodeErrorResult({ abi: neighbourhoodSettlementAbi, errorName, args: [HOOD_ID, K] })
+      : encodeErrorResult({ abi: neighbourhoodSettlementAbi, errorName });
+  const cause = new ContractFunctionRevertedError({ abi: neighbourhoodSettlementAbi, data, functionName: "settle" });
+  return new ContractFunctionExecutionError(cause, settleCall);
+}
+
+function unreachable(status?: number): ContractFunctionExecutionError {
+  const cause = new HttpRequestError({ url: "http://127.0.0.1:1", details: "fetch failed", status });
+  return new ContractFunctionExecutionError(cause, settleCall);
+}
+
+type FakeChain = { settled: boolean; commitment: Hex; settleFailures: unknown[]; receipt: "success" | "reverted" };
+
+/** A settlement contract in memory with the contract's once-only rule. */
+function fakePort(chain: FakeChain): SettlementPort & { sent: number } {
+  const port = {
+    sent: 0,
+    async settle(b: IntervalBatch) {
+      const failure = chain.settleFailures.shift();
+      if (failure) throw failure;
+      if (chain.settled) throw revert("SettlementIntervalAlreadySettled");
+      port.sent += 1;
+      if (chain.receipt === "success") {
+        chain.settled = true;
+        chain.commitment = b.commitment;
+      }
+      return TX;
+    },
+    async waitForReceipt() {
+      return { status: chain.receipt, blockNumber: 7n };
+    },
+    async settledRecord() {
+      return { settledAt: chain.settled ? 1_700_000_000n : 0n, commitment: chain.commitment };
+    },
+    async findSettlement() {
+      return chain.settled ? EARLIER_TX : undefined;
+    },
+  };
+  return port;
+}
+
+const noWait = async () => {};
+
+describe("submitBatch", () => {
+  test("sends settle() and returns the transaction once the receipt is in", async () => {
+    const chain: FakeChain = {
+      settled: false,
+      commitment: `0x${"00".repeat(32)}`,
+      settleFailures: [],
+      receipt: "success",
+    };
+    const port = fakePort(chain);
+    const outcome = await submitBatch({ batch, port, sleep: noWait });
+    assert.deepEqual(outcome, {
+      neighbourhood: HOOD,
+      interval: K,
+      txHash: TX,
+      alreadySettled: false,
+      commitmentMatches: true,
+    });
+    assert.equal(port.sent, 1);
+  });
+
+  test("treats SettlementIntervalAlreadySettled as done, with the earlier transaction", async () => {
+    const chain: FakeChain = { settled: true, commitment: COMMITMENT, settleFailures: [], receipt: "success" };
+    const port = fakePort(chain);
+    const outcome = await submitBatch({ batch, port, sleep: noWait });
+    assert.deepEqual(outcome, {
+      neighbourhood: HOOD,
+      interval: K,
+      txHash: EARLIER_TX,
+      alreadySettled: true,
+      commitmentMatches: true,
+    });
+    assert.equal(port.sent, 0, "nothing is sent a second time");
+  });
+
+  test("reports when the earlier settlement carried another commitment", async () => {
+    const chain: FakeChain = {
+      settled: true,
+      commitment: `0x${"44".repeat(32)}`,
+      settleFailures: [],
+      receipt: "success",
+    };
+    const outcome = await submitBatch({ batch, port: fakePort(chain), sleep: noWait });
+    assert.equal(outcome.alreadySettled, true);
+    assert.equal(outcome.commitmentMatches, false);
+  });
+
+  test("resubmission after a crash settles nothing twice", async () => {
+    const chain: FakeChain = {
+      settled: false,
+      commitment: `0x${"00".repeat(32)}`,
+      settleFailures: [],
+      receipt: "success",
+    };
+    const port = fakePort(chain);
+    const first = await submitBatch({ batch, port, sleep: noWait });
+    const again = await submitBatch({ batch, port, sleep: noWait });
+    assert.equal(first.alreadySettled, false);
+    assert.equal(again.alreadySettled, true);
+    assert.equal(port.sent, 1);
+  });
+
+  test("retries with exponential backoff while the RPC is unreachable", async () => {
+    const failures = [unreachable(), unreachable(), unreachable(503), unreachable()];
+    const chain: FakeChain = { settled: false, commitment: COMMITMENT, settleFailures: failures, receipt: "success" };
+    const waits: number[] = [];
+    const retries: number[] = [];
+    const outcome = await submitBatch({
+      batch,
+      port: fakePort(chain),
+      retry: { initialDelayMs: 100, maxDelayMs: 500 },
+      sleep: async (ms) => void waits.push(ms),
+      onRetry: ({ attempt }) => void retries.push(attempt),
+    });
+    assert.equal(outcome.txHash, TX);
+    assert.deepEqual(waits, [100, 200, 400, 500]);
+    assert.deepEqual(retries, [1, 2, 3, 4]);
+  });
+
+  test("gives up after maxAttempts with a SettlementFailedError that keeps the cause", async () => {
+    const chain: FakeChain = {
+      settled: false,
+      commitment: COMMITMENT,
+      settleFailures: [unreachable(), unreachable()],
+      receipt: "success",
+    };
+    await assert.rejects(
+      submitBatch({ batch, port: fakePort(chain), retry: { maxAttempts: 2 }, sleep: noWait }),
+      (error) => {
+        assert.ok(error instanceof SettlementFailedError);
+        assert.equal(error.shortMessage, `Settlement of ${HOOD} interval ${K} failed`);
+        assert.match(error.details ?? "", /unreachable for 2 attempts/);
+        assert.ok(error.cause instanceof ContractFunctionExecutionError);
+        return true;
+      },
+    );
+  });
+
+  test("does not retry other contract errors", async () => {
+    const chain: FakeChain = {
+      settled: false,
+      commitment: COMMITMENT,
+      settleFailures: [revert("SettlementBatchEmpty")],
+      receipt: "success",
+    };
+    let waited = false;
+    await assert.rejects(
+      submitBatch({ batch, port: fakePort(chain), sleep: async () => void (waited = true) }),
+      SettlementFailedError,
+    );
+    assert.equal(waited, false);
+  });
+
+  test("a reverted receipt counts as done when the interval has settled meanwhile", async () => {
+    const chain: FakeChain = { settled: false, commitment: COMMITMENT, settleFailures: [], receipt: "reverted" };
+    const port = fakePort(chain);
+    port.waitForReceipt = async () => {
+      chain.settled = true; // another submission won the race
+      return { status: "reverted", blockNumber: 8n };
+    };
+    const outcome = await submitBatch({ batch, port, sleep: noWait });
+    assert.equal(outcome.alreadySettled, true);
+  });
+
+  test("a reverted receipt of an unsettled interval is an error", async () => {
+    const chain: FakeChain = { settled: false, commitment: COMMITMENT, settleFailures: [], receipt: "reverted" };
+    await assert.rejects(submitBatch({ batch, port: fakePort(chain), sleep: noWait }), /reverted/);
+  });
+
+  test("stops waiting when aborted", async () => {
+    const chain: FakeChain = {
+      settled: false,
+      commitment: COMMITMENT,
+      settleFailures: [unreachable()],
+      receipt: "success",
+    };
+    const abort = new AbortController();
+    const pending = submitBatch({ batch, port: fakePort(chain), signal: abort.signal, onRetry: () => abort.abort() });
+    await assert.rejects(pending, /was stopped/);
+  });
+});
+
+describe("classifyError", () => {
+  test("sorts failures", () => {
+    assert.equal(classifyError(revert("SettlementIntervalAlreadySettled")), "already-settled");
+    assert.equal(classifyError(revert("SettlementBatchEmpty")), "fatal");
+    assert.equal(classifyError(unreachable()), "unreachable");
+    assert.equal(classifyError(unreachable(502)), "unreachable");
+    assert.equal(classifyError(unreachable(401)), "fatal");
+    assert.equal(classifyError(new Error("boom")), "fatal");
+  });
+});
