@@ -7,8 +7,9 @@ import { spawnSync } from "node:child_process";
 const checks: [name: string, command: string, args: string[]][] = [
   ["prettier", "prettier", ["--check", "--log-level", "warn", "."]],
   ["solhint", "solhint", ["--max-warnings", "0", "contracts/**/*.sol"]],
-  ["typescript", "tsc", ["-p", "tsconfig.json"]],
+  // Compiling first generates the typed artifacts (artifacts/**/*.d.ts) that tsc and the ABI check read.
   ["solidity compile", "hardhat", ["compile"]],
+  ["typescript", "tsc", ["-p", "tsconfig.json"]],
   ["abi freshness", "node", ["scripts/export-abis.ts", "--check"]],
   ["svelte-check", "npm", ["run", "check", "--workspace", "web"]],
 ];
