@@ -33,7 +33,7 @@ export async function readChain<T>(read: (chain: ChainContext) => Promise<T>): P
   }
   try {
     const client = publicClientFor(deployment);
-    return await read({ deployment, client, latestBlock: await client.getBlockNumber() });
+    return await read({ deployment, client, latestBlock: await client.getBlockNumber({ cacheTime: 0 }) });
   } catch (cause) {
     const details = cause instanceof BaseError ? cause.shortMessage : String(cause);
     console.error(`[web] chain ${deployment.rpcUrl} (chain id ${deployment.chainId}): ${details}`);
