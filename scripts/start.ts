@@ -60,7 +60,7 @@ The first interval settles a few seconds after the simulator starts. Press Ctrl-
 `);
 
 let stopping = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   process.on(signal, async () => {
     if (stopping) return;
     stopping = true;
