@@ -9,8 +9,7 @@ import {MeterId, NeighbourhoodId} from "./Units.sol";
 /// @title MeterRegistry
 /// @notice See {IMeterRegistry}.
 contract MeterRegistry is IMeterRegistry, AccessControl {
-    mapping(NeighbourhoodId neighbourhood => Tariff tariff) private _tariffs;
-    mapping(NeighbourhoodId neighbourhood => bool exists) private _neighbourhoods;
+    mapping(NeighbourhoodId neighbourhood => Neighbourhood config) private _neighbourhoods;
     mapping(NeighbourhoodId neighbourhood => MeterId[] meters) private _metersIn;
     mapping(MeterId meter => Meter record) private _meters;
     mapping(address account => bool registered) private _participants;
@@ -23,15 +22,13 @@ contract MeterRegistry is IMeterRegistry, AccessControl {
     /// @inheritdoc IMeterRegistry
     function registerNeighbourhood(
         NeighbourhoodId neighbourhood,
-        Tariff calldata tariff
+        Neighbourhood calldata config
     ) external onlyRole(Roles.OPERATOR) {
-        if (_neighbourhoods[neighbourhood]) revert RegistryNeighbourhoodExists(neighbourhood);
-        if (tariff.feedInPrice > tariff.communityPrice || tariff.communityPrice > tariff.gridPrice) {
-            revert RegistryTariffInvalid(tariff.gridPrice, tariff.feedInPrice, tariff.communityPrice);
-        }
-        _neighbourhoods[neighbourhood] = true;
-        _tariffs[neighbourhood] = tariff;
-        emit NeighbourhoodRegistered(neighbourhood, tariff);
+        if (_neighbourhoods[neighbourhood].exists) revert RegistryNeighbourhoodExists(neighbourhood);
+        Neighbourhood memory stored = config;
+        stored.exists = true;
+        _neighbourhoods[neighbourhood] = stored;
+        emit NeighbourhoodRegistered(neighbourhood, stored);
     }
 
     /// @inheritdoc IMeterRegistry
@@ -45,18 +42,43 @@ contract MeterRegistry is IMeterRegistry, AccessControl {
         NeighbourhoodId neighbourhood,
         address owner
     ) external onlyRole(Roles.OPERATOR) {
-        if (!_neighbourhoods[neighbourhood]) revert RegistryNeighbourhoodUnknown(neighbourhood);
-        if (_meters[meter].owner != address(0)) revert RegistryMeterExists(meter);
-        _registerParticipant(owner);
-        _meters[meter] = Meter({neighbourhood: neighbourhood, owner: owner, active: true});
-        _metersIn[neighbourhood].push(meter);
-        emit MeterRegistered(meter, neighbourhood, owner);
+        if (!_neighbourhoods[neighbourhood].exists) revert RegistryNeighbourhoodUnknown(neighbourhood);
+        _addMeter(meter, Meter(neighbourhood, owner, true, 0, 0, 1));
     }
 
     /// @inheritdoc IMeterRegistry
-    function tariffOf(NeighbourhoodId neighbourhood) external view returns (Tariff memory) {
-        if (!_neighbourhoods[neighbourhood]) revert RegistryNeighbourhoodUnknown(neighbourhood);
-        return _tariffs[neighbourhood];
+    function retireMeter(MeterId meter) external onlyRole(Roles.OPERATOR) {
+        _activeMeter(meter).active = false;
+        emit MeterRetired(meter);
+    }
+
+    /// @inheritdoc IMeterRegistry
+    function replaceMeter(MeterId oldMeter, MeterId newMeter) external onlyRole(Roles.OPERATOR) {
+        Meter storage old = _activeMeter(oldMeter);
+        Meter memory replacement = old;
+        old.active = false;
+        emit MeterRetired(oldMeter);
+        _addMeter(newMeter, replacement);
+        emit MeterReplaced(oldMeter, newMeter);
+    }
+
+    /// @inheritdoc IMeterRegistry
+    function setPreferences(MeterId meter, uint64 maxBuyPrice, uint64 minSellPrice, uint32 shareWeight) external {
+        Meter storage record = _activeMeter(meter);
+        if (msg.sender != record.owner && !hasRole(Roles.OPERATOR, msg.sender)) {
+            revert RegistryNotMeterOwner(meter, msg.sender);
+        }
+        record.maxBuyPrice = maxBuyPrice;
+        record.minSellPrice = minSellPrice;
+        record.shareWeight = shareWeight;
+        emit MeterPreferencesSet(meter, maxBuyPrice, minSellPrice, shareWeight);
+    }
+
+    /// @inheritdoc IMeterRegistry
+    function neighbourhoodOf(NeighbourhoodId neighbourhood) external view returns (Neighbourhood memory) {
+        Neighbourhood memory config = _neighbourhoods[neighbourhood];
+        if (!config.exists) revert RegistryNeighbourhoodUnknown(neighbourhood);
+        return config;
     }
 
     /// @inheritdoc IMeterRegistry
@@ -74,6 +96,20 @@ contract MeterRegistry is IMeterRegistry, AccessControl {
     /// @inheritdoc IMeterRegistry
     function isParticipant(address account) external view returns (bool) {
         return _participants[account];
+    }
+
+    function _addMeter(MeterId meter, Meter memory record) private {
+        if (_meters[meter].owner != address(0)) revert RegistryMeterExists(meter);
+        _registerParticipant(record.owner);
+        _meters[meter] = record;
+        _metersIn[record.neighbourhood].push(meter);
+        emit MeterRegistered(meter, record.neighbourhood, record.owner);
+    }
+
+    function _activeMeter(MeterId meter) private view returns (Meter storage record) {
+        record = _meters[meter];
+        if (record.owner == address(0)) revert RegistryMeterUnknown(meter);
+        if (!record.active) revert RegistryMeterRetired(meter);
     }
 
     function _registerParticipant(address account) private {

@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {IMeterRegistry} from "./interfaces/IMeterRegistry.sol";
 import {Roles} from "./Roles.sol";
-import {MeterId, NeighbourhoodId} from "./Units.sol";
+import {AllocationKey, MeterId, NeighbourhoodId} from "./Units.sol";
 import {Fixture} from "./test/Fixture.t.sol";
 
 contract MeterRegistryTest is Fixture {
@@ -33,22 +33,39 @@ contract MeterRegistryTest is Fixture {
         registry.registerMeter(MeterId.wrap(bytes32(uint256(77))), HOOD, address(0));
     }
 
-    function test_registerNeighbourhood_revertsWhen_communityPriceOutsideFeedInAndGrid() public {
-        vm.expectRevert(
-            abi.encodeWithSelector(IMeterRegistry.RegistryTariffInvalid.selector, 400_000, 79_000, 450_000)
-        );
-        registry.registerNeighbourhood(
-            OTHER,
-            IMeterRegistry.Tariff({gridPrice: 400_000, feedInPrice: 79_000, communityPrice: 450_000})
-        );
-    }
-
     function test_registerNeighbourhood_revertsWhen_exists() public {
         vm.expectRevert(abi.encodeWithSelector(IMeterRegistry.RegistryNeighbourhoodExists.selector, HOOD));
-        registry.registerNeighbourhood(
-            HOOD,
-            IMeterRegistry.Tariff({gridPrice: 400_000, feedInPrice: 79_000, communityPrice: 250_000})
-        );
+        registry.registerNeighbourhood(HOOD, IMeterRegistry.Neighbourhood(true, AllocationKey.ProRata, 0, 0));
+    }
+
+    function test_retireMeter_marksItInactive() public {
+        registry.retireMeter(meterIds[1]);
+        assertTrue(!registry.meterOf(meterIds[1]).active, "retired");
+        vm.expectRevert(abi.encodeWithSelector(IMeterRegistry.RegistryMeterRetired.selector, meterIds[1]));
+        registry.retireMeter(meterIds[1]);
+    }
+
+    function test_replaceMeter_keepsOwnerAndPreferences() public {
+        registry.setPreferences(meterIds[1], 300_000, 100_000, 7);
+        MeterId replacement = MeterId.wrap(bytes32(uint256(42)));
+        registry.replaceMeter(meterIds[1], replacement);
+        IMeterRegistry.Meter memory meter = registry.meterOf(replacement);
+        assertTrue(meter.owner == owners[1] && meter.active, "owner and active");
+        assertEq(meter.maxBuyPrice, 300_000, "max buy price");
+        assertEq(meter.shareWeight, 7, "share weight");
+        assertTrue(!registry.meterOf(meterIds[1]).active, "old meter retired");
+    }
+
+    function test_setPreferences_byTheOwner() public {
+        vm.prank(owners[2]);
+        registry.setPreferences(meterIds[2], 0, 120_000, 3);
+        assertEq(registry.meterOf(meterIds[2]).minSellPrice, 120_000, "min sell price");
+    }
+
+    function test_setPreferences_revertsWhen_callerIsNeitherOwnerNorOperator() public {
+        vm.prank(owners[1]);
+        vm.expectRevert(abi.encodeWithSelector(IMeterRegistry.RegistryNotMeterOwner.selector, meterIds[2], owners[1]));
+        registry.setPreferences(meterIds[2], 0, 120_000, 3);
     }
 
     function test_registerParticipant_revertsWhen_callerIsNotTheOperator() public {

@@ -7,6 +7,7 @@ pragma solidity 0.8.30;
 /// @notice The few cheatcodes the Solidity tests use (forge-std is not available from npm).
 interface Vm {
     function prank(address sender) external;
+    function warp(uint256 timestamp) external;
     function startPrank(address sender) external;
     function stopPrank() external;
     function expectRevert(bytes calldata revertData) external;

@@ -1,4 +1,4 @@
-import { neighbourhoodSettlementAbi, type Deployment } from "@nachbarstrom/core";
+import { neighbourhoodSettlementAbi, planBatch, readSettlementInputs, type Deployment } from "@nachbarstrom/core";
 import {
   createPublicClient,
   createWalletClient,
@@ -60,14 +60,30 @@ export function createSettlementPort({
     account: account.address,
     rpcUrl,
     async settle(batch) {
-      const { request } = await publicClient.simulateContract({
-        account,
-        address,
-        abi: neighbourhoodSettlementAbi,
-        functionName: "settle",
-        args: [batch.neighbourhoodId, batch.interval, batch.commitment, batch.meters],
+      // Tariff, preferences and power contracts come from the chain; the header's pool totals from
+      // the reference settlement. Chunks go in order; a chunk already in is a no-op on chain.
+      const inputs = await readSettlementInputs({
+        client: publicClient,
+        deployment,
+        neighbourhoodId: batch.neighbourhoodId,
+        interval: batch.interval,
+        meters: batch.meters,
       });
-      return walletClient.writeContract(request);
+      const { header, chunks } = planBatch(inputs, batch);
+      let hash: Hex | undefined;
+      for (const [index, meters] of chunks.entries()) {
+        if (hash) await publicClient.waitForTransactionReceipt({ hash, timeout: receiptTimeoutMs });
+        const { request } = await publicClient.simulateContract({
+          account,
+          address,
+          abi: neighbourhoodSettlementAbi,
+          functionName: "settleChunk",
+          args: [batch.neighbourhoodId, batch.interval, header, index, meters],
+        });
+        hash = await walletClient.writeContract(request);
+      }
+      if (!hash) throw new Error(`interval ${batch.interval} has no meters to settle`);
+      return hash;
     },
     async waitForReceipt(hash) {
       const receipt = await publicClient.waitForTransactionReceipt({ hash, timeout: receiptTimeoutMs });

@@ -21,7 +21,7 @@ export async function deployContracts({ rpcUrl, runtimeDir, roles }: DeployParam
   // A local chain starts empty each time: Ignition's journal of an earlier run would not match it.
   rmSync(join(hre.config.paths.ignition, "deployments", deploymentId), { recursive: true, force: true });
   const deployedAtBlock = Number(await publicClient.getBlockNumber());
-  const { meterRegistry, creditToken, neighbourhoodSettlement } = await connection.ignition.deploy(NachbarstromModule, {
+  const deployed = await connection.ignition.deploy(NachbarstromModule, {
     parameters: { Nachbarstrom: roles },
     deploymentId,
   });
@@ -30,9 +30,11 @@ export async function deployContracts({ rpcUrl, runtimeDir, roles }: DeployParam
     rpcUrl,
     deployedAtBlock,
     contracts: {
-      meterRegistry: meterRegistry.address,
-      creditToken: creditToken.address,
-      neighbourhoodSettlement: neighbourhoodSettlement.address,
+      meterRegistry: deployed.meterRegistry.address,
+      creditToken: deployed.creditToken.address,
+      tariffSchedule: deployed.tariffSchedule.address,
+      powerContracts: deployed.powerContracts.address,
+      neighbourhoodSettlement: deployed.neighbourhoodSettlement.address,
     },
   };
   await connection.close();

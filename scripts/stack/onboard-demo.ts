@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { createPublicClient, createWalletClient, http, type Hex } from "viem";
 import {
   DEMO_NEIGHBOURHOOD,
+  DEMO_RULES,
   DEV_ACCOUNT_INDEX,
   creditTokenAbi,
   demoSalt,
@@ -10,6 +11,7 @@ import {
   euros,
   meterId,
   meterRegistryAbi,
+  tariffScheduleAbi,
   neighbourhoodId,
   type Deployment,
   type MeterDirectory,
@@ -22,7 +24,7 @@ export const DEMO_TOP_UP = euros("50");
 export const DEMO_TREASURY_FLOAT = euros("1000");
 
 /**
- * Does what the utility's operator does for the demo neighbourhood: registers it with its tariff,
+ * Does what the utility's operator does for the demo neighbourhood: registers it with its rules and tariff,
  * registers each household's meter under its salted id, tops up 50 euros per household, and writes the
  * off-chain meter directory (`<runtimeDir>/meters.json`) that the bridge uses.
  */
@@ -31,7 +33,7 @@ export async function onboardDemo({ deployment, runtimeDir }: OnboardDemoParamet
   const transport = http(deployment.rpcUrl);
   const publicClient = createPublicClient({ transport });
   const wallet = createWalletClient({ account: operator, transport });
-  const { meterRegistry, creditToken } = deployment.contracts;
+  const { meterRegistry, creditToken, tariffSchedule } = deployment.contracts;
 
   // chain: null skips viem's chain check; the RPC URL already names the chain.
   const send = async (hashPromise: Promise<Hex>) => {
@@ -56,7 +58,17 @@ export async function onboardDemo({ deployment, runtimeDir }: OnboardDemoParamet
       address: meterRegistry,
       abi: meterRegistryAbi,
       functionName: "registerNeighbourhood",
-      args: [neighbourhood, DEMO_NEIGHBOURHOOD.tariff],
+      args: [neighbourhood, { exists: true, ...DEMO_RULES }],
+    }),
+  );
+  // The first tariff, agreed at onboarding, applies to every interval (also the simulator's past day).
+  await send(
+    wallet.writeContract({
+      chain: null,
+      address: tariffSchedule,
+      abi: tariffScheduleAbi,
+      functionName: "setInitialTariff",
+      args: [neighbourhood, DEMO_NEIGHBOURHOOD.tariff, 0n],
     }),
   );
   const meters = DEMO_NEIGHBOURHOOD.households.map((household) => ({

@@ -2,7 +2,8 @@ import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import { keccak256, toBytes } from "viem";
 
 /**
- * Deploys the registry, the credit and the settlement, and lets the settlement move credit.
+ * Deploys the registry, the credit, the tariff schedule, the power contracts and the settlement, and
+ * lets the settlement move credit.
  * Parameters (all addresses): admin, operator, bridge, treasury. The deploying account (Ignition's
  * default sender) needs no role afterwards: admin holds DEFAULT_ADMIN_ROLE on every contract.
  */
@@ -15,10 +16,14 @@ export default buildModule("Nachbarstrom", (m) => {
 
   const meterRegistry = m.contract("MeterRegistry", [m.getAccount(0), operator]);
   const creditToken = m.contract("CreditToken", [m.getAccount(0), operator, meterRegistry, treasury]);
+  const tariffSchedule = m.contract("TariffSchedule", [m.getAccount(0), operator, meterRegistry]);
+  const powerContracts = m.contract("PowerContracts", [meterRegistry]);
   const neighbourhoodSettlement = m.contract("NeighbourhoodSettlement", [
     m.getAccount(0),
     bridge,
     meterRegistry,
+    tariffSchedule,
+    powerContracts,
     creditToken,
   ]);
   m.call(creditToken, "grantRole", [settlementRole, neighbourhoodSettlement]);
@@ -28,7 +33,8 @@ export default buildModule("Nachbarstrom", (m) => {
   const adminRole = `0x${"00".repeat(32)}`;
   m.call(meterRegistry, "grantRole", [adminRole, admin], { id: "MeterRegistry_grantAdmin" });
   m.call(creditToken, "grantRole", [adminRole, admin], { id: "CreditToken_grantAdmin" });
+  m.call(tariffSchedule, "grantRole", [adminRole, admin], { id: "TariffSchedule_grantAdmin" });
   m.call(neighbourhoodSettlement, "grantRole", [adminRole, admin], { id: "NeighbourhoodSettlement_grantAdmin" });
 
-  return { meterRegistry, creditToken, neighbourhoodSettlement };
+  return { meterRegistry, creditToken, tariffSchedule, powerContracts, neighbourhoodSettlement };
 });

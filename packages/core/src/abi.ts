@@ -57,6 +57,17 @@ export const meterRegistryAbi = [
         "type": "bytes32"
       }
     ],
+    "name": "RegistryMeterRetired",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "MeterId",
+        "name": "meter",
+        "type": "bytes32"
+      }
+    ],
     "name": "RegistryMeterUnknown",
     "type": "error"
   },
@@ -85,28 +96,54 @@ export const meterRegistryAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint64",
-        "name": "gridPrice",
-        "type": "uint64"
+        "internalType": "MeterId",
+        "name": "meter",
+        "type": "bytes32"
       },
       {
-        "internalType": "uint64",
-        "name": "feedInPrice",
-        "type": "uint64"
-      },
-      {
-        "internalType": "uint64",
-        "name": "communityPrice",
-        "type": "uint64"
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
       }
     ],
-    "name": "RegistryTariffInvalid",
+    "name": "RegistryNotMeterOwner",
     "type": "error"
   },
   {
     "inputs": [],
     "name": "RegistryZeroAccount",
     "type": "error"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "MeterId",
+        "name": "meter",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "maxBuyPrice",
+        "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "minSellPrice",
+        "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "shareWeight",
+        "type": "uint32"
+      }
+    ],
+    "name": "MeterPreferencesSet",
+    "type": "event"
   },
   {
     "anonymous": false,
@@ -138,6 +175,38 @@ export const meterRegistryAbi = [
     "inputs": [
       {
         "indexed": true,
+        "internalType": "MeterId",
+        "name": "oldMeter",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "MeterId",
+        "name": "newMeter",
+        "type": "bytes32"
+      }
+    ],
+    "name": "MeterReplaced",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "MeterId",
+        "name": "meter",
+        "type": "bytes32"
+      }
+    ],
+    "name": "MeterRetired",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
         "internalType": "NeighbourhoodId",
         "name": "neighbourhood",
         "type": "bytes32"
@@ -145,24 +214,29 @@ export const meterRegistryAbi = [
       {
         "components": [
           {
-            "internalType": "uint64",
-            "name": "gridPrice",
-            "type": "uint64"
+            "internalType": "bool",
+            "name": "exists",
+            "type": "bool"
           },
           {
-            "internalType": "uint64",
-            "name": "feedInPrice",
-            "type": "uint64"
+            "internalType": "enum AllocationKey",
+            "name": "allocationKey",
+            "type": "uint8"
           },
           {
-            "internalType": "uint64",
-            "name": "communityPrice",
-            "type": "uint64"
+            "internalType": "uint32",
+            "name": "tariffNoticeIntervals",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "contractNoticeIntervals",
+            "type": "uint32"
           }
         ],
         "indexed": false,
-        "internalType": "struct IMeterRegistry.Tariff",
-        "name": "tariff",
+        "internalType": "struct IMeterRegistry.Neighbourhood",
+        "name": "config",
         "type": "tuple"
       }
     ],
@@ -376,6 +450,21 @@ export const meterRegistryAbi = [
             "internalType": "bool",
             "name": "active",
             "type": "bool"
+          },
+          {
+            "internalType": "uint64",
+            "name": "maxBuyPrice",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "minSellPrice",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint32",
+            "name": "shareWeight",
+            "type": "uint32"
           }
         ],
         "internalType": "struct IMeterRegistry.Meter",
@@ -400,6 +489,47 @@ export const meterRegistryAbi = [
         "internalType": "MeterId[]",
         "name": "",
         "type": "bytes32[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "NeighbourhoodId",
+        "name": "neighbourhood",
+        "type": "bytes32"
+      }
+    ],
+    "name": "neighbourhoodOf",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "bool",
+            "name": "exists",
+            "type": "bool"
+          },
+          {
+            "internalType": "enum AllocationKey",
+            "name": "allocationKey",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint32",
+            "name": "tariffNoticeIntervals",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "contractNoticeIntervals",
+            "type": "uint32"
+          }
+        ],
+        "internalType": "struct IMeterRegistry.Neighbourhood",
+        "name": "",
+        "type": "tuple"
       }
     ],
     "stateMutability": "view",
@@ -438,23 +568,28 @@ export const meterRegistryAbi = [
       {
         "components": [
           {
-            "internalType": "uint64",
-            "name": "gridPrice",
-            "type": "uint64"
+            "internalType": "bool",
+            "name": "exists",
+            "type": "bool"
           },
           {
-            "internalType": "uint64",
-            "name": "feedInPrice",
-            "type": "uint64"
+            "internalType": "enum AllocationKey",
+            "name": "allocationKey",
+            "type": "uint8"
           },
           {
-            "internalType": "uint64",
-            "name": "communityPrice",
-            "type": "uint64"
+            "internalType": "uint32",
+            "name": "tariffNoticeIntervals",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "contractNoticeIntervals",
+            "type": "uint32"
           }
         ],
-        "internalType": "struct IMeterRegistry.Tariff",
-        "name": "tariff",
+        "internalType": "struct IMeterRegistry.Neighbourhood",
+        "name": "config",
         "type": "tuple"
       }
     ],
@@ -497,6 +632,37 @@ export const meterRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "MeterId",
+        "name": "oldMeter",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "MeterId",
+        "name": "newMeter",
+        "type": "bytes32"
+      }
+    ],
+    "name": "replaceMeter",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "MeterId",
+        "name": "meter",
+        "type": "bytes32"
+      }
+    ],
+    "name": "retireMeter",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "bytes32",
         "name": "role",
         "type": "bytes32"
@@ -515,6 +681,34 @@ export const meterRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "MeterId",
+        "name": "meter",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint64",
+        "name": "maxBuyPrice",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint64",
+        "name": "minSellPrice",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint32",
+        "name": "shareWeight",
+        "type": "uint32"
+      }
+    ],
+    "name": "setPreferences",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "bytes4",
         "name": "interfaceId",
         "type": "bytes4"
@@ -526,42 +720,6 @@ export const meterRegistryAbi = [
         "internalType": "bool",
         "name": "",
         "type": "bool"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "NeighbourhoodId",
-        "name": "neighbourhood",
-        "type": "bytes32"
-      }
-    ],
-    "name": "tariffOf",
-    "outputs": [
-      {
-        "components": [
-          {
-            "internalType": "uint64",
-            "name": "gridPrice",
-            "type": "uint64"
-          },
-          {
-            "internalType": "uint64",
-            "name": "feedInPrice",
-            "type": "uint64"
-          },
-          {
-            "internalType": "uint64",
-            "name": "communityPrice",
-            "type": "uint64"
-          }
-        ],
-        "internalType": "struct IMeterRegistry.Tariff",
-        "name": "",
-        "type": "tuple"
       }
     ],
     "stateMutability": "view",
@@ -1420,6 +1578,1130 @@ export const creditTokenAbi = [
   }
 ] as const;
 
+export const tariffScheduleAbi = [
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "admin",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      },
+      {
+        "internalType": "contract IMeterRegistry",
+        "name": "registry",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "constructor"
+  },
+  {
+    "inputs": [],
+    "name": "AccessControlBadConfirmation",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "neededRole",
+        "type": "bytes32"
+      }
+    ],
+    "name": "AccessControlUnauthorizedAccount",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "NeighbourhoodId",
+        "name": "neighbourhood",
+        "type": "bytes32"
+      }
+    ],
+    "name": "TariffAlreadySet",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "string",
+        "name": "field",
+        "type": "string"
+      }
+    ],
+    "name": "TariffInvalid",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "NeighbourhoodId",
+        "name": "neighbourhood",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint64",
+        "name": "effectiveFrom",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint64",
+        "name": "last",
+        "type": "uint64"
+      }
+    ],
+    "name": "TariffNotAfterLast",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "NeighbourhoodId",
+        "name": "neighbourhood",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint64",
+        "name": "interval",
+        "type": "uint64"
+      }
+    ],
+    "name": "TariffNotInForce",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "NeighbourhoodId",
+        "name": "neighbourhood",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint64",
+        "name": "effectiveFrom",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint64",
+        "name": "earliest",
+        "type": "uint64"
+      }
+    ],
+    "name": "TariffNoticeTooShort",
+    "type": "error"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "previousAdminRole",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "newAdminRole",
+        "type": "bytes32"
+      }
+    ],
+    "name": "RoleAdminChanged",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "sender",
+        "type": "address"
+      }
+    ],
+    "name": "RoleGranted",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "sender",
+        "type": "address"
+      }
+    ],
+    "name": "RoleRevoked",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "NeighbourhoodId",
+        "name": "neighbourhood",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint64",
+        "name": "effectiveFrom",
+        "type": "uint64"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint64",
+            "name": "gridEnergy",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "gridFee",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "localGridFee",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "electricityTax",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "concessionFee",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "levies",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "feedInPrice",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "communityPrice",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint16",
+            "name": "vatBasisPoints",
+            "type": "uint16"
+          }
+        ],
+        "indexed": false,
+        "internalType": "struct ITariffSchedule.Tariff",
+        "name": "tariff",
+        "type": "tuple"
+      }
+    ],
+    "name": "TariffAnnounced",
+    "type": "event"
+  },
+  {
+    "inputs": [],
+    "name": "DEFAULT_ADMIN_ROLE",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "NeighbourhoodId",
+        "name": "neighbourhood",
+        "type": "bytes32"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint64",
+            "name": "gridEnergy",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "gridFee",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "localGridFee",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "electricityTax",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "concessionFee",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "levies",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "feedInPrice",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "communityPrice",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint16",
+            "name": "vatBasisPoints",
+            "type": "uint16"
+          }
+        ],
+        "internalType": "struct ITariffSchedule.Tariff",
+        "name": "tariff",
+        "type": "tuple"
+      },
+      {
+        "internalType": "uint64",
+        "name": "effectiveFrom",
+        "type": "uint64"
+      }
+    ],
+    "name": "announceTariff",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      }
+    ],
+    "name": "getRoleAdmin",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "grantRole",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "hasRole",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "callerConfirmation",
+        "type": "address"
+      }
+    ],
+    "name": "renounceRole",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "revokeRole",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "NeighbourhoodId",
+        "name": "neighbourhood",
+        "type": "bytes32"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint64",
+            "name": "gridEnergy",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "gridFee",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "localGridFee",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "electricityTax",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "concessionFee",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "levies",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "feedInPrice",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "communityPrice",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint16",
+            "name": "vatBasisPoints",
+            "type": "uint16"
+          }
+        ],
+        "internalType": "struct ITariffSchedule.Tariff",
+        "name": "tariff",
+        "type": "tuple"
+      },
+      {
+        "internalType": "uint64",
+        "name": "effectiveFrom",
+        "type": "uint64"
+      }
+    ],
+    "name": "setInitialTariff",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes4",
+        "name": "interfaceId",
+        "type": "bytes4"
+      }
+    ],
+    "name": "supportsInterface",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "NeighbourhoodId",
+        "name": "neighbourhood",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint64",
+        "name": "interval",
+        "type": "uint64"
+      }
+    ],
+    "name": "tariffAt",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint64",
+            "name": "gridEnergy",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "gridFee",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "localGridFee",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "electricityTax",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "concessionFee",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "levies",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "feedInPrice",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "communityPrice",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint16",
+            "name": "vatBasisPoints",
+            "type": "uint16"
+          }
+        ],
+        "internalType": "struct ITariffSchedule.Tariff",
+        "name": "tariff",
+        "type": "tuple"
+      },
+      {
+        "internalType": "uint64",
+        "name": "effectiveFrom",
+        "type": "uint64"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "NeighbourhoodId",
+        "name": "neighbourhood",
+        "type": "bytes32"
+      }
+    ],
+    "name": "tariffHistory",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint64",
+            "name": "effectiveFrom",
+            "type": "uint64"
+          },
+          {
+            "components": [
+              {
+                "internalType": "uint64",
+                "name": "gridEnergy",
+                "type": "uint64"
+              },
+              {
+                "internalType": "uint64",
+                "name": "gridFee",
+                "type": "uint64"
+              },
+              {
+                "internalType": "uint64",
+                "name": "localGridFee",
+                "type": "uint64"
+              },
+              {
+                "internalType": "uint64",
+                "name": "electricityTax",
+                "type": "uint64"
+              },
+              {
+                "internalType": "uint64",
+                "name": "concessionFee",
+                "type": "uint64"
+              },
+              {
+                "internalType": "uint64",
+                "name": "levies",
+                "type": "uint64"
+              },
+              {
+                "internalType": "uint64",
+                "name": "feedInPrice",
+                "type": "uint64"
+              },
+              {
+                "internalType": "uint64",
+                "name": "communityPrice",
+                "type": "uint64"
+              },
+              {
+                "internalType": "uint16",
+                "name": "vatBasisPoints",
+                "type": "uint16"
+              }
+            ],
+            "internalType": "struct ITariffSchedule.Tariff",
+            "name": "tariff",
+            "type": "tuple"
+          }
+        ],
+        "internalType": "struct ITariffSchedule.ScheduledTariff[]",
+        "name": "",
+        "type": "tuple[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  }
+] as const;
+
+export const powerContractsAbi = [
+  {
+    "inputs": [
+      {
+        "internalType": "contract IMeterRegistry",
+        "name": "registry",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "constructor"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "MeterId",
+        "name": "meter",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "limit",
+        "type": "uint256"
+      }
+    ],
+    "name": "PowerContractLimitReached",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "MeterId",
+        "name": "seller",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "MeterId",
+        "name": "buyer",
+        "type": "bytes32"
+      }
+    ],
+    "name": "PowerContractMetersInvalid",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "id",
+        "type": "uint64"
+      },
+      {
+        "internalType": "enum IPowerContracts.Status",
+        "name": "status",
+        "type": "uint8"
+      }
+    ],
+    "name": "PowerContractNotActive",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "MeterId",
+        "name": "meter",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "PowerContractNotMeterOwner",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "id",
+        "type": "uint64"
+      },
+      {
+        "internalType": "enum IPowerContracts.Status",
+        "name": "status",
+        "type": "uint8"
+      }
+    ],
+    "name": "PowerContractNotOffered",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "id",
+        "type": "uint64"
+      },
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "PowerContractNotParty",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "capWh",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint64",
+        "name": "validFrom",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint64",
+        "name": "validUntil",
+        "type": "uint64"
+      }
+    ],
+    "name": "PowerContractTermsInvalid",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "id",
+        "type": "uint64"
+      }
+    ],
+    "name": "PowerContractUnknown",
+    "type": "error"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint64",
+        "name": "id",
+        "type": "uint64"
+      }
+    ],
+    "name": "PowerContractAccepted",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint64",
+        "name": "id",
+        "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "validUntil",
+        "type": "uint64"
+      }
+    ],
+    "name": "PowerContractEnded",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint64",
+        "name": "id",
+        "type": "uint64"
+      },
+      {
+        "indexed": true,
+        "internalType": "MeterId",
+        "name": "seller",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "MeterId",
+        "name": "buyer",
+        "type": "bytes32"
+      },
+      {
+        "components": [
+          {
+            "internalType": "NeighbourhoodId",
+            "name": "neighbourhood",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "MeterId",
+            "name": "seller",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "MeterId",
+            "name": "buyer",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint64",
+            "name": "pricePerKwh",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "capWh",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "validFrom",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "validUntil",
+            "type": "uint64"
+          },
+          {
+            "internalType": "enum IPowerContracts.Status",
+            "name": "status",
+            "type": "uint8"
+          }
+        ],
+        "indexed": false,
+        "internalType": "struct IPowerContracts.PowerContract",
+        "name": "terms",
+        "type": "tuple"
+      }
+    ],
+    "name": "PowerContractOffered",
+    "type": "event"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_PER_METER",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "id",
+        "type": "uint64"
+      }
+    ],
+    "name": "accept",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "id",
+        "type": "uint64"
+      }
+    ],
+    "name": "contractOf",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "NeighbourhoodId",
+            "name": "neighbourhood",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "MeterId",
+            "name": "seller",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "MeterId",
+            "name": "buyer",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint64",
+            "name": "pricePerKwh",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "capWh",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "validFrom",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "validUntil",
+            "type": "uint64"
+          },
+          {
+            "internalType": "enum IPowerContracts.Status",
+            "name": "status",
+            "type": "uint8"
+          }
+        ],
+        "internalType": "struct IPowerContracts.PowerContract",
+        "name": "",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "MeterId",
+        "name": "meter",
+        "type": "bytes32"
+      }
+    ],
+    "name": "contractsBoughtBy",
+    "outputs": [
+      {
+        "internalType": "uint64[]",
+        "name": "",
+        "type": "uint64[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "MeterId",
+        "name": "meter",
+        "type": "bytes32"
+      }
+    ],
+    "name": "contractsSoldBy",
+    "outputs": [
+      {
+        "internalType": "uint64[]",
+        "name": "",
+        "type": "uint64[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "id",
+        "type": "uint64"
+      }
+    ],
+    "name": "end",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "MeterId",
+        "name": "seller",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "MeterId",
+        "name": "buyer",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint64",
+        "name": "pricePerKwh",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint64",
+        "name": "capWh",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint64",
+        "name": "validFrom",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint64",
+        "name": "validUntil",
+        "type": "uint64"
+      }
+    ],
+    "name": "offer",
+    "outputs": [
+      {
+        "internalType": "uint64",
+        "name": "id",
+        "type": "uint64"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  }
+] as const;
+
 export const neighbourhoodSettlementAbi = [
   {
     "inputs": [
@@ -1436,6 +2718,16 @@ export const neighbourhoodSettlementAbi = [
       {
         "internalType": "contract IMeterRegistry",
         "name": "registry",
+        "type": "address"
+      },
+      {
+        "internalType": "contract ITariffSchedule",
+        "name": "tariffs",
+        "type": "address"
+      },
+      {
+        "internalType": "contract IPowerContracts",
+        "name": "contracts",
         "type": "address"
       },
       {
@@ -1500,9 +2792,125 @@ export const neighbourhoodSettlementAbi = [
         "internalType": "uint64",
         "name": "interval",
         "type": "uint64"
+      },
+      {
+        "internalType": "uint16",
+        "name": "chunk",
+        "type": "uint16"
+      }
+    ],
+    "name": "SettlementChunkConflict",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "NeighbourhoodId",
+        "name": "neighbourhood",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint64",
+        "name": "interval",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint16",
+        "name": "expected",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint16",
+        "name": "got",
+        "type": "uint16"
+      }
+    ],
+    "name": "SettlementChunkOutOfOrder",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "string",
+        "name": "field",
+        "type": "string"
+      }
+    ],
+    "name": "SettlementHeaderInvalid",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "NeighbourhoodId",
+        "name": "neighbourhood",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint64",
+        "name": "interval",
+        "type": "uint64"
+      }
+    ],
+    "name": "SettlementHeaderMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "string",
+        "name": "field",
+        "type": "string"
+      },
+      {
+        "internalType": "uint64",
+        "name": "declared",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint64",
+        "name": "actual",
+        "type": "uint64"
+      }
+    ],
+    "name": "SettlementHeaderTotalsMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "NeighbourhoodId",
+        "name": "neighbourhood",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint64",
+        "name": "interval",
+        "type": "uint64"
       }
     ],
     "name": "SettlementIntervalAlreadySettled",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "NeighbourhoodId",
+        "name": "neighbourhood",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint64",
+        "name": "interval",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint64",
+        "name": "closesAt",
+        "type": "uint64"
+      }
+    ],
+    "name": "SettlementIntervalNotClosed",
     "type": "error"
   },
   {
@@ -1565,8 +2973,45 @@ export const neighbourhoodSettlementAbi = [
       },
       {
         "indexed": false,
+        "internalType": "uint16",
+        "name": "chunk",
+        "type": "uint16"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "meterCount",
+        "type": "uint32"
+      }
+    ],
+    "name": "ChunkSettled",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "NeighbourhoodId",
+        "name": "neighbourhood",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint64",
+        "name": "interval",
+        "type": "uint64"
+      },
+      {
+        "indexed": false,
         "internalType": "bytes32",
         "name": "commitment",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "batchKey",
         "type": "bytes32"
       },
       {
@@ -1619,40 +3064,52 @@ export const neighbourhoodSettlementAbi = [
         "type": "bytes32"
       },
       {
+        "components": [
+          {
+            "internalType": "uint64",
+            "name": "importWh",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "exportWh",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "contractBoughtWh",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "contractSoldWh",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "poolBoughtWh",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "poolSoldWh",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint256",
+            "name": "debit",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "credit",
+            "type": "uint256"
+          }
+        ],
         "indexed": false,
-        "internalType": "uint64",
-        "name": "importWh",
-        "type": "uint64"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint64",
-        "name": "exportWh",
-        "type": "uint64"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint64",
-        "name": "localBoughtWh",
-        "type": "uint64"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint64",
-        "name": "localSoldWh",
-        "type": "uint64"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "debit",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "credit",
-        "type": "uint256"
+        "internalType": "struct INeighbourhoodSettlement.MeterResult",
+        "name": "result",
+        "type": "tuple"
       }
     ],
     "name": "MeterSettled",
@@ -1748,7 +3205,7 @@ export const neighbourhoodSettlementAbi = [
   },
   {
     "inputs": [],
-    "name": "MAX_BATCH",
+    "name": "MAX_CHUNK",
     "outputs": [
       {
         "internalType": "uint256",
@@ -1839,18 +3296,43 @@ export const neighbourhoodSettlementAbi = [
         "components": [
           {
             "internalType": "bytes32",
+            "name": "batchKey",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32",
             "name": "commitment",
             "type": "bytes32"
           },
           {
-            "internalType": "uint64",
-            "name": "settledAt",
-            "type": "uint64"
+            "internalType": "bytes32",
+            "name": "headerHash",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "MeterId",
+            "name": "lastMeter",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "chunkCount",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "chunksIn",
+            "type": "uint16"
           },
           {
             "internalType": "uint32",
             "name": "meterCount",
             "type": "uint32"
+          },
+          {
+            "internalType": "uint64",
+            "name": "settledAt",
+            "type": "uint64"
           },
           {
             "internalType": "uint64",
@@ -1865,6 +3347,26 @@ export const neighbourhoodSettlementAbi = [
           {
             "internalType": "uint64",
             "name": "localWh",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "poolDemandWh",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "poolSupplyWh",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "poolBoughtWh",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "shareWeightTotal",
             "type": "uint64"
           }
         ],
@@ -1882,18 +3384,18 @@ export const neighbourhoodSettlementAbi = [
         "internalType": "NeighbourhoodId",
         "name": "neighbourhood",
         "type": "bytes32"
-      }
-    ],
-    "name": "lastSettled",
-    "outputs": [
+      },
       {
         "internalType": "uint64",
         "name": "interval",
         "type": "uint64"
-      },
+      }
+    ],
+    "name": "isSettled",
+    "outputs": [
       {
         "internalType": "bool",
-        "name": "any",
+        "name": "",
         "type": "bool"
       }
     ],
@@ -1949,9 +3451,51 @@ export const neighbourhoodSettlementAbi = [
         "type": "uint64"
       },
       {
-        "internalType": "bytes32",
-        "name": "commitment",
-        "type": "bytes32"
+        "components": [
+          {
+            "internalType": "bytes32",
+            "name": "batchKey",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "commitment",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "chunkCount",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint64",
+            "name": "poolDemandWh",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "poolSupplyWh",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "poolBoughtWh",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "shareWeightTotal",
+            "type": "uint64"
+          }
+        ],
+        "internalType": "struct INeighbourhoodSettlement.BatchHeader",
+        "name": "header",
+        "type": "tuple"
+      },
+      {
+        "internalType": "uint16",
+        "name": "chunkIndex",
+        "type": "uint16"
       },
       {
         "components": [
@@ -1976,7 +3520,7 @@ export const neighbourhoodSettlementAbi = [
         "type": "tuple[]"
       }
     ],
-    "name": "settle",
+    "name": "settleChunk",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"

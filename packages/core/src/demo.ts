@@ -1,6 +1,6 @@
 import { keccak256, toBytes, type Hex } from "viem";
 import { mnemonicToAccount, type HDAccount } from "viem/accounts";
-import type { Tariff } from "./settlement.ts";
+import type { Tariff } from "./tariff.ts";
 
 /**
  * WELL-KNOWN LOCAL DEVELOPMENT KEYS. This is the public test mnemonic of Hardhat and anvil; every
@@ -25,8 +25,25 @@ export type DemoHousehold = {
   accountIndex: number;
 };
 
-/** Prices of the demo neighbourhood in micro-euro per kWh: grid 40 ct, feed-in 7.9 ct, community 25 ct. */
-export const DEMO_TARIFF: Tariff = { gridPrice: 400_000n, feedInPrice: 79_000n, communityPrice: 250_000n };
+/**
+ * The demo neighbourhood's tariff (net, micro-euro per kWh, 19 % VAT): grid supply about 40 ct/kWh
+ * gross with 11 ct grid fee; pool energy about 25.5 ct gross with the grid fee reduced to 4.4 ct;
+ * feed-in 7.9 ct.
+ */
+export const DEMO_TARIFF: Tariff = {
+  gridEnergy: 166_000n,
+  gridFee: 110_000n,
+  localGridFee: 44_000n,
+  electricityTax: 20_500n,
+  concessionFee: 13_200n,
+  levies: 26_510n,
+  feedInPrice: 79_000n,
+  communityPrice: 110_000n,
+  vatBasisPoints: 1900,
+};
+
+/** Notice periods of the demo, in intervals: none, so a demo can change its tariff at once. */
+export const DEMO_RULES = { allocationKey: 0, tariffNoticeIntervals: 0, contractNoticeIntervals: 0 } as const;
 
 const annualKwh = [2900, 3400, 4100, 1800, 2500, 3900, 4600, 2200, 3100, 1500, 3600, 2700];
 const pvKwp = [9.8, 0, 6.5, 0, 0, 12.0, 0, 4.2, 0, 0, 7.6, 0];

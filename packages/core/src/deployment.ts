@@ -20,6 +20,8 @@ export const deploymentSchema = z.strictObject({
   contracts: z.strictObject({
     meterRegistry: address,
     creditToken: address,
+    tariffSchedule: address,
+    powerContracts: address,
     neighbourhoodSettlement: address,
   }),
 });

@@ -6,4 +6,6 @@ export * from "./errors.ts";
 export * from "./ids.ts";
 export * from "./reading.ts";
 export * from "./settlement.ts";
+export * from "./settlement-inputs.ts";
+export * from "./tariff.ts";
 export * from "./units.ts";

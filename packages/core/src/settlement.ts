@@ -1,84 +1,202 @@
 import type { Hex } from "viem";
-import { priceOf, type MicroEuro, type MicroEuroPerKwh, type WattHours } from "./units.ts";
+import { pricesOf, type Prices, type Tariff } from "./tariff.ts";
+import type { MicroEuro, MicroEuroPerKwh, WattHours } from "./units.ts";
 
-export type Tariff = {
-  gridPrice: MicroEuroPerKwh;
-  feedInPrice: MicroEuroPerKwh;
-  communityPrice: MicroEuroPerKwh;
-};
+export type { Tariff } from "./tariff.ts";
+
+/** How a neighbourhood shares its pool; the numbers are the contract's AllocationKey enum. */
+export const ALLOCATION_KEY = { proRata: 0, staticShares: 1 } as const;
+export type AllocationKey = keyof typeof ALLOCATION_KEY;
+
+/** The most meters one chunk carries (NeighbourhoodSettlement.MAX_CHUNK). */
+export const MAX_CHUNK = 200;
 
 export type MeterEnergy = { meter: Hex; importWh: WattHours; exportWh: WattHours };
 
+/** A meter with its owner's preferences (MeterRegistry.Meter); absent preferences mean no limit. */
+export type SettlementMeter = MeterEnergy & {
+  maxBuyPrice?: MicroEuroPerKwh;
+  minSellPrice?: MicroEuroPerKwh;
+  shareWeight?: number;
+};
+
+/** An active power contract valid for the interval being settled. */
+export type SettlementContract = {
+  id: bigint;
+  seller: Hex;
+  buyer: Hex;
+  pricePerKwh: MicroEuroPerKwh;
+  capWh: WattHours;
+};
+
 export type MeterSettlement = MeterEnergy & {
-  localBoughtWh: WattHours;
-  localSoldWh: WattHours;
-  /** What the meter's owner pays: local energy at the community price plus grid energy. */
+  contractBoughtWh: WattHours;
+  contractSoldWh: WattHours;
+  poolBoughtWh: WattHours;
+  poolSoldWh: WattHours;
+  /** What the owner pays, gross. */
   debit: MicroEuro;
-  /** What the owner receives: local energy at the community price plus feed-in. */
+  /** What the owner receives. */
   credit: MicroEuro;
 };
 
-export type SettleIntervalParameters = { tariff: Tariff; meters: readonly MeterEnergy[] };
+/** The totals a batch header declares (INeighbourhoodSettlement.BatchHeader without key and commitment). */
+export type PoolTotals = { poolDemandWh: bigint; poolSupplyWh: bigint; poolBoughtWh: bigint; shareWeightTotal: bigint };
+
+export type SettleIntervalParameters = {
+  tariff: Tariff;
+  meters: readonly SettlementMeter[];
+  allocationKey?: AllocationKey;
+  contracts?: readonly SettlementContract[];
+  /** Meters per chunk; a contract is served only when both its meters are in one chunk. */
+  chunkSize?: number;
+};
+
 export type SettleIntervalReturnType = {
+  totals: PoolTotals;
+  /** The meters in chunk order (ascending id), cut into chunks of `chunkSize`. */
+  chunks: MeterSettlement[][];
+  meters: MeterSettlement[];
   importWh: WattHours;
   exportWh: WattHours;
   localWh: WattHours;
-  meters: MeterSettlement[];
+};
+
+type Working = {
+  result: MeterSettlement;
+  source: SettlementMeter;
+  remainingImport: bigint;
+  remainingExport: bigint;
+  buysFromPool: boolean;
+  sellsToPool: boolean;
+  boughtValue: bigint;
+  soldValue: bigint;
 };
 
 /**
  * The reference settlement of one neighbourhood-interval, the TypeScript twin of
- * NeighbourhoodSettlement.sol: same order (ascending meter id), same rounding, same result to the unit.
+ * NeighbourhoodSettlement.sol and SettlementMath.sol: same order, same rounding, same result to the unit.
  */
-export function settleInterval({ tariff, meters }: SettleIntervalParameters): SettleIntervalReturnType {
-  const sorted = sortByMeter(meters);
-  const imports = sorted.map((m) => m.importWh);
-  const exports = sorted.map((m) => m.exportWh);
-  const importWh = sum(imports);
-  const exportWh = sum(exports);
-  const localWh = importWh < exportWh ? importWh : exportWh;
-  const bought = allocatePool(imports, importWh, localWh);
-  const sold = allocatePool(exports, exportWh, localWh);
+export function settleInterval(parameters: SettleIntervalParameters): SettleIntervalReturnType {
+  const { tariff, allocationKey = "proRata", contracts = [], chunkSize = MAX_CHUNK } = parameters;
+  const prices = pricesOf(tariff);
+  const working = sortByMeter(parameters.meters).map((source) => start(source, prices));
+  const chunks: Working[][] = [];
+  for (let i = 0; i < working.length; i += chunkSize) chunks.push(working.slice(i, i + chunkSize));
+  const sortedContracts = [...contracts].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (const chunk of chunks) serveContracts(chunk, sortedContracts, prices);
+
+  const totals = poolTotals(working, allocationKey);
+  for (const w of working) sharePool(w, totals, allocationKey);
+  for (const w of working) bill(w, prices);
+
+  const meters = working.map((w) => w.result);
   return {
-    importWh,
-    exportWh,
-    localWh,
-    meters: sorted.map((m, i) => ({
-      ...m,
-      localBoughtWh: bought[i],
-      localSoldWh: sold[i],
-      debit: priceOf(bought[i], tariff.communityPrice) + priceOf(m.importWh - bought[i], tariff.gridPrice),
-      credit: priceOf(sold[i], tariff.communityPrice) + priceOf(m.exportWh - sold[i], tariff.feedInPrice),
-    })),
+    totals,
+    chunks: chunks.map((chunk) => chunk.map((w) => w.result)),
+    meters,
+    importWh: sum(meters.map((m) => m.importWh)),
+    exportWh: sum(meters.map((m) => m.exportWh)),
+    localWh: sum(meters.map((m) => m.contractBoughtWh + m.poolBoughtWh)),
   };
 }
 
-/**
- * Shares `local` Wh pro rata to `amounts` in whole Wh, summing exactly to `local`: floor shares, then
- * the Wh left by rounding one each to the meters in order that still have room (PoolAllocation.sol).
- */
-export function allocatePool(amounts: readonly WattHours[], total: WattHours, local: WattHours): WattHours[] {
-  if (local === 0n) return amounts.map(() => 0n);
-  const shares = amounts.map((amount) => (amount * local) / total);
-  let left = local - sum(shares);
-  for (let i = 0; i < shares.length && left > 0n; i++) {
-    if (shares[i] < amounts[i]) {
-      shares[i] += 1n;
-      left -= 1n;
-    }
+function start(source: SettlementMeter, prices: Prices): Working {
+  const maxBuy = source.maxBuyPrice ?? 0n;
+  return {
+    source,
+    result: {
+      meter: source.meter,
+      importWh: source.importWh,
+      exportWh: source.exportWh,
+      contractBoughtWh: 0n,
+      contractSoldWh: 0n,
+      poolBoughtWh: 0n,
+      poolSoldWh: 0n,
+      debit: 0n,
+      credit: 0n,
+    },
+    remainingImport: source.importWh,
+    remainingExport: source.exportWh,
+    buysFromPool: maxBuy === 0n || maxBuy >= prices.poolBuyGross,
+    sellsToPool: (source.minSellPrice ?? 0n) <= prices.community,
+    boughtValue: 0n,
+    soldValue: 0n,
+  };
+}
+
+function serveContracts(chunk: Working[], contracts: readonly SettlementContract[], prices: Prices): void {
+  const byMeter = new Map(chunk.map((w) => [BigInt(w.result.meter), w]));
+  for (const c of contracts) {
+    const seller = byMeter.get(BigInt(c.seller));
+    const buyer = byMeter.get(BigInt(c.buyer));
+    if (!seller || !buyer) continue;
+    const wh = min(c.capWh, seller.remainingExport, buyer.remainingImport);
+    if (wh === 0n) continue;
+    seller.remainingExport -= wh;
+    buyer.remainingImport -= wh;
+    seller.result.contractSoldWh += wh;
+    buyer.result.contractBoughtWh += wh;
+    seller.soldValue += wh * c.pricePerKwh;
+    buyer.boughtValue += wh * (c.pricePerKwh + prices.localSurcharge);
   }
-  return shares;
+}
+
+function poolTotals(working: readonly Working[], key: AllocationKey): PoolTotals {
+  let poolDemandWh = 0n;
+  let poolSupplyWh = 0n;
+  let shareWeightTotal = 0n;
+  for (const w of working) {
+    if (w.buysFromPool) {
+      poolDemandWh += w.remainingImport;
+      shareWeightTotal += BigInt(w.source.shareWeight ?? 1);
+    }
+    if (w.sellsToPool) poolSupplyWh += w.remainingExport;
+  }
+  const totals = { poolDemandWh, poolSupplyWh, poolBoughtWh: 0n, shareWeightTotal };
+  totals.poolBoughtWh = sum(working.map((w) => poolShare(w, totals, key)));
+  return totals;
+}
+
+/** What a buyer takes from the pool (SettlementMath.sharePool, buyer side). */
+function poolShare(w: Working, totals: PoolTotals, key: AllocationKey): bigint {
+  if (!w.buysFromPool || w.remainingImport === 0n) return 0n;
+  const { poolDemandWh: demand, poolSupplyWh: supply, shareWeightTotal } = totals;
+  if (key === "proRata") return demand > 0n ? (w.remainingImport * min(demand, supply)) / demand : 0n;
+  if (shareWeightTotal === 0n) return 0n;
+  return min((supply * BigInt(w.source.shareWeight ?? 1)) / shareWeightTotal, w.remainingImport);
+}
+
+function sharePool(w: Working, totals: PoolTotals, key: AllocationKey): void {
+  const bought = poolShare(w, totals, key);
+  w.result.poolBoughtWh = bought;
+  w.remainingImport -= bought;
+  if (w.sellsToPool && w.remainingExport > 0n && totals.poolSupplyWh > 0n) {
+    const sold = (w.remainingExport * totals.poolBoughtWh) / totals.poolSupplyWh;
+    w.result.poolSoldWh = sold;
+    w.remainingExport -= sold;
+  }
+}
+
+function bill(w: Working, p: Prices): void {
+  const bought =
+    w.boughtValue + w.result.poolBoughtWh * (p.community + p.localSurcharge) + w.remainingImport * p.gridNet;
+  const sold = w.soldValue + w.result.poolSoldWh * p.community + w.remainingExport * p.feedIn;
+  w.result.debit = (bought * p.vatFactor) / 10_000_000n;
+  w.result.credit = sold / 1000n;
 }
 
 /** Meters in the order the contract requires: strictly ascending id. */
 export function sortByMeter<T extends { meter: Hex }>(meters: readonly T[]): T[] {
-  return [...meters].sort((a, b) => compareIds(a.meter, b.meter));
+  return [...meters].sort((a, b) => {
+    const x = BigInt(a.meter);
+    const y = BigInt(b.meter);
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
 }
 
-function compareIds(a: Hex, b: Hex): number {
-  const x = BigInt(a);
-  const y = BigInt(b);
-  return x < y ? -1 : x > y ? 1 : 0;
+function min(...values: bigint[]): bigint {
+  return values.reduce((m, v) => (v < m ? v : m));
 }
 
 function sum(values: readonly bigint[]): bigint {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { euros, intervalOf, intervalStart, priceOf } from "./units.ts";
+import { euros, intervalOf, intervalStart } from "./units.ts";
 import { meterId, neighbourhoodId } from "./ids.ts";
 import { commitReadings } from "./commitment.ts";
 
@@ -10,12 +10,6 @@ describe("units", () => {
     assert.equal(intervalOf(899), 0n);
     assert.equal(intervalOf(900), 1n);
     assert.equal(intervalStart(2n).toISOString(), "1970-01-01T00:30:00.000Z");
-  });
-
-  it("prices Wh per kWh rounding down to the micro-euro", () => {
-    assert.equal(priceOf(1000n, 400_000n), 400_000n);
-    assert.equal(priceOf(1n, 79_000n), 79n);
-    assert.equal(priceOf(3n, 333n), 0n);
   });
 
   it("parses euro amounts without floating point", () => {

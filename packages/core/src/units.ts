@@ -18,11 +18,6 @@ export function intervalStart(interval: bigint): Date {
   return new Date(Number(interval) * INTERVAL_SECONDS * 1000);
 }
 
-/** Price of `wh` at `price`, rounded down to the micro-euro, exactly as the contracts compute it. */
-export function priceOf(wh: WattHours, price: MicroEuroPerKwh): MicroEuro {
-  return (wh * price) / 1000n;
-}
-
 /** Euro amount with 6 decimals from a decimal string, e.g. "50" or "12.5" → 50_000_000n. */
 export function euros(amount: string): MicroEuro {
   const match = /^(\d+)(?:\.(\d{1,6}))?$/.exec(amount);

@@ -7,32 +7,43 @@ const hood = id(0x11);
 const meterA = id(0xa1);
 const meterB = id(0xb2);
 
-function settled(interval: bigint, meter: `0x${string}`, extra: Partial<MeterSettledArgs> = {}): MeterSettledArgs {
+function settled(
+  interval: bigint,
+  meter: `0x${string}`,
+  extra: Partial<MeterSettledArgs["result"]> = {},
+): MeterSettledArgs {
   return {
     neighbourhood: hood,
     interval,
     meter,
-    importWh: 0n,
-    exportWh: 0n,
-    localBoughtWh: 0n,
-    localSoldWh: 0n,
-    debit: 0n,
-    credit: 0n,
-    ...extra,
+    result: {
+      importWh: 0n,
+      exportWh: 0n,
+      contractBoughtWh: 0n,
+      contractSoldWh: 0n,
+      poolBoughtWh: 0n,
+      poolSoldWh: 0n,
+      debit: 0n,
+      credit: 0n,
+      ...extra,
+    },
   };
 }
 
 describe("householdRows", () => {
-  it("derives grid energy and net money from a MeterSettled log", () => {
+  it("derives local and grid energy and net money from a MeterSettled log", () => {
     const args = settled(100n, meterA, {
       importWh: 800n,
       exportWh: 50n,
-      localBoughtWh: 300n,
-      localSoldWh: 20n,
+      contractBoughtWh: 100n,
+      poolBoughtWh: 200n,
+      poolSoldWh: 20n,
       debit: 275_000n,
       credit: 7_370n,
     });
     const [row] = householdRows([fakeLog(args, 7n)]);
+    assert.equal(row.localBoughtWh, 300n);
+    assert.equal(row.localSoldWh, 20n);
     assert.equal(row.fromGridWh, 500n);
     assert.equal(row.toGridWh, 30n);
     assert.equal(row.net, -267_630n);

@@ -4,20 +4,35 @@ import { compareChainOrder, type DecodedLog } from "./decoded-log.ts";
 /** How many settled intervals the household page shows. */
 export const HOUSEHOLD_INTERVAL_LIMIT = 24;
 
+/** The arguments of a MeterSettled event (INeighbourhoodSettlement.sol). */
 export type MeterSettledArgs = {
+  neighbourhood: Hex;
+  interval: bigint;
+  meter: Hex;
+  result: {
+    importWh: bigint;
+    exportWh: bigint;
+    contractBoughtWh: bigint;
+    contractSoldWh: bigint;
+    poolBoughtWh: bigint;
+    poolSoldWh: bigint;
+    debit: bigint;
+    credit: bigint;
+  };
+};
+
+/** One meter in one settled interval, as the household's table shows it. Energy in Wh, money in base units. */
+export type HouseholdIntervalRow = {
   neighbourhood: Hex;
   interval: bigint;
   meter: Hex;
   importWh: bigint;
   exportWh: bigint;
+  /** Bought from neighbours: through power contracts and from the pool. */
   localBoughtWh: bigint;
   localSoldWh: bigint;
   debit: bigint;
   credit: bigint;
-};
-
-/** One meter in one settled interval, as the household's table shows it. Energy in Wh, money in base units. */
-export type HouseholdIntervalRow = MeterSettledArgs & {
   fromGridWh: bigint;
   toGridWh: bigint;
   /** credit − debit: positive when the household received more than it paid. */
@@ -44,11 +59,22 @@ export function distinctIntervals(logs: readonly DecodedLog<{ interval: bigint }
 }
 
 function toRow({ args, transactionHash }: DecodedLog<MeterSettledArgs>): HouseholdIntervalRow {
+  const { neighbourhood, interval, meter, result: r } = args;
+  const localBoughtWh = r.contractBoughtWh + r.poolBoughtWh;
+  const localSoldWh = r.contractSoldWh + r.poolSoldWh;
   return {
-    ...args,
-    fromGridWh: args.importWh - args.localBoughtWh,
-    toGridWh: args.exportWh - args.localSoldWh,
-    net: args.credit - args.debit,
+    neighbourhood,
+    interval,
+    meter,
+    importWh: r.importWh,
+    exportWh: r.exportWh,
+    localBoughtWh,
+    localSoldWh,
+    debit: r.debit,
+    credit: r.credit,
+    fromGridWh: r.importWh - localBoughtWh,
+    toGridWh: r.exportWh - localSoldWh,
+    net: r.credit - r.debit,
     transactionHash,
   };
 }

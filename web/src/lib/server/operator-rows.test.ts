@@ -8,6 +8,7 @@ function settled(interval: bigint, neighbourhood = id(0x11)): IntervalSettledArg
     neighbourhood,
     interval,
     commitment: id(0xcc),
+    batchKey: id(0xbb),
     meterCount: 12,
     importWh: 4_000n,
     exportWh: 2_500n,

@@ -8,6 +8,7 @@ export type IntervalSettledArgs = {
   neighbourhood: Hex;
   interval: bigint;
   commitment: Hex;
+  batchKey: Hex;
   meterCount: number;
   importWh: bigint;
   exportWh: bigint;

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {MeterId, NeighbourhoodId} from "../Units.sol";
+
+/// @title IPowerContracts
+/// @notice Bilateral power contracts between two meters of one neighbourhood: the seller's owner
+///         offers up to `capWh` per interval at `pricePerKwh` (net, micro-euro) for a validity window of
+///         intervals [validFrom, validUntil); the buyer's owner accepts; either ends it with the
+///         neighbourhood's notice. Settlement serves active contracts first, by ascending id.
+interface IPowerContracts {
+    enum Status {
+        None,
+        Offered,
+        Active,
+        Ended
+    }
+
+    struct PowerContract {
+        NeighbourhoodId neighbourhood;
+        MeterId seller;
+        MeterId buyer;
+        uint64 pricePerKwh;
+        uint64 capWh;
+        uint64 validFrom;
+        uint64 validUntil;
+        Status status;
+    }
+
+    error PowerContractUnknown(uint64 id);
+    error PowerContractNotOffered(uint64 id, Status status);
+    error PowerContractNotActive(uint64 id, Status status);
+    error PowerContractNotParty(uint64 id, address caller);
+    error PowerContractNotMeterOwner(MeterId meter, address caller);
+    error PowerContractMetersInvalid(MeterId seller, MeterId buyer);
+    error PowerContractTermsInvalid(uint64 capWh, uint64 validFrom, uint64 validUntil);
+    error PowerContractLimitReached(MeterId meter, uint256 limit);
+
+    event PowerContractOffered(uint64 indexed id, MeterId indexed seller, MeterId indexed buyer, PowerContract terms);
+    event PowerContractAccepted(uint64 indexed id);
+    event PowerContractEnded(uint64 indexed id, uint64 validUntil);
+
+    /// @notice Offers a contract from `seller` (caller must own it) to `buyer`. @return id The new id.
+    function offer(
+        MeterId seller,
+        MeterId buyer,
+        uint64 pricePerKwh,
+        uint64 capWh,
+        uint64 validFrom,
+        uint64 validUntil
+    ) external returns (uint64 id);
+
+    /// @notice Accepts an offered contract; the caller must own the buyer meter.
+    function accept(uint64 id) external;
+
+    /// @notice Ends a contract: an offer at once; an active contract after the notice period.
+    ///         Either party's owner.
+    function end(uint64 id) external;
+
+    /// @return The contract `id`; reverts when unknown.
+    function contractOf(uint64 id) external view returns (PowerContract memory);
+
+    /// @return The ids of the offered and active contracts in which `meter` is the seller, ascending.
+    function contractsSoldBy(MeterId meter) external view returns (uint64[] memory);
+
+    /// @return The ids of the offered and active contracts in which `meter` is the buyer, ascending.
+    function contractsBoughtBy(MeterId meter) external view returns (uint64[] memory);
+}
