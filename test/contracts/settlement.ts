@@ -1,95 +1,206 @@
 /**
- * The TypeScript twin of the settlement: random batches settled on the chain (Hardhat's EDR via viem)
- * give, meter by meter and to the unit, what packages/core's reference settlement computes.
+ * The TypeScript twin of the settlement: 1,000 random intervals — random energy, tariffs, price limits,
+ * static shares, power contracts, chunking and balances — settled on the chain (Hardhat's EDR via viem)
+ * give, meter by meter and to the unit, what packages/core's reference settlement computes; balances
+ * and debts follow the documented rules.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
 import { keccak256, parseEventLogs, toBytes, type Hex } from "viem";
-import { DEMO_TARIFF, neighbourhoodId, settleInterval, sortByMeter, type MeterEnergy } from "@nachbarstrom/core";
+import {
+  DEMO_TARIFF,
+  ALLOCATION_KEY,
+  neighbourhoodId,
+  planBatch,
+  readSettlementInputs,
+  settleInterval,
+  type AllocationKey,
+  type Deployment,
+  type Tariff,
+} from "@nachbarstrom/core";
+import { random } from "./random.ts";
 
 const SETTLEMENT_ROLE = keccak256(toBytes("nachbarstrom.role.settlement"));
 const METERS = 12;
-
-/** A small deterministic PRNG (mulberry32) so a failure can be replayed from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const EPOCHS = 50;
+const INTERVALS_PER_EPOCH = 20;
 
 describe("NeighbourhoodSettlement against the TypeScript reference", async () => {
-  const { viem } = await network.create();
+  const { viem, networkHelpers } = await network.create();
   const [admin, bridge, treasury, ...households] = await viem.getWalletClients();
   const publicClient = await viem.getPublicClient();
-  const registry = await viem.deployContract("MeterRegistry", [admin.account.address, admin.account.address]);
-  const credit = await viem.deployContract("CreditToken", [
-    admin.account.address,
-    admin.account.address,
-    registry.address,
-    treasury.account.address,
-  ]);
+  const a = (w: { account: { address: Hex } }) => w.account.address;
+  const registry = await viem.deployContract("MeterRegistry", [a(admin), a(admin)]);
+  const credit = await viem.deployContract("CreditToken", [a(admin), a(admin), registry.address, a(treasury)]);
+  const tariffs = await viem.deployContract("TariffSchedule", [a(admin), a(admin), registry.address]);
+  const contracts = await viem.deployContract("PowerContracts", [registry.address]);
   const settlement = await viem.deployContract("NeighbourhoodSettlement", [
-    admin.account.address,
-    bridge.account.address,
+    a(admin),
+    a(bridge),
     registry.address,
+    tariffs.address,
+    contracts.address,
     credit.address,
   ]);
   await credit.write.grantRole([SETTLEMENT_ROLE, settlement.address]);
-  const hood = neighbourhoodId("burtscheid-sued");
-  await registry.write.registerNeighbourhood([hood, DEMO_TARIFF]);
-  const meters: Hex[] = [];
-  for (let i = 0; i < METERS; i++) {
-    const meter = keccak256(toBytes(`meter-${i}`));
-    meters.push(meter);
-    await registry.write.registerMeter([meter, hood, households[i].account.address]);
-    await credit.write.topUp([households[i].account.address, 1_000_000_000n]);
-  }
-  await credit.write.topUp([treasury.account.address, 1_000_000_000n]);
+  // readSettlementInputs reads through the client; only the addresses of the deployment are used.
+  const deployment: Deployment = {
+    chainId: await publicClient.getChainId(),
+    rpcUrl: "http://127.0.0.1:8545",
+    deployedAtBlock: 0,
+    contracts: {
+      meterRegistry: registry.address,
+      creditToken: credit.address,
+      tariffSchedule: tariffs.address,
+      powerContracts: contracts.address,
+      neighbourhoodSettlement: settlement.address,
+    },
+  };
+  await credit.write.topUp([a(treasury), 1_000_000_000_000n]);
 
-  for (let seed = 1; seed <= 20; seed++) {
-    it(`settles random batch ${seed} exactly as the reference does`, async () => {
-      const next = random(seed);
-      const batch: MeterEnergy[] = sortByMeter(
-        meters.map((meter) => ({
-          meter,
-          importWh: next() < 0.3 ? 0n : BigInt(Math.floor(next() * 3000)),
-          exportWh: next() < 0.6 ? 0n : BigInt(Math.floor(next() * 5000)),
-        })),
-      );
-      const expected = settleInterval({ tariff: DEMO_TARIFF, meters: batch });
-      const hash = await settlement.write.settle([hood, BigInt(seed), keccak256(toBytes(`batch-${seed}`)), batch], {
-        account: bridge.account,
-      });
-      const receipt = await publicClient.waitForTransactionReceipt({ hash });
-      const settled = parseEventLogs({ abi: settlement.abi, logs: receipt.logs, eventName: "MeterSettled" });
-      assert.deepEqual(
-        settled.map(({ args }) => ({
-          meter: args.meter,
-          importWh: args.importWh,
-          exportWh: args.exportWh,
-          localBoughtWh: args.localBoughtWh,
-          localSoldWh: args.localSoldWh,
-          debit: args.debit,
-          credit: args.credit,
-        })),
-        expected.meters,
-      );
-      const [interval] = parseEventLogs({ abi: settlement.abi, logs: receipt.logs, eventName: "IntervalSettled" });
-      assert.equal(interval.args.localWh, expected.localWh);
+  const hoods = (["proRata", "staticShares"] as AllocationKey[]).map((key) => ({
+    key,
+    id: neighbourhoodId(`hood-${key}`),
+  }));
+  const meters = new Map<Hex, { meter: Hex; owner: (typeof households)[number] }[]>();
+  for (const hood of hoods) {
+    await registry.write.registerNeighbourhood([
+      hood.id,
+      { exists: true, allocationKey: ALLOCATION_KEY[hood.key], tariffNoticeIntervals: 0, contractNoticeIntervals: 0 },
+    ]);
+    await tariffs.write.setInitialTariff([hood.id, DEMO_TARIFF, 0n]);
+    const list = [];
+    for (let i = 0; i < METERS; i++) {
+      // Meters of both neighbourhoods share owners: an owner's money comes from both.
+      const owner = households[i];
+      const meter = keccak256(toBytes(`${hood.key}-meter-${i}`));
+      await registry.write.registerMeter([meter, hood.id, a(owner)]);
+      list.push({ meter, owner });
+    }
+    meters.set(hood.id, list);
+  }
+
+  let checked = 0;
+  for (let epoch = 0; epoch < EPOCHS; epoch++) {
+    it(`epoch ${epoch}: ${INTERVALS_PER_EPOCH} random intervals settle exactly as the reference does`, async () => {
+      const rng = random(epoch + 1);
+      const now = BigInt(Math.floor(Number(await networkHelpers.time.latest()) / 900));
+      for (const hood of hoods) {
+        const tariff = randomTariff(rng);
+        await tariffs.write.announceTariff([hood.id, tariff, now + 1n]);
+        for (const { meter } of meters.get(hood.id)!.filter(() => rng.chance(0.35))) {
+          const maxBuy = rng.chance(0.15) ? BigInt(rng.int(400_000)) : 0n;
+          const minSell = rng.chance(0.15) ? BigInt(rng.int(200_000)) : 0n;
+          await registry.write.setPreferences([meter, maxBuy, minSell, 1 + rng.int(5)]);
+        }
+        await offerContracts(hood.id, rng, now);
+      }
+      for (const household of households.slice(0, METERS)) {
+        if (rng.chance(0.3)) await credit.write.topUp([a(household), BigInt(rng.int(3_000_000))]);
+      }
+      await networkHelpers.time.increase(900);
+      for (let n = 0; n < INTERVALS_PER_EPOCH; n++) {
+        await networkHelpers.time.increase(900);
+        const hood = hoods[n % 2];
+        await settleAndCompare(hood.id, now + 1n + BigInt(n), rng);
+        checked++;
+      }
     });
   }
 
-  it("rejects a second settlement of the same interval", async () => {
-    const batch = [{ meter: sortByMeter(meters.map((meter) => ({ meter })))[0].meter, importWh: 1n, exportWh: 0n }];
-    await assert.rejects(
-      settlement.write.settle([hood, 1n, keccak256(toBytes("again")), batch], { account: bridge.account }),
-      /SettlementIntervalAlreadySettled/,
+  it("checked at least 1,000 intervals", () => assert.ok(checked >= 1000, `only ${checked}`));
+
+  async function offerContracts(hood: Hex, rng: ReturnType<typeof random>, now: bigint): Promise<void> {
+    const list = meters.get(hood)!;
+    for (let k = 0; k < 3; k++) {
+      const seller = list[rng.int(METERS)];
+      const buyer = list[rng.int(METERS)];
+      if (seller === buyer) continue;
+      const sold = await contracts.read.contractsSoldBy([seller.meter]);
+      const bought = await contracts.read.contractsBoughtBy([buyer.meter]);
+      if (sold.length >= 3 || bought.length >= 3) continue;
+      const terms = [BigInt(50_000 + rng.int(150_000)), BigInt(1 + rng.int(800)), now, now + 40n] as const;
+      await contracts.write.offer([seller.meter, buyer.meter, ...terms], { account: seller.owner.account });
+      const id = (await contracts.read.contractsSoldBy([seller.meter])).at(-1)!;
+      if (rng.chance(0.8)) await contracts.write.accept([id], { account: buyer.owner.account });
+    }
+  }
+
+  async function settleAndCompare(hood: Hex, interval: bigint, rng: ReturnType<typeof random>): Promise<void> {
+    const list = meters.get(hood)!;
+    const energy = list.map(({ meter }) => ({
+      meter,
+      importWh: rng.chance(0.3) ? 0n : BigInt(rng.int(3000)),
+      exportWh: rng.chance(0.6) ? 0n : BigInt(rng.int(5000)),
+    }));
+    const inputs = await readSettlementInputs({
+      client: publicClient,
+      deployment,
+      neighbourhoodId: hood,
+      interval,
+      meters: energy,
+    });
+    const chunkSize = rng.chance(0.3) ? 1 + rng.int(METERS) : 200;
+    const { header, chunks } = planBatch(inputs, {
+      neighbourhoodId: hood,
+      interval,
+      commitment: keccak256(toBytes(`${hood}-${interval}`)),
+      chunkSize,
+    });
+    const before = await accounts(list.map((m) => a(m.owner)));
+    const logs = [];
+    for (const [index, chunk] of chunks.entries()) {
+      const hash = await settlement.write.settleChunk([hood, interval, header, index, chunk], {
+        account: bridge.account,
+      });
+      logs.push(...(await publicClient.waitForTransactionReceipt({ hash })).logs);
+    }
+    const expected = settleInterval({ ...inputs, chunkSize });
+    const settled = parseEventLogs({ abi: settlement.abi, logs, eventName: "MeterSettled" });
+    assert.deepEqual(
+      settled.map(({ args }) => ({ meter: args.meter, ...args.result })),
+      expected.meters,
+      `interval ${interval} of ${hood}`,
     );
-  });
+    assert.equal(await settlement.read.isSettled([hood, interval]), true);
+    // Balances: charges first (uncovered becomes debt), then payments.
+    const after = await accounts(list.map((m) => a(m.owner)));
+    const model = new Map(before);
+    const ownerOf = new Map(list.map((m) => [m.meter, a(m.owner)]));
+    const nets = expected.meters.map((m) => ({ owner: ownerOf.get(m.meter)!, net: m.credit - m.debit }));
+    for (const { owner, net } of nets.filter((x) => x.net < 0n)) {
+      const state = model.get(owner)!;
+      const covered = -net < state.balance ? -net : state.balance;
+      model.set(owner, { balance: state.balance - covered, debt: state.debt + (-net - covered) });
+    }
+    for (const { owner, net } of nets.filter((x) => x.net > 0n)) {
+      const state = model.get(owner)!;
+      model.set(owner, { ...state, balance: state.balance + net });
+    }
+    assert.deepEqual(after, model, `balances after interval ${interval}`);
+  }
+
+  async function accounts(owners: Hex[]) {
+    const state = new Map<Hex, { balance: bigint; debt: bigint }>();
+    for (const owner of owners) {
+      state.set(owner, { balance: await credit.read.balanceOf([owner]), debt: await credit.read.debtOf([owner]) });
+    }
+    return state;
+  }
 });
+
+function randomTariff(rng: ReturnType<typeof random>): Tariff {
+  const communityPrice = BigInt(80_000 + rng.int(120_000));
+  return {
+    gridEnergy: BigInt(100_000 + rng.int(150_000)),
+    gridFee: BigInt(60_000 + rng.int(80_000)),
+    localGridFee: BigInt(rng.int(60_000)),
+    electricityTax: 20_500n,
+    concessionFee: BigInt(rng.int(24_000)),
+    levies: BigInt(rng.int(40_000)),
+    feedInPrice: BigInt(rng.int(Number(communityPrice))),
+    communityPrice,
+    vatBasisPoints: rng.chance(0.8) ? 1900 : rng.int(2500),
+  };
+}

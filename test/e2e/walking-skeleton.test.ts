@@ -105,8 +105,8 @@ describe("a meter reading travels through the real stack to a settled balance in
       fromBlock: BigInt(deployedAtBlock),
     });
     assert.deepEqual(
-      events.map(({ args }) => [args.meter, args.importWh, args.exportWh, args.localBoughtWh, args.debit, args.credit]),
-      expected.meters.map((m) => [m.meter, m.importWh, m.exportWh, m.localBoughtWh, m.debit, m.credit]),
+      events.map(({ args }) => ({ meter: args.meter, ...args.result })),
+      expected.meters,
     );
     for (const m of expected.meters) {
       const owner = stack.directory.neighbourhoods[0].meters.find((d) => d.meterId === m.meter)!.owner;
@@ -121,7 +121,7 @@ describe("a meter reading travels through the real stack to a settled balance in
   });
 
   it("shows the settled figures on the household page in headless Chromium", async () => {
-    const buyer = expected.meters.find((m) => m.localBoughtWh > 0n)!;
+    const buyer = expected.meters.find((m) => m.poolBoughtWh > 0n)!;
     const owner = stack.directory.neighbourhoods[0].meters.find((d) => d.meterId === buyer.meter)!.owner;
     const browser = await launchChromium();
     try {

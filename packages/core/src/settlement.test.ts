@@ -1,37 +1,38 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { allocatePool, settleInterval, sortByMeter, type MeterEnergy } from "./settlement.ts";
-import { DEMO_TARIFF } from "./demo.ts";
 import type { Hex } from "viem";
+import { settleInterval, sortByMeter, type SettlementMeter } from "./settlement.ts";
+import type { Tariff } from "./tariff.ts";
 
 const id = (n: number): Hex => `0x${n.toString(16).padStart(64, "0")}`;
 
-function randomBatch(seed: number, size: number): MeterEnergy[] {
-  let state = seed;
-  const next = () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
-  return Array.from({ length: size }, (_, i) => ({
-    meter: id(1000 - i * 7),
-    importWh: next() < 0.3 ? 0n : BigInt(Math.floor(next() * 10_000)),
-    exportWh: next() < 0.5 ? 0n : BigInt(Math.floor(next() * 10_000)),
-  }));
-}
+/** Grid 40 ct (30 energy + 10 fee), pool 25 ct, feed-in 7.9 ct; no local fees, no VAT. */
+const SIMPLE: Tariff = {
+  gridEnergy: 300_000n,
+  gridFee: 100_000n,
+  localGridFee: 0n,
+  electricityTax: 0n,
+  concessionFee: 0n,
+  levies: 0n,
+  feedInPrice: 79_000n,
+  communityPrice: 250_000n,
+  vatBasisPoints: 0,
+};
+
+const meters = (...list: [number, number, number][]): SettlementMeter[] =>
+  list.map(([n, importWh, exportWh]) => ({ meter: id(n), importWh: BigInt(importWh), exportWh: BigInt(exportWh) }));
 
 describe("settleInterval", () => {
   it("shares the pool pro rata and prices the rest at grid and feed-in tariffs", () => {
-    const result = settleInterval({
-      tariff: DEMO_TARIFF,
-      meters: [
-        { meter: id(3), importWh: 900n, exportWh: 0n },
-        { meter: id(1), importWh: 0n, exportWh: 1000n },
-        { meter: id(2), importWh: 600n, exportWh: 0n },
-      ],
+    const result = settleInterval({ tariff: SIMPLE, meters: meters([3, 900, 0], [1, 0, 1000], [2, 600, 0]) });
+    assert.deepEqual(result.totals, {
+      poolDemandWh: 1500n,
+      poolSupplyWh: 1000n,
+      poolBoughtWh: 1000n,
+      shareWeightTotal: 3n,
     });
-    assert.equal(result.localWh, 1000n);
     assert.deepEqual(
-      result.meters.map((m) => [m.meter, m.localBoughtWh, m.localSoldWh, m.debit, m.credit]),
+      result.meters.map((m) => [m.meter, m.poolBoughtWh, m.poolSoldWh, m.debit, m.credit]),
       [
         [id(1), 0n, 1000n, 0n, 250_000n],
         [id(2), 400n, 0n, 180_000n, 0n],
@@ -40,45 +41,116 @@ describe("settleInterval", () => {
     );
   });
 
-  it("pays feed-in for the surplus that no neighbour takes", () => {
+  it("serves power contracts first, by ascending id, each up to min(cap, seller's export, buyer's import)", () => {
     const result = settleInterval({
-      tariff: DEMO_TARIFF,
-      meters: [
-        { meter: id(1), importWh: 0n, exportWh: 1000n },
-        { meter: id(2), importWh: 200n, exportWh: 0n },
+      tariff: SIMPLE,
+      meters: meters([1, 0, 1000], [2, 600, 0], [3, 900, 0]),
+      contracts: [
+        { id: 9n, seller: id(1), buyer: id(3), pricePerKwh: 100_000n, capWh: 900n },
+        { id: 4n, seller: id(1), buyer: id(2), pricePerKwh: 200_000n, capWh: 300n },
       ],
     });
-    assert.equal(result.meters[0].credit, 50_000n + 63_200n);
+    const [seller, buyer2, buyer3] = result.meters;
+    assert.equal(buyer2.contractBoughtWh, 300n, "contract 4 first: its cap");
+    assert.equal(buyer3.contractBoughtWh, 700n, "contract 9 gets what the seller has left");
+    assert.equal(seller.contractSoldWh, 1000n);
+    assert.equal(seller.credit, (300n * 200_000n + 700n * 100_000n) / 1000n);
+    assert.equal(result.totals.poolSupplyWh, 0n, "nothing left for the pool");
   });
 
-  for (let seed = 1; seed <= 200; seed++) {
-    it(`conserves energy and stays within each meter (random batch ${seed})`, () => {
-      const batch = randomBatch(seed, 1 + (seed % 40));
-      const result = settleInterval({ tariff: DEMO_TARIFF, meters: batch });
-      const bought = result.meters.reduce((s, m) => s + m.localBoughtWh, 0n);
-      const sold = result.meters.reduce((s, m) => s + m.localSoldWh, 0n);
-      assert.equal(bought, result.localWh, "local bought = local");
-      assert.equal(sold, result.localWh, "local sold = local");
+  it("does not serve a contract whose meters are in different chunks", () => {
+    const result = settleInterval({
+      tariff: SIMPLE,
+      meters: meters([1, 0, 1000], [2, 600, 0]),
+      contracts: [{ id: 1n, seller: id(1), buyer: id(2), pricePerKwh: 200_000n, capWh: 300n }],
+      chunkSize: 1,
+    });
+    assert.equal(result.chunks.length, 2);
+    assert.equal(result.meters[1].contractBoughtWh, 0n);
+    assert.equal(result.meters[1].poolBoughtWh, 600n);
+  });
+
+  it("keeps a buyer above its price limit and a seller below its minimum out of the pool", () => {
+    const list = meters([1, 0, 1000], [2, 600, 0], [3, 900, 0], [4, 0, 500]);
+    list[1].maxBuyPrice = 249_999n;
+    list[3].minSellPrice = 250_001n;
+    const result = settleInterval({ tariff: SIMPLE, meters: list });
+    assert.equal(result.meters[1].poolBoughtWh, 0n);
+    assert.equal(result.meters[1].debit, 240_000n, "600 Wh at the grid price");
+    assert.equal(result.meters[3].poolSoldWh, 0n);
+    assert.equal(result.meters[3].credit, 39_500n, "500 Wh at feed-in");
+    assert.deepEqual(result.totals, {
+      poolDemandWh: 900n,
+      poolSupplyWh: 1000n,
+      poolBoughtWh: 900n,
+      shareWeightTotal: 3n,
+    });
+  });
+
+  it("shares the supply by static shares; what a buyer does not need goes to the grid", () => {
+    const list = meters([1, 0, 1200], [2, 100, 0], [3, 900, 0]);
+    list[0].shareWeight = 1;
+    list[1].shareWeight = 1;
+    list[2].shareWeight = 2;
+    const result = settleInterval({ tariff: SIMPLE, meters: list, allocationKey: "staticShares" });
+    // Supply 1200 by weights 1:1:2 → 300, 300, 600; meter 2 needs only 100.
+    assert.equal(result.meters[1].poolBoughtWh, 100n);
+    assert.equal(result.meters[2].poolBoughtWh, 600n);
+    assert.equal(result.meters[0].poolSoldWh, 700n);
+    assert.equal(result.meters[2].debit, (600n * 250_000n + 300n * 400_000n) / 1000n);
+  });
+
+  it("adds VAT to what households buy and rounds down once per meter", () => {
+    const tariff = { ...SIMPLE, vatBasisPoints: 1900, gridEnergy: 300_001n };
+    const result = settleInterval({ tariff, meters: meters([1, 1, 0]) });
+    assert.equal(result.meters[0].debit, (400_001n * 11_900n) / 10_000_000n);
+  });
+
+  for (let seed = 1; seed <= 300; seed++) {
+    it(`conserves energy per meter and between sellers and buyers (random interval ${seed})`, () => {
+      let state = seed;
+      const next = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+      const size = 1 + (seed % 30);
+      const list: SettlementMeter[] = Array.from({ length: size }, (_, i) => ({
+        meter: id(1000 - i * 7),
+        importWh: next() < 0.3 ? 0n : BigInt(Math.floor(next() * 10_000)),
+        exportWh: next() < 0.5 ? 0n : BigInt(Math.floor(next() * 10_000)),
+        maxBuyPrice: next() < 0.2 ? BigInt(Math.floor(next() * 400_000)) : 0n,
+        shareWeight: 1 + Math.floor(next() * 4),
+      }));
+      const contracts = Array.from({ length: seed % 4 }, (_, k) => ({
+        id: BigInt(k + 1),
+        seller: list[Math.floor(next() * size)].meter,
+        buyer: list[Math.floor(next() * size)].meter,
+        pricePerKwh: 150_000n,
+        capWh: BigInt(Math.floor(next() * 2000)),
+      })).filter((c) => c.seller !== c.buyer);
+      const allocationKey = seed % 2 === 0 ? "proRata" : "staticShares";
+      const result = settleInterval({
+        tariff: SIMPLE,
+        meters: list,
+        contracts,
+        allocationKey,
+        chunkSize: 1 + (seed % 7),
+      });
+      let contractBought = 0n;
+      let contractSold = 0n;
+      let poolBought = 0n;
+      let poolSold = 0n;
       for (const m of result.meters) {
-        assert.ok(m.localBoughtWh <= m.importWh && m.localSoldWh <= m.exportWh, "within metered energy");
-        assert.ok(m.debit >= 0n && m.credit >= 0n);
+        assert.ok(m.contractBoughtWh + m.poolBoughtWh <= m.importWh, "bought within import");
+        assert.ok(m.contractSoldWh + m.poolSoldWh <= m.exportWh, "sold within export");
+        contractBought += m.contractBoughtWh;
+        contractSold += m.contractSoldWh;
+        poolBought += m.poolBoughtWh;
+        poolSold += m.poolSoldWh;
       }
-      // Grid part + local part = metered, for the neighbourhood as a whole.
-      const gridImport = result.meters.reduce((s, m) => s + m.importWh - m.localBoughtWh, 0n);
-      assert.equal(gridImport + bought, result.importWh);
+      assert.equal(contractBought, contractSold, "every contract Wh bought was sold");
+      assert.equal(poolBought, result.totals.poolBoughtWh, "header matches the buyers' pool energy");
+      assert.ok(poolSold <= poolBought, "sellers never sell more to the pool than buyers take");
+      assert.ok(poolBought - poolSold < BigInt(size), "the pool's rounding stays below one Wh per meter");
     });
   }
-});
-
-describe("allocatePool", () => {
-  it("gives the rounding remainder one Wh each, in order, to meters with room", () => {
-    assert.deepEqual(allocatePool([1n, 1n, 1n], 3n, 2n), [1n, 1n, 0n]);
-    assert.deepEqual(allocatePool([5n, 0n, 5n], 10n, 3n), [2n, 0n, 1n]);
-  });
-
-  it("gives nothing when there is nothing local", () => {
-    assert.deepEqual(allocatePool([4n, 2n], 6n, 0n), [0n, 0n]);
-  });
 });
 
 describe("sortByMeter", () => {

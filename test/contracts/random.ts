@@ -1,0 +1,12 @@
+/** A small deterministic PRNG (mulberry32) so a failing case can be replayed from its seed. */
+export function random(seed: number): { next(): number; int(max: number): number; chance(p: number): boolean } {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { next, int: (max) => Math.floor(next() * max), chance: (p) => next() < p };
+}
