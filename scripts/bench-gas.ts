@@ -1,0 +1,177 @@
+/**
+ * `npm run bench:gas`: settles one interval of neighbourhoods of 10, 100, 1,000 and 10,000 meters
+ * (a third prosumers, a few power contracts) on Hardhat's EDR and prints gas per meter-interval and
+ * transactions per interval, next to the naive baseline of one ERC-20 transfer per trade measured in the
+ * same run. Writes bench-results/gas.json. Usage: node scripts/bench-gas.ts [sizes…]
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { network } from "hardhat";
+import { keccak256, toBytes, type Hex } from "viem";
+import {
+  DEMO_TARIFF,
+  neighbourhoodId,
+  planBatch,
+  readSettlementInputs,
+  settleInterval,
+  type Deployment,
+} from "@nachbarstrom/core";
+
+const SETTLEMENT_ROLE = keccak256(toBytes("nachbarstrom.role.settlement"));
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
+const SIZES = sizes.length > 0 ? sizes : [10, 100, 1000, 10000];
+
+type Row = {
+  meters: number;
+  gasPerMeter: number;
+  transactions: number;
+  baselineGasPerMeter: number;
+  contracts: number;
+};
+
+async function bench(size: number): Promise<Row> {
+  const { viem, networkHelpers } = await network.create();
+  const wallets = await viem.getWalletClients();
+  const [admin] = wallets;
+  const publicClient = await viem.getPublicClient();
+  const me = admin.account.address;
+  const registry = await viem.deployContract("MeterRegistry", [me, me]);
+  const credit = await viem.deployContract("CreditToken", [me, me, registry.address, wallets[1].account.address]);
+  const tariffs = await viem.deployContract("TariffSchedule", [me, me, registry.address]);
+  const contracts = await viem.deployContract("PowerContracts", [registry.address]);
+  const settlement = await viem.deployContract("NeighbourhoodSettlement", [
+    me,
+    me,
+    registry.address,
+    tariffs.address,
+    contracts.address,
+    credit.address,
+  ]);
+  await credit.write.grantRole([SETTLEMENT_ROLE, settlement.address]);
+  await credit.write.topUp([wallets[1].account.address, 10n ** 15n]);
+  const hood = neighbourhoodId(`bench-${size}`);
+  await registry.write.registerNeighbourhood([
+    hood,
+    { exists: true, allocationKey: 0, tariffNoticeIntervals: 0, contractNoticeIntervals: 0 },
+  ]);
+  await tariffs.write.setInitialTariff([hood, DEMO_TARIFF, 0n]);
+
+  // Meters 0…19 belong to the development accounts (they sign contract offers); the rest to
+  // addresses of their own, so every meter's owner is a separate account as in a real neighbourhood.
+  const owners: Hex[] = [];
+  for (let i = 0; i < size; i++) {
+    const owner =
+      i < wallets.length - 2
+        ? wallets[i + 2].account.address
+        : (`0x${(0x10000 + i).toString(16).padStart(40, "0")}` as Hex);
+    const meter = keccak256(toBytes(`bench-meter-${i}`));
+    await registry.write.registerMeter([meter, hood, owner]);
+    await credit.write.topUp([owner, 50_000_000n]);
+    owners.push(owner);
+  }
+  const meterIds = owners.map((_, i) => keccak256(toBytes(`bench-meter-${i}`)));
+  const contractCount = Math.min(Math.floor(size / 10), 8);
+  for (let k = 0; k < contractCount; k++) {
+    const seller = 2 * k;
+    const buyer = 2 * k + 1;
+    const now = BigInt(Math.floor(Number(await networkHelpers.time.latest()) / 900));
+    await contracts.write.offer([meterIds[seller], meterIds[buyer], 220_000n, 500n, now, now + 100n], {
+      account: wallets[seller + 2].account,
+    });
+    await contracts.write.accept([BigInt(k + 1)], { account: wallets[buyer + 2].account });
+  }
+  const interval = BigInt(Math.floor(Number(await networkHelpers.time.latest()) / 900));
+  await networkHelpers.time.increase(900);
+
+  // A third prosumers (export, some import), the rest consumers.
+  const energy = meterIds.map((meter, i) => ({
+    meter,
+    importWh: BigInt(50 + ((i * 7919) % 400)),
+    exportWh: i % 3 === 0 ? BigInt(200 + ((i * 104729) % 900)) : 0n,
+  }));
+  const deployment: Deployment = {
+    chainId: 31337,
+    rpcUrl: "http://127.0.0.1:8545",
+    deployedAtBlock: 0,
+    contracts: {
+      meterRegistry: registry.address,
+      creditToken: credit.address,
+      tariffSchedule: tariffs.address,
+      powerContracts: contracts.address,
+      neighbourhoodSettlement: settlement.address,
+    },
+  };
+  const inputs = await readSettlementInputs({
+    client: publicClient,
+    deployment,
+    neighbourhoodId: hood,
+    interval,
+    meters: energy,
+  });
+  const { header, chunks } = planBatch(inputs, {
+    neighbourhoodId: hood,
+    interval,
+    commitment: keccak256(toBytes("bench")),
+  });
+  let gas = 0n;
+  for (const [index, chunk] of chunks.entries()) {
+    const hash = await settlement.write.settleChunk([hood, interval, header, index, chunk]);
+    gas += (await publicClient.waitForTransactionReceipt({ hash })).gasUsed;
+  }
+
+  // Baseline: one plain ERC-20 transfer per trade — each meter's payment and each contract delivery.
+  const baseline = await viem.deployContract("BaselineToken");
+  const treasury = wallets[1].account.address;
+  for (const owner of owners) await baseline.write.mint([owner, 50_000_000n]);
+  await baseline.write.mint([treasury, 10n ** 15n]);
+  const result = settleInterval({ ...inputs });
+  const trades: [Hex, Hex, bigint][] = [];
+  result.meters.forEach((m, i) => {
+    const owner = owners[meterIds.indexOf(m.meter)] ?? owners[i];
+    if (m.debit > 0n) trades.push([owner, treasury, m.debit]);
+    if (m.credit > 0n) trades.push([treasury, owner, m.credit]);
+  });
+  let baselineGas = 0n;
+  for (let i = 0; i < trades.length; i += 200) {
+    const slice = trades.slice(i, i + 200);
+    const hash = await baseline.write.transferMany([
+      slice.map((t) => t[0]),
+      slice.map((t) => t[1]),
+      slice.map((t) => t[2]),
+    ]);
+    baselineGas += (await publicClient.waitForTransactionReceipt({ hash })).gasUsed;
+  }
+  return {
+    meters: size,
+    gasPerMeter: Number(gas) / size,
+    transactions: chunks.length,
+    baselineGasPerMeter: Number(baselineGas) / size,
+    contracts: contractCount,
+  };
+}
+
+const rows: Row[] = [];
+for (const size of SIZES) {
+  const started = Date.now();
+  rows.push(await bench(size));
+  console.error(`  ${size} meters measured in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+console.log("\nGas per settled meter-interval (Hardhat EDR, cancun, optimizer 200 runs)\n");
+console.log("| meters | contracts | transactions | gas / meter-interval | baseline: ERC-20 transfer per trade |");
+console.log("|---:|---:|---:|---:|---:|");
+for (const r of rows) {
+  console.log(
+    `| ${r.meters} | ${r.contracts} | ${r.transactions} | ${Math.round(r.gasPerMeter)} | ${Math.round(r.baselineGasPerMeter)} |`,
+  );
+}
+const json: Record<string, number> = {};
+for (const r of rows) {
+  json[`gasPerMeterInterval_${r.meters}`] = Math.round(r.gasPerMeter);
+  json[`transactionsPerInterval_${r.meters}`] = r.transactions;
+  json[`baselineGasPerMeterInterval_${r.meters}`] = Math.round(r.baselineGasPerMeter);
+}
+mkdirSync("bench-results", { recursive: true });
+writeFileSync("bench-results/gas.json", JSON.stringify(json, null, 2) + "\n");
+console.log("\nwrote bench-results/gas.json");
