@@ -18,6 +18,29 @@ contract CreditTokenTest is Fixture {
         credit.transfer(owners[1], 1);
     }
 
+    function test_transferFrom_reverts() public {
+        vm.expectRevert(ICreditToken.CreditNotTransferable.selector);
+        credit.transferFrom(owners[0], owners[1], 1);
+    }
+
+    function test_pay_revertsWhen_theTreasuryCannotCoverIt() public {
+        credit.grantRole(Roles.SETTLEMENT, address(this));
+        vm.expectRevert(
+            abi.encodeWithSelector(ICreditToken.CreditInsufficientBalance.selector, owners[0], TOP_UP, TOP_UP + 1)
+        );
+        credit.pay(owners[0], owners[1], TOP_UP + 1);
+    }
+
+    function test_topUp_repaysPartOfADebt() public {
+        credit.grantRole(Roles.SETTLEMENT, address(this));
+        credit.charge(owners[0], TREASURY, TOP_UP + 30e6);
+        assertEq(credit.debtOf(owners[0]), 30e6, "debt");
+        credit.topUp(owners[0], 10e6);
+        assertEq(credit.debtOf(owners[0]), 20e6, "debt partly repaid");
+        assertEq(credit.balanceOf(owners[0]), 0, "nothing credited while in debt");
+        assertTrue(credit.treasury() == TREASURY, "treasury");
+    }
+
     function test_approve_reverts() public {
         vm.prank(owners[0]);
         vm.expectRevert(ICreditToken.CreditNotTransferable.selector);

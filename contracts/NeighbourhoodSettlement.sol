@@ -9,7 +9,7 @@ import {IPowerContracts} from "./interfaces/IPowerContracts.sol";
 import {ITariffSchedule} from "./interfaces/ITariffSchedule.sol";
 import {Roles} from "./Roles.sol";
 import {SettlementMath} from "./SettlementMath.sol";
-import {AllocationKey, INTERVAL_SECONDS, MeterId, NeighbourhoodId} from "./Units.sol";
+import {INTERVAL_SECONDS, MeterId, NeighbourhoodId} from "./Units.sol";
 
 /// @title NeighbourhoodSettlement
 /// @notice See {INeighbourhoodSettlement}.
@@ -60,7 +60,12 @@ contract NeighbourhoodSettlement is INeighbourhoodSettlement, AccessControl {
         _checkShape(neighbourhood, interval, meters.length);
         IntervalRecord storage record = _intervals[neighbourhood][interval];
         if (_alreadyIn(record, neighbourhood, interval, header, chunkIndex, meters)) return;
-        Context memory ctx = Context(neighbourhood, interval, new MeterId[](meters.length), new address[](meters.length));
+        Context memory ctx = Context(
+            neighbourhood,
+            interval,
+            new MeterId[](meters.length),
+            new address[](meters.length)
+        );
         _admit(ctx, record, header, chunkIndex);
         _settle(ctx, record, header, chunkIndex, meters);
     }
@@ -283,7 +288,9 @@ contract NeighbourhoodSettlement is INeighbourhoodSettlement, AccessControl {
         record.meterCount += uint32(meters.length);
         record.lastMeter = meters[meters.length - 1].meter;
         record.chunksIn = chunkIndex + 1;
-        _chunkHashes[keccak256(abi.encode(ctx.neighbourhood, ctx.interval))][chunkIndex] = keccak256(abi.encode(meters));
+        _chunkHashes[keccak256(abi.encode(ctx.neighbourhood, ctx.interval))][chunkIndex] = keccak256(
+            abi.encode(meters)
+        );
         emit ChunkSettled(ctx.neighbourhood, ctx.interval, chunkIndex, uint32(meters.length));
     }
 

@@ -4,7 +4,8 @@ pragma solidity 0.8.30;
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {INeighbourhoodSettlement as S} from "./interfaces/INeighbourhoodSettlement.sol";
 import {Roles} from "./Roles.sol";
-import {MeterId} from "./Units.sol";
+import {IMeterRegistry} from "./interfaces/IMeterRegistry.sol";
+import {AllocationKey, MeterId, NeighbourhoodId} from "./Units.sol";
 import {Fixture} from "./test/Fixture.t.sol";
 
 contract NeighbourhoodSettlementTest is Fixture {
@@ -76,6 +77,47 @@ contract NeighbourhoodSettlementTest is Fixture {
         // And after the interval is final, too.
         settlement.settleChunk(HOOD, 7, header, 1, second);
         assertEq(credit.balanceOf(owners[1]), balance, "still no double count");
+    }
+
+    function test_settle_turnsAnUncoveredDebitIntoDebt_andPaysProducersInFull() public {
+        // 200 kWh from the grid cost 80 €, more than the 50 € balance.
+        _settle(1, _batch([uint64(0), 200_000, 0, 0], [uint64(100), 0, 0, 0]));
+        assertEq(credit.balanceOf(owners[1]), 0, "balance emptied");
+        uint256 debit = (100 * 250_000 + 199_900 * 400_000) / 1000;
+        assertEq(credit.debtOf(owners[1]), debit - TOP_UP, "debt");
+        assertEq(credit.balanceOf(owners[0]), TOP_UP + 25_000, "producer paid in full");
+        // The next top-up repays the debt first.
+        credit.topUp(owners[1], 100e6);
+        assertEq(credit.debtOf(owners[1]), 0, "debt repaid");
+        assertEq(credit.balanceOf(owners[1]), 100e6 - (debit - TOP_UP), "rest credited");
+    }
+
+    function test_settle_sharesByStaticShares() public {
+        NeighbourhoodId shared = NeighbourhoodId.wrap(keccak256("static"));
+        registry.registerNeighbourhood(shared, IMeterRegistry.Neighbourhood(true, AllocationKey.StaticShares, 0, 0));
+        tariffs.setInitialTariff(shared, _simpleTariff(), 0);
+        S.MeterEnergy[] memory batch = new S.MeterEnergy[](3);
+        uint64[3] memory weights = [uint64(1), 1, 2];
+        for (uint256 i; i < 3; ++i) {
+            MeterId meter = MeterId.wrap(bytes32(100 + i));
+            registry.registerMeter(meter, shared, owners[i]);
+            registry.setPreferences(meter, 0, 0, uint32(weights[i]));
+            batch[i] = S.MeterEnergy(meter, i == 0 ? 0 : (i == 1 ? 100 : 900), i == 0 ? 1200 : 0);
+        }
+        // Supply 1200 by weights 1:1:2 → 300, 300, 600; the second meter needs only 100.
+        S.BatchHeader memory header = S.BatchHeader(keccak256("s"), COMMITMENT, 1, 1000, 1200, 700, 4);
+        settlement.settleChunk(shared, 7, header, 0, batch);
+        assertEq(credit.balanceOf(owners[2]), TOP_UP - (600 * 250_000 + 300 * 400_000) / 1000, "weight 2 buyer");
+        assertEq(credit.balanceOf(owners[0]), TOP_UP + (700 * 250_000 + 500 * 79_000) / 1000, "seller");
+    }
+
+    function test_settle_servesNothingOnAContractWhoseSellerHasNoExport() public {
+        vm.prank(owners[0]);
+        uint64 id = contracts.offer(meterIds[0], meterIds[1], 200_000, 300, 0, NOW + 10);
+        vm.prank(owners[1]);
+        contracts.accept(id);
+        _settle(7, _batch([uint64(0), 600, 0, 0], [uint64(0), 0, 0, 0]));
+        assertEq(credit.balanceOf(owners[1]), TOP_UP - 240_000, "all from the grid");
     }
 
     function test_settleChunk_revertsWhen_chunkOutOfOrder() public {

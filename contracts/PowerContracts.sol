@@ -63,7 +63,8 @@ contract PowerContracts is IPowerContracts {
     function accept(uint64 id) external {
         PowerContract storage terms = _known(id);
         if (terms.status != Status.Offered) revert PowerContractNotOffered(id, terms.status);
-        if (_registry.meterOf(terms.buyer).owner != msg.sender) revert PowerContractNotMeterOwner(terms.buyer, msg.sender);
+        if (_registry.meterOf(terms.buyer).owner != msg.sender)
+            revert PowerContractNotMeterOwner(terms.buyer, msg.sender);
         terms.status = Status.Active;
         emit PowerContractAccepted(id);
     }
@@ -71,9 +72,8 @@ contract PowerContracts is IPowerContracts {
     /// @inheritdoc IPowerContracts
     function end(uint64 id) external {
         PowerContract storage terms = _known(id);
-        if (
-            _registry.meterOf(terms.seller).owner != msg.sender && _registry.meterOf(terms.buyer).owner != msg.sender
-        ) revert PowerContractNotParty(id, msg.sender);
+        if (_registry.meterOf(terms.seller).owner != msg.sender && _registry.meterOf(terms.buyer).owner != msg.sender)
+            revert PowerContractNotParty(id, msg.sender);
         if (terms.status == Status.Offered) {
             terms.status = Status.Ended;
             terms.validUntil = terms.validFrom;

@@ -47,9 +47,7 @@ contract PowerContractsTest is Fixture {
     function test_offer_revertsWhen_limitPerMeterReached() public {
         for (uint256 i; i < contracts.MAX_PER_METER(); ++i) _offer();
         vm.prank(owners[0]);
-        vm.expectRevert(
-            abi.encodeWithSelector(IPowerContracts.PowerContractLimitReached.selector, meterIds[0], 4)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IPowerContracts.PowerContractLimitReached.selector, meterIds[0], 4));
         contracts.offer(meterIds[0], meterIds[1], 220_000, 500, NOW, NOW + 1000);
     }
 

@@ -113,12 +113,12 @@ library SettlementMath {
     function bill(Chunk memory c, Prices memory p) internal pure {
         for (uint256 i; i < c.results.length; ++i) {
             INeighbourhoodSettlement.MeterResult memory r = c.results[i];
-            uint256 bought = c.boughtValue[i] +
-                uint256(r.poolBoughtWh) *
-                (p.community + p.localSurcharge) +
-                uint256(c.remainingImport[i]) *
-                p.gridNet;
-            uint256 sold = c.soldValue[i] + uint256(r.poolSoldWh) * p.community + uint256(c.remainingExport[i]) * p.feedIn;
+            uint256 bought =
+                c.boughtValue[i] +
+                    uint256(r.poolBoughtWh) * (p.community + p.localSurcharge) +
+                    uint256(c.remainingImport[i]) * p.gridNet;
+            uint256 sold =
+                c.soldValue[i] + uint256(r.poolSoldWh) * p.community + uint256(c.remainingExport[i]) * p.feedIn;
             r.debit = (bought * p.vatFactor) / 10_000_000;
             r.credit = sold / 1000;
         }

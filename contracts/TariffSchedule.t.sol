@@ -33,7 +33,9 @@ contract TariffScheduleTest is Fixture {
 
     function test_announceTariff_revertsWhen_notAfterTheLastAnnounced() public {
         tariffs.announceTariff(HOOD, _tariff(170_000), NOW + 200);
-        vm.expectRevert(abi.encodeWithSelector(ITariffSchedule.TariffNotAfterLast.selector, HOOD, NOW + 150, NOW + 200));
+        vm.expectRevert(
+            abi.encodeWithSelector(ITariffSchedule.TariffNotAfterLast.selector, HOOD, NOW + 150, NOW + 200)
+        );
         tariffs.announceTariff(HOOD, _tariff(180_000), NOW + 150);
     }
 

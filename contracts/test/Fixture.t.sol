@@ -80,7 +80,8 @@ abstract contract Fixture is TestBase {
         }
         uint64 local = header.poolDemandWh < header.poolSupplyWh ? header.poolDemandWh : header.poolSupplyWh;
         for (uint256 i; i < batch.length; ++i) {
-            if (header.poolDemandWh > 0) header.poolBoughtWh += uint64((uint256(batch[i].importWh) * local) / header.poolDemandWh);
+            if (header.poolDemandWh > 0)
+                header.poolBoughtWh += uint64((uint256(batch[i].importWh) * local) / header.poolDemandWh);
         }
         header.shareWeightTotal = uint64(batch.length);
         header.batchKey = keccak256(abi.encode(batch));
