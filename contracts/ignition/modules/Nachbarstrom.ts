@@ -1,40 +1,46 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import { keccak256, toBytes } from "viem";
 
+const ADMIN_ROLE = `0x${"00".repeat(32)}`;
+const SETTLEMENT_ROLE = keccak256(toBytes("nachbarstrom.role.settlement"));
+
 /**
- * Deploys the registry, the credit, the tariff schedule, the power contracts and the settlement, and
- * lets the settlement move credit.
- * Parameters (all addresses): admin, operator, bridge, treasury. The deploying account (Ignition's
- * default sender) needs no role afterwards: admin holds DEFAULT_ADMIN_ROLE on every contract.
+ * Deploys the registry, the credit, the tariff schedule, the power contracts and the settlement; lets
+ * the settlement move credit; and hands the admin role of every contract to a timelock whose proposer
+ * and executor is `admin` (the operators' joint multisig in production). The deploying account keeps no
+ * role. Parameters: admin, operator, bridge, treasury (addresses), adminDelaySeconds (default 2 days).
  */
 export default buildModule("Nachbarstrom", (m) => {
+  const deployer = m.getAccount(0);
   const admin = m.getParameter("admin", m.getAccount(0));
   const operator = m.getParameter("operator", m.getAccount(0));
   const bridge = m.getParameter("bridge", m.getAccount(1));
   const treasury = m.getParameter("treasury", m.getAccount(2));
-  const settlementRole = keccak256(toBytes("nachbarstrom.role.settlement"));
+  const adminDelaySeconds = m.getParameter("adminDelaySeconds", 2n * 24n * 3600n);
 
-  const meterRegistry = m.contract("MeterRegistry", [m.getAccount(0), operator]);
-  const creditToken = m.contract("CreditToken", [m.getAccount(0), operator, meterRegistry, treasury]);
-  const tariffSchedule = m.contract("TariffSchedule", [m.getAccount(0), operator, meterRegistry]);
+  const meterRegistry = m.contract("MeterRegistry", [deployer, operator]);
+  const creditToken = m.contract("CreditToken", [deployer, operator, meterRegistry, treasury]);
+  const tariffSchedule = m.contract("TariffSchedule", [deployer, operator, meterRegistry]);
   const powerContracts = m.contract("PowerContracts", [meterRegistry]);
   const neighbourhoodSettlement = m.contract("NeighbourhoodSettlement", [
-    m.getAccount(0),
+    deployer,
     bridge,
     meterRegistry,
     tariffSchedule,
     powerContracts,
     creditToken,
   ]);
-  m.call(creditToken, "grantRole", [settlementRole, neighbourhoodSettlement]);
+  const wired = m.call(creditToken, "grantRole", [SETTLEMENT_ROLE, neighbourhoodSettlement]);
+  const timelock = m.contract("NachbarstromTimelock", [adminDelaySeconds, [admin], [admin]]);
 
-  // Give `admin` the admin role (a no-op when it is the deployer). On a production network the
-  // deployer renounces its own admin role afterwards (doc/runbook).
-  const adminRole = `0x${"00".repeat(32)}`;
-  m.call(meterRegistry, "grantRole", [adminRole, admin], { id: "MeterRegistry_grantAdmin" });
-  m.call(creditToken, "grantRole", [adminRole, admin], { id: "CreditToken_grantAdmin" });
-  m.call(tariffSchedule, "grantRole", [adminRole, admin], { id: "TariffSchedule_grantAdmin" });
-  m.call(neighbourhoodSettlement, "grantRole", [adminRole, admin], { id: "NeighbourhoodSettlement_grantAdmin" });
+  const governed = { meterRegistry, creditToken, tariffSchedule, neighbourhoodSettlement };
+  for (const [name, contract] of Object.entries(governed)) {
+    const granted = m.call(contract, "grantRole", [ADMIN_ROLE, timelock], { id: `${name}_grantAdminToTimelock` });
+    m.call(contract, "renounceRole", [ADMIN_ROLE, deployer], {
+      id: `${name}_deployerRenouncesAdmin`,
+      after: [granted, wired],
+    });
+  }
 
-  return { meterRegistry, creditToken, tariffSchedule, powerContracts, neighbourhoodSettlement };
+  return { meterRegistry, creditToken, tariffSchedule, powerContracts, neighbourhoodSettlement, timelock };
 });
