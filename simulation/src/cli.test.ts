@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
+import { mkdtemp, readdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createServer, type AddressInfo } from "node:net";
 import { describe, it } from "node:test";
 import { promisify } from "node:util";
@@ -56,6 +59,59 @@ describe("cli readings", () => {
       [["live", "--mqtt", "mqtt://127.0.0.1:1883", "--steps", "3"], /--steps: not an option of "live"/],
       [["replay"], /unknown command "replay"/],
       [["live", "--colour"], /Unknown option '--colour'/],
+    ] as const;
+    const results = await Promise.all(cases.map(([args]) => cliRun(...args)));
+    cases.forEach(([args, message], i) => {
+      assert.equal(results[i].code, 2, args.join(" "));
+      assert.match(results[i].stderr, message);
+    });
+  });
+});
+
+describe("cli year", () => {
+  const demo = new URL("../scenarios/demo.json", import.meta.url).pathname;
+
+  it("settles the demo's year and writes the report", async () => {
+    const out = await mkdtemp(join(tmpdir(), "cli-year-"));
+    const { code, stdout, stderr } = await cliRun(
+      "year",
+      "--scenario",
+      demo,
+      "--out",
+      out,
+      "--lang",
+      "en",
+      "--workers",
+      "1",
+    );
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /^Burtscheid-Süd 2026: 35040 intervals settled in [\d.]+ s$/m);
+    assert.match(stdout, /Self-sufficiency of the neighbourhood \(without sharing\): [\d.]+ \([\d.]+\) %/);
+    assert.equal(stderr, ""); // no progress bar when stderr is not a terminal
+    assert.deepEqual((await readdir(out)).sort(), [
+      "day-summer.svg",
+      "day-winter.svg",
+      "monthly.svg",
+      "report.html",
+      "savings.svg",
+      "year.json",
+    ]);
+  });
+
+  it("names the bad option, the bad file or the bad field, and exits with 2", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "cli-year-"));
+    await writeFile(join(dir, "bad.json"), JSON.stringify({ name: "x", slug: "x", year: 2026 }));
+    const cases = [
+      [["year"], /--scenario: required/],
+      [["year", "--scenario", demo, "--lang", "fr"], /--lang: must be de or en \(got "fr"\)/],
+      [["year", "--scenario", demo, "--workers", "0"], /--workers: must be an integer from 1 to 64 \(got "0"\)/],
+      [["year", "--scenario", demo, "--steps", "3"], /--steps: not an option of "year"/],
+      [
+        ["readings", "--start", "2026-06-21T10:00:00Z", "--steps", "1", "--lang", "de"],
+        /--lang: not an option of "readings"/,
+      ],
+      [["year", "--scenario", join(dir, "none.json")], /none.json: file: cannot be read \(got "ENOENT"\)/],
+      [["year", "--scenario", join(dir, "bad.json")], /bad.json: seed: required \(got nothing\)/],
     ] as const;
     const results = await Promise.all(cases.map(([args]) => cliRun(...args)));
     cases.forEach(([args, message], i) => {

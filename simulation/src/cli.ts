@@ -1,17 +1,27 @@
 /**
  * Command line of the simulator. `live` publishes to a broker; `readings` prints the same readings
- * offline as JSON lines. Exit codes: 0 done, 1 the run failed, 2 the command line is wrong.
+ * offline as JSON lines; `year` settles a scenario's year offline and writes a report.
+ * Exit codes: 0 done, 1 the run failed, 2 the command line or the scenario file is wrong.
  */
 import { once } from "node:events";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { DEMO_NEIGHBOURHOOD, NachbarstromError } from "@nachbarstrom/core";
 import { readingBatches } from "./day.ts";
 import { SimulationParameterError } from "./errors.ts";
 import { startLiveFeed } from "./live.ts";
+import { progressBar } from "./progress.ts";
+import { keyFigures, writeReport } from "./report.ts";
+import { formatsFor, LANGUAGES, textsFor, type Language } from "./report-text.ts";
+import { loadScenario } from "./scenario.ts";
+import { ScenarioError } from "./validate.ts";
+import { simulateYearParallel } from "./year-parallel.ts";
 
 const USAGE = `Usage:
   node simulation/src/cli.ts live --mqtt <url> [--start <time>] [--speed <n>] [--step <s>] [--seed <n>] [--quiet]
   node simulation/src/cli.ts readings --start <time> --steps <n> [--step <s>] [--seed <n>]
+  node simulation/src/cli.ts year --scenario <file> [--out <dir>] [--lang de|en] [--workers <n>]
 
   --mqtt   broker URL, e.g. mqtt://127.0.0.1:1883
   --start  simulated time of the first readings, ISO 8601 with Z or an offset,
@@ -20,7 +30,13 @@ const USAGE = `Usage:
   --step   simulated seconds between readings (default 60)
   --seed   seed of the weather and appliance draws (default 1)
   --steps  readings per meter (readings only)
-  --quiet  live: print nothing while running`;
+  --quiet  live: print nothing while running
+
+  year: settles every quarter hour of a scenario's year offline and writes a report
+  --scenario  scenario file, e.g. simulation/scenarios/demo.json
+  --out       directory for report.html, the SVG charts and year.json (default: sim-report/<slug>)
+  --lang      language of the report, de or en (default de)
+  --workers   worker threads (default: the cores available, at most 8)`;
 
 class UsageError extends Error {
   override name = "UsageError";
@@ -34,6 +50,10 @@ const options = {
   seed: { type: "string" },
   steps: { type: "string" },
   quiet: { type: "boolean" },
+  scenario: { type: "string" },
+  out: { type: "string" },
+  lang: { type: "string" },
+  workers: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -57,11 +77,16 @@ async function main(args: string[]): Promise<number> {
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   if (command === "live") return live(values);
   if (command === "readings") return readings(values);
-  throw new UsageError(command === undefined ? "missing command: live or readings" : `unknown command "${command}"`);
+  if (command === "year") return year(values);
+  throw new UsageError(
+    command === undefined ? "missing command: live, readings or year" : `unknown command "${command}"`,
+  );
 }
 
+const YEAR_ONLY = ["scenario", "out", "lang", "workers"] as const;
+
 async function live(values: Values): Promise<number> {
-  forbid(values, "live", ["steps"]);
+  forbid(values, "live", ["steps", ...YEAR_ONLY]);
   if (values.mqtt === undefined) throw new UsageError("--mqtt: required, e.g. --mqtt mqtt://127.0.0.1:1883");
   const stepSeconds = integerOption(values.step, "--step", 60, 1, 86_400);
   const speed = values.speed === undefined ? 1 : positiveNumber(values.speed, "--speed");
@@ -102,7 +127,7 @@ async function live(values: Values): Promise<number> {
 }
 
 async function readings(values: Values): Promise<number> {
-  forbid(values, "readings", ["mqtt", "speed", "quiet"]);
+  forbid(values, "readings", ["mqtt", "speed", "quiet", ...YEAR_ONLY]);
   if (values.start === undefined) throw new UsageError("--start: required, e.g. --start 2026-06-21T04:00:00Z");
   if (values.steps === undefined) throw new UsageError("--steps: required, e.g. --steps 96");
   const steps = integerOption(values.steps, "--steps", 0, 0, Number.MAX_SAFE_INTEGER);
@@ -117,6 +142,40 @@ async function readings(values: Values): Promise<number> {
     if (!process.stdout.write(lines.join(""))) await once(process.stdout, "drain");
   }
   return 0;
+}
+
+async function year(values: Values): Promise<number> {
+  forbid(values, "year", ["mqtt", "start", "speed", "step", "seed", "steps", "quiet"]);
+  if (values.scenario === undefined) {
+    throw new UsageError("--scenario: required, e.g. --scenario simulation/scenarios/demo.json");
+  }
+  const language = values.lang ?? "de";
+  if (!isLanguage(language)) throw new UsageError(`--lang: must be de or en (got "${language}")`);
+  const workers = integerOption(values.workers, "--workers", Math.min(availableParallelism(), 8), 1, 64);
+  const scenario = await loadScenario(values.scenario);
+  const outDir = values.out ?? join("sim-report", scenario.slug);
+  const bar = progressBar(`${scenario.name}, ${scenario.year}`);
+  const started = performance.now();
+  const result = await simulateYearParallel({
+    scenario,
+    workers,
+    onProgress: (done, total) => bar.update(done, total),
+  });
+  bar.done();
+  const seconds = (performance.now() - started) / 1000;
+  const files = await writeReport({ result, scenario, outDir, language });
+  console.log(`${scenario.name} ${scenario.year}: ${result.intervals} intervals settled in ${seconds.toFixed(1)} s`);
+  const t = textsFor(language);
+  const shown = new Set([t.selfSufficiency, t.selfConsumption, t.localShare, t.savings, t.savingsSpread, t.utility]);
+  for (const [name, value, unit] of keyFigures(result, t, formatsFor(language))) {
+    if (shown.has(name)) console.log(`  ${name}: ${value} ${unit}`);
+  }
+  console.log(`wrote ${files.join(", ")}`);
+  return 0;
+}
+
+function isLanguage(text: string): text is Language {
+  return (LANGUAGES as readonly string[]).includes(text);
 }
 
 function forbid(values: Values, command: string, names: (keyof Values)[]): void {
@@ -159,7 +218,7 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  if (error instanceof UsageError || error instanceof SimulationParameterError) {
+  if (error instanceof UsageError || error instanceof SimulationParameterError || error instanceof ScenarioError) {
     console.error(`nachbarstrom-sim: ${error.message}\nRun "node simulation/src/cli.ts --help" for usage.`);
     process.exitCode = 2;
   } else if (error instanceof NachbarstromError) {

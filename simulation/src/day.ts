@@ -6,8 +6,14 @@ import { DEMO_NEIGHBOURHOOD, parseReading, type ReadingPayload } from "@nachbars
 import { SimulationParameterError } from "./errors.ts";
 import { advanceMeter, initialMeter, type MeterSpec, type MeterState } from "./meters.ts";
 import { stepEnergy } from "./profiles.ts";
+import type { Site } from "./solar.ts";
 
-export type SimulatedNeighbourhood = { readonly slug: string; readonly households: readonly MeterSpec[] };
+export type SimulatedNeighbourhood = {
+  readonly slug: string;
+  readonly households: readonly MeterSpec[];
+  /** Where the sun is computed; default Aachen. */
+  readonly site?: Site;
+};
 
 /** One message for the bridge: the MQTT topic and the JSON payload it carries. */
 export type SimulatedReading = { topic: string; payload: ReadingPayload };
@@ -50,7 +56,8 @@ export function simulateReadings(parameters: SimulateReadingsParameters): Simula
 
 /** An endless generator of batches: the first carries the starting registers, each next one step later. */
 export function* readingBatches(parameters: ReadingBatchesParameters): Generator<ReadingBatch, never> {
-  const { neighbourhood = DEMO_NEIGHBOURHOOD, startAt, stepSeconds = 60, seed = 1 } = parameters;
+  const { startAt, stepSeconds = 60, seed = 1 } = parameters;
+  const neighbourhood: SimulatedNeighbourhood = parameters.neighbourhood ?? DEMO_NEIGHBOURHOOD;
   const startUnix = validate(neighbourhood, startAt, stepSeconds, seed);
   const households = neighbourhood.households;
   let meters: MeterState[] = households.map((household, index) => initialMeter(household, index, startUnix));
@@ -65,7 +72,7 @@ export function* readingBatches(parameters: ReadingBatchesParameters): Generator
       })),
     };
     meters = meters.map((meter, index) =>
-      advanceMeter(meter, stepEnergy(households[index], index, unixSeconds, stepSeconds, seed)),
+      advanceMeter(meter, stepEnergy(households[index], index, unixSeconds, stepSeconds, seed, neighbourhood.site)),
     );
   }
 }

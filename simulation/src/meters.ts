@@ -4,9 +4,9 @@
  * never drift from the sum of what was measured: after any number of steps,
  * register × 10^6 + remainder = start × 10^6 + Σ step energy, exactly.
  */
-import type { StepEnergy } from "./profiles.ts";
+import type { HouseholdSpec, StepEnergy } from "./profiles.ts";
 
-export type MeterSpec = { readonly meteringPointId: string; readonly annualKwh: number; readonly pvKwp: number };
+export type MeterSpec = HouseholdSpec & { readonly meteringPointId: string };
 
 export type MeterState = {
   readonly meteringPointId: string;

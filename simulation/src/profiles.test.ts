@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DEMO_NEIGHBOURHOOD } from "@nachbarstrom/core";
-import { dailyShape, householdPower, pvWatts, seasonalFactor, stepEnergy } from "./profiles.ts";
+import { dailyShape, householdPower, pvWatts, seasonalFactor, stepEnergy, wrapHours } from "./profiles.ts";
+import { mulberry32 } from "./prng.ts";
 import { dayOfYear } from "./solar.ts";
 
 const households = DEMO_NEIGHBOURHOOD.households;
@@ -101,5 +102,17 @@ describe("stepEnergy", () => {
       importMicroWh += stepEnergy(household, 2, t + minute * 60, 60, seed).importMicroWh;
     const difference = importMicroWh - whole.importMicroWh;
     assert.ok(difference >= -15n && difference <= 15n, `${difference} µWh`);
+  });
+});
+
+describe("wrapHours", () => {
+  it("equals ((x % 24) + 24) % 24 to the bit, edges included", () => {
+    const reference = (x: number) => ((x % 24) + 24) % 24;
+    const next = mulberry32(3);
+    const edges = [0, -0, 24, 48, -24, 23.999999999999996, -1e-17, 47.99999999999999, -23.999999999999996, 1e300];
+    const random = Array.from({ length: 200_000 }, (_, i) => (next() * 96 - 36) / (i % 2 === 0 ? 1 : 3600));
+    for (const x of [...edges, ...random, ...edges.map((e) => -e), Number.NaN]) {
+      assert.ok(Object.is(wrapHours(x), reference(x)), `x = ${x}: ${wrapHours(x)} vs ${reference(x)}`);
+    }
   });
 });
