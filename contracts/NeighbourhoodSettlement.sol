@@ -100,8 +100,8 @@ contract NeighbourhoodSettlement is INeighbourhoodSettlement, AccessControl {
         SettlementMath.Prices memory prices = SettlementMath.prices(tariff);
         SettlementMath.Chunk memory chunk = _load(ctx, record, meters, prices);
         _serveContracts(ctx, chunk, prices);
-        _addPoolTotals(record, chunk);
-        chunk.sharePool(header, _registry.neighbourhoodOf(ctx.neighbourhood).allocationKey);
+        (uint64 demandBefore, uint64 supplyBefore) = _addPoolTotals(record, chunk);
+        chunk.sharePool(header, _registry.neighbourhoodOf(ctx.neighbourhood).allocationKey, demandBefore, supplyBefore);
         chunk.bill(prices);
         _record(ctx, record, chunk, chunkIndex, meters);
         if (record.chunksIn == record.chunkCount) _finalise(ctx, record, header);
@@ -245,7 +245,14 @@ contract NeighbourhoodSettlement is INeighbourhoodSettlement, AccessControl {
     }
 
     /// @dev Adds this chunk's pool demand, supply and share weights to the interval's running totals.
-    function _addPoolTotals(IntervalRecord storage record, SettlementMath.Chunk memory chunk) private {
+    /// @return demandBefore The pool demand of the earlier chunks.
+    /// @return supplyBefore The pool supply of the earlier chunks.
+    function _addPoolTotals(
+        IntervalRecord storage record,
+        SettlementMath.Chunk memory chunk
+    ) private returns (uint64 demandBefore, uint64 supplyBefore) {
+        demandBefore = record.poolDemandWh;
+        supplyBefore = record.poolSupplyWh;
         uint64 demand;
         uint64 supply;
         uint64 weights;

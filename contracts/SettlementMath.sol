@@ -80,19 +80,25 @@ library SettlementMath {
     }
 
     /// @notice Shares the pool by the allocation key with the totals the header declares.
+    /// @dev Cumulative rounding: a meter gets floor(cum × total / base) − floor(cumBefore × total / base),
+    ///      where cum runs over the interval's pool meters in order, across chunks (`demandBefore`,
+    ///      `supplyBefore` are the earlier chunks' sums). The shares add up exactly to the total.
     function sharePool(
         Chunk memory c,
         INeighbourhoodSettlement.BatchHeader calldata header,
-        AllocationKey key
+        AllocationKey key,
+        uint256 demandBefore,
+        uint256 supplyBefore
     ) internal pure {
         uint256 demand = header.poolDemandWh;
         uint256 supply = header.poolSupplyWh;
         uint256 local = demand < supply ? demand : supply;
         for (uint256 i; i < c.results.length; ++i) {
-            if (c.buysFromPool[i] && c.remainingImport[i] > 0) {
+            if (c.buysFromPool[i]) {
                 uint256 bought;
                 if (key == AllocationKey.ProRata) {
-                    if (demand > 0) bought = (uint256(c.remainingImport[i]) * local) / demand;
+                    bought = _share(demandBefore, c.remainingImport[i], local, demand);
+                    demandBefore += c.remainingImport[i];
                 } else if (header.shareWeightTotal > 0) {
                     bought = (supply * c.shareWeights[i]) / header.shareWeightTotal;
                     if (bought > c.remainingImport[i]) bought = c.remainingImport[i];
@@ -100,12 +106,19 @@ library SettlementMath {
                 c.results[i].poolBoughtWh = uint64(bought);
                 c.remainingImport[i] -= uint64(bought);
             }
-            if (c.sellsToPool[i] && c.remainingExport[i] > 0 && supply > 0) {
-                uint64 sold = uint64((uint256(c.remainingExport[i]) * header.poolBoughtWh) / supply);
+            if (c.sellsToPool[i]) {
+                uint64 sold = uint64(_share(supplyBefore, c.remainingExport[i], header.poolBoughtWh, supply));
+                supplyBefore += c.remainingExport[i];
                 c.results[i].poolSoldWh = sold;
                 c.remainingExport[i] -= sold;
             }
         }
+    }
+
+    /// @dev floor((before + amount) × total / base) − floor(before × total / base); 0 when base is 0.
+    function _share(uint256 before, uint256 amount, uint256 total, uint256 base) private pure returns (uint256) {
+        if (base == 0) return 0;
+        return ((before + amount) * total) / base - (before * total) / base;
     }
 
     /// @notice Prices pool and grid energy and turns values into debit and credit, rounded down once

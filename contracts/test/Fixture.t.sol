@@ -78,10 +78,9 @@ abstract contract Fixture is TestBase {
             header.poolDemandWh += batch[i].importWh;
             header.poolSupplyWh += batch[i].exportWh;
         }
-        uint64 local = header.poolDemandWh < header.poolSupplyWh ? header.poolDemandWh : header.poolSupplyWh;
-        for (uint256 i; i < batch.length; ++i) {
-            if (header.poolDemandWh > 0)
-                header.poolBoughtWh += uint64((uint256(batch[i].importWh) * local) / header.poolDemandWh);
+        // Cumulative rounding hands out exactly min(demand, supply) under pro rata.
+        if (header.poolDemandWh > 0) {
+            header.poolBoughtWh = header.poolDemandWh < header.poolSupplyWh ? header.poolDemandWh : header.poolSupplyWh;
         }
         header.shareWeightTotal = uint64(batch.length);
         header.batchKey = keccak256(abi.encode(batch));

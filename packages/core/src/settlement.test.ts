@@ -100,6 +100,19 @@ describe("settleInterval", () => {
     assert.equal(result.meters[2].debit, (600n * 250_000n + 300n * 400_000n) / 1000n);
   });
 
+  it("shares by cumulative rounding, so the Wh add up exactly", () => {
+    // 1000 Wh shared among three equal buyers: rounding each share down would give 333 each.
+    const result = settleInterval({
+      tariff: SIMPLE,
+      meters: meters([1, 500, 0], [2, 500, 0], [3, 500, 0], [4, 0, 1000]),
+    });
+    assert.deepEqual(
+      result.meters.slice(0, 3).map((m) => m.poolBoughtWh),
+      [333n, 333n, 334n],
+    );
+    assert.equal(result.meters[3].poolSoldWh, 1000n);
+  });
+
   it("adds VAT to what households buy and rounds down once per meter", () => {
     const tariff = { ...SIMPLE, vatBasisPoints: 1900, gridEnergy: 300_001n };
     const result = settleInterval({ tariff, meters: meters([1, 1, 0]) });
@@ -147,8 +160,14 @@ describe("settleInterval", () => {
       }
       assert.equal(contractBought, contractSold, "every contract Wh bought was sold");
       assert.equal(poolBought, result.totals.poolBoughtWh, "header matches the buyers' pool energy");
-      assert.ok(poolSold <= poolBought, "sellers never sell more to the pool than buyers take");
-      assert.ok(poolBought - poolSold < BigInt(size), "the pool's rounding stays below one Wh per meter");
+      assert.equal(poolSold, poolBought, "every pool Wh bought was sold: the rounding leaves no gap");
+      if (allocationKey === "proRata") {
+        const local =
+          result.totals.poolDemandWh < result.totals.poolSupplyWh
+            ? result.totals.poolDemandWh
+            : result.totals.poolSupplyWh;
+        assert.equal(poolBought, local, "pro rata hands out exactly min(demand, supply)");
+      }
     });
   }
 });

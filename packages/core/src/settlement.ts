@@ -87,7 +87,7 @@ export function settleInterval(parameters: SettleIntervalParameters): SettleInte
   for (const chunk of chunks) serveContracts(chunk, sortedContracts, prices);
 
   const totals = poolTotals(working, allocationKey);
-  for (const w of working) sharePool(w, totals, allocationKey);
+  sharePool(working, totals, allocationKey);
   for (const w of working) bill(w, prices);
 
   const meters = working.map((w) => w.result);
@@ -154,28 +154,54 @@ function poolTotals(working: readonly Working[], key: AllocationKey): PoolTotals
     if (w.sellsToPool) poolSupplyWh += w.remainingExport;
   }
   const totals = { poolDemandWh, poolSupplyWh, poolBoughtWh: 0n, shareWeightTotal };
-  totals.poolBoughtWh = sum(working.map((w) => poolShare(w, totals, key)));
+  // Pro rata hands out exactly min(demand, supply) (cumulative rounding); static shares what each takes.
+  totals.poolBoughtWh =
+    key === "proRata"
+      ? poolDemandWh > 0n
+        ? min(poolDemandWh, poolSupplyWh)
+        : 0n
+      : sum(working.filter((w) => w.buysFromPool).map((w) => staticShare(w, totals)));
   return totals;
 }
 
-/** What a buyer takes from the pool (SettlementMath.sharePool, buyer side). */
-function poolShare(w: Working, totals: PoolTotals, key: AllocationKey): bigint {
-  if (!w.buysFromPool || w.remainingImport === 0n) return 0n;
-  const { poolDemandWh: demand, poolSupplyWh: supply, shareWeightTotal } = totals;
-  if (key === "proRata") return demand > 0n ? (w.remainingImport * min(demand, supply)) / demand : 0n;
+function staticShare(w: Working, { poolSupplyWh, shareWeightTotal }: PoolTotals): bigint {
   if (shareWeightTotal === 0n) return 0n;
-  return min((supply * BigInt(w.source.shareWeight ?? 1)) / shareWeightTotal, w.remainingImport);
+  return min((poolSupplyWh * BigInt(w.source.shareWeight ?? 1)) / shareWeightTotal, w.remainingImport);
 }
 
-function sharePool(w: Working, totals: PoolTotals, key: AllocationKey): void {
-  const bought = poolShare(w, totals, key);
-  w.result.poolBoughtWh = bought;
-  w.remainingImport -= bought;
-  if (w.sellsToPool && w.remainingExport > 0n && totals.poolSupplyWh > 0n) {
-    const sold = (w.remainingExport * totals.poolBoughtWh) / totals.poolSupplyWh;
-    w.result.poolSoldWh = sold;
-    w.remainingExport -= sold;
+/**
+ * SettlementMath.sharePool: cumulative rounding in meter order, so the shares add up exactly — a meter
+ * gets floor(cum × total / base) − floor(cumBefore × total / base).
+ */
+function sharePool(working: readonly Working[], totals: PoolTotals, key: AllocationKey): void {
+  const { poolDemandWh: demand, poolSupplyWh: supply, poolBoughtWh } = totals;
+  const local = min(demand, supply);
+  let demandBefore = 0n;
+  let supplyBefore = 0n;
+  for (const w of working) {
+    if (w.buysFromPool) {
+      let bought = 0n;
+      if (key === "proRata") {
+        bought = share(demandBefore, w.remainingImport, local, demand);
+        demandBefore += w.remainingImport;
+      } else {
+        bought = staticShare(w, totals);
+      }
+      w.result.poolBoughtWh = bought;
+      w.remainingImport -= bought;
+    }
+    if (w.sellsToPool) {
+      const sold = share(supplyBefore, w.remainingExport, poolBoughtWh, supply);
+      supplyBefore += w.remainingExport;
+      w.result.poolSoldWh = sold;
+      w.remainingExport -= sold;
+    }
   }
+}
+
+function share(before: bigint, amount: bigint, total: bigint, base: bigint): bigint {
+  if (base === 0n) return 0n;
+  return ((before + amount) * total) / base - (before * total) / base;
 }
 
 function bill(w: Working, p: Prices): void {
