@@ -2,8 +2,10 @@
 /**
  * nachbarstrom-interval: aggregates valid readings into one batch per neighbourhood-interval
  * (15 minutes). Output 1: the batch when the interval closes; output 2: readings the aggregator
- * rejects (late, out of order, unknown), addressed to nachbarstrom/<neighbourhood>/rejected.
- * The logic and the closing policy live in ../src/aggregate.ts.
+ * rejects (late, out of order, unknown, conflicting), addressed to nachbarstrom/<neighbourhood>/rejected.
+ * Every accepted reading, the meters' settled registers and each closed batch (in the outbox) are in
+ * the bridge database before the message is acknowledged, so a restart carries on where it stopped.
+ * The logic and the closing policy live in ../src/aggregate.ts and ../src/durable-aggregator.ts.
  */
 const { configErrorStatus, errorLogText, shortText } = require("./lib/node-support.js");
 
@@ -11,7 +13,10 @@ const METERS_ENV = "NACHBARSTROM_METERS";
 const TICK_MS = 1000;
 
 module.exports = async function (RED) {
-  const { createAggregator, DEFAULT_GRACE_SECONDS, GRACE_SECONDS_ENV } = await import("../src/aggregate.ts");
+  const { DEFAULT_GRACE_SECONDS, GRACE_SECONDS_ENV } = await import("../src/aggregate.ts");
+  const { createDurableAggregator } = await import("../src/durable-aggregator.ts");
+  const { openStore } = await import("../src/store.ts");
+  const { STORE_FILE_ENV, storeFile } = await import("../src/store-file.ts");
   const { configuredFile, loadDirectory } = await import("../src/directory.ts");
   const { isReading, rejectReading } = await import("../src/reading-gate.ts");
   const { NachbarstromError } = await import("@nachbarstrom/core");
@@ -21,6 +26,7 @@ module.exports = async function (RED) {
     RED.nodes.createNode(this, config);
     const node = this;
     let aggregator;
+    let store;
     let configError;
     try {
       const file = configuredFile({
@@ -29,12 +35,22 @@ module.exports = async function (RED) {
         envName: METERS_ENV,
         what: "meter directory",
       });
-      aggregator = createAggregator({
-        directory: loadDirectory(file),
-        graceSeconds: graceSeconds(config.graceSeconds, RED.util.getSetting(node, GRACE_SECONDS_ENV)),
+      const directory = loadDirectory(file);
+      const grace = graceSeconds(config.graceSeconds, RED.util.getSetting(node, GRACE_SECONDS_ENV));
+      store = openStore({
+        file: storeFile({
+          configured: config.database,
+          fromEnv: RED.util.getSetting(node, STORE_FILE_ENV),
+          userDir: RED.settings.userDir,
+        }),
       });
+      aggregator = createDurableAggregator({ store, directory, graceSeconds: grace });
+      const open = aggregator.openIntervals();
+      if (open.length > 0) node.log(RED._("interval.log.resumed", { count: open.length, file: store.file }));
       node.status({ fill: "grey", shape: "ring", text: RED._("interval.status.waiting") });
     } catch (error) {
+      store?.close();
+      store = undefined;
       configError = error;
       node.status(configErrorStatus(error));
       node.error(errorLogText(error));
@@ -76,6 +92,7 @@ module.exports = async function (RED) {
       });
       node.status({ fill: "blue", shape: "ring", text: shortText(text) });
     };
+    if (aggregator) showOpen();
 
     const timer = aggregator
       ? setInterval(() => {
@@ -114,11 +131,9 @@ module.exports = async function (RED) {
     node.on("close", (done) => {
       clearInterval(timer);
       const open = aggregator?.openIntervals() ?? [];
-      if (open.length > 0) {
-        // Not durable yet (README, "Limits"): the open intervals' readings are dropped, and after a
-        // restart every meter starts from a new baseline.
-        node.warn(RED._("interval.log.closedOpen", { count: open.length }));
-      }
+      // Their readings are in the database; the next start closes them.
+      if (open.length > 0) node.log(RED._("interval.log.closedOpen", { count: open.length }));
+      store?.close();
       done();
     });
   }

@@ -1,15 +1,23 @@
 "use strict";
 /**
- * nachbarstrom-settle: submits each interval batch to the settlement contract, one after the other,
- * and sends the outcome { neighbourhood, interval, txHash, alreadySettled, commitmentMatches }.
- * An interval that had settled before counts as done (never twice); while the RPC is unreachable
- * the batch is retried with backoff. The logic lives in ../src/submit.ts.
+ * nachbarstrom-settle: settles the batches of the bridge database's outbox on the settlement
+ * contract, one after the other, and sends each outcome { neighbourhood, interval, txHash,
+ * alreadySettled, commitmentMatches }. An incoming batch is put into the outbox (where the interval
+ * node has usually put it already) and acknowledged; at start the node resumes what a stop or crash
+ * left open. An interval that had settled before counts as done (never twice); while the RPC is
+ * unreachable a batch is retried with backoff. The logic lives in ../src/outbox-settler.ts.
  */
 const { configErrorStatus, errorLogText, errorText, shortHex, shortText } = require("./lib/node-support.js");
 
+/** Also look into the outbox this often, for batches that reached it without a message to this node. */
+const POLL_MS = 30_000;
+
 module.exports = async function (RED) {
-  const { submitBatch } = await import("../src/submit.ts");
-  const { BridgeConfigurationError, SettlementFailedError } = await import("../src/errors.ts");
+  const { createOutboxSettler } = await import("../src/outbox-settler.ts");
+  const { createOutbox } = await import("../src/outbox.ts");
+  const { openStore } = await import("../src/store.ts");
+  const { STORE_FILE_ENV, storeFile } = await import("../src/store-file.ts");
+  const { BridgeConfigurationError } = await import("../src/errors.ts");
   const { NachbarstromError } = await import("@nachbarstrom/core");
 
   function NachbarstromSettleNode(config) {
@@ -17,13 +25,30 @@ module.exports = async function (RED) {
     const node = this;
     const chain = RED.nodes.getNode(config.chain);
     const abort = new AbortController();
-    const queue = [];
-    let busy = false;
-    let draining = Promise.resolve();
+    let store;
+    let outbox;
+    let settler;
     let port;
     let configError;
+    let settling = false;
+    let poll;
+
+    const labelOf = (batch) => `${batch.neighbourhood} #${batch.interval}`;
+    const batchMessage = (batch) => ({ topic: `nachbarstrom/${batch.neighbourhood}/batch`, payload: batch });
+    const open = () => {
+      const counts = outbox.counts();
+      return counts.pending + counts.submitted;
+    };
 
     try {
+      store = openStore({
+        file: storeFile({
+          configured: config.database,
+          fromEnv: RED.util.getSetting(node, STORE_FILE_ENV),
+          userDir: RED.settings.userDir,
+        }),
+      });
+      outbox = createOutbox(store);
       if (!chain || typeof chain.settlementPort !== "function") {
         throw new BridgeConfigurationError(RED._("settle.errors.noChain"));
       }
@@ -31,7 +56,7 @@ module.exports = async function (RED) {
       node.status({ fill: "grey", shape: "ring", text: RED._("settle.status.connecting") });
       port.health().then(
         (health) => {
-          if (abort.signal.aborted || busy) return;
+          if (abort.signal.aborted || settling) return;
           if (!health.hasBridgeRole) {
             node.status({ fill: "red", shape: "dot", text: RED._("settle.status.noRole") });
             node.error(RED._("settle.errors.noRole", { account: health.account }));
@@ -44,15 +69,67 @@ module.exports = async function (RED) {
           }
         },
         (error) => {
-          if (abort.signal.aborted || busy) return;
+          if (abort.signal.aborted || settling) return;
           node.status({ fill: "yellow", shape: "ring", text: RED._("settle.status.unreachable") });
           node.warn(RED._("settle.log.unreachable", { error: errorLogText(error) }));
         },
       );
+      settler = createOutboxSettler({
+        outbox,
+        port,
+        signal: abort.signal,
+        onSettling: (entry) => {
+          settling = true;
+          const text = RED._("settle.status.settling", { label: labelOf(entry.batch), queued: open() - 1 });
+          node.status({ fill: "blue", shape: "dot", text: shortText(text) });
+        },
+        onRetry: (entry, { attempt, delayMs, error }) => {
+          const text = RED._("settle.status.retrying", { attempt, seconds: Math.round(delayMs / 1000) });
+          node.status({ fill: "yellow", shape: "ring", text });
+          node.warn(RED._("settle.log.retrying", { label: labelOf(entry.batch), attempt, error: errorLogText(error) }));
+        },
+        onSettled: (entry, outcome) => {
+          const label = labelOf(entry.batch);
+          if (!outcome.commitmentMatches) node.warn(RED._("settle.log.commitmentMismatch", { label }));
+          const key = outcome.alreadySettled ? "settle.status.alreadySettled" : "settle.status.settled";
+          const text = shortText(RED._(key, { label, tx: shortHex(outcome.txHash) }));
+          node.status({ fill: "green", shape: "dot", text });
+          node.send({ topic: `nachbarstrom/${entry.batch.neighbourhood}/settled`, payload: outcome });
+        },
+        onFailed: (entry, error) => {
+          node.status({ fill: "red", shape: "dot", text: shortText(errorText(error)) });
+          // With the batch as the message, so a catch node sees which one failed.
+          node.error(error, batchMessage(entry.batch));
+        },
+      });
+      const retried = outbox.retryFailed();
+      const waiting = open();
+      if (waiting > 0) node.log(RED._("settle.log.resuming", { count: waiting, retried, file: store.file }));
     } catch (error) {
       configError = error;
       node.status(configErrorStatus(error));
       node.error(errorLogText(error));
+    }
+
+    let draining = Promise.resolve();
+    /** Settles what the outbox holds; resolves when it is empty, the node stops, or the database fails. */
+    function drain() {
+      if (!settler || abort.signal.aborted) return draining;
+      draining = settler.drain().then(
+        () => {
+          settling = false;
+        },
+        (error) => {
+          settling = false;
+          node.status({ fill: "red", shape: "dot", text: shortText(errorText(error)) });
+          node.error(errorLogText(error));
+        },
+      );
+      return draining;
+    }
+    if (settler) {
+      drain();
+      poll = setInterval(drain, POLL_MS);
     }
 
     const isBatch = (b) =>
@@ -63,50 +140,8 @@ module.exports = async function (RED) {
       Array.isArray(b.meters) &&
       typeof b.commitment === "string";
 
-    async function drain() {
-      if (busy) return;
-      busy = true;
-      while (queue.length > 0 && !abort.signal.aborted) {
-        const { msg, send, done } = queue.shift();
-        const batch = msg.payload;
-        const label = `${batch.neighbourhood} #${batch.interval}`;
-        node.status({
-          fill: "blue",
-          shape: "dot",
-          text: RED._("settle.status.settling", { label, queued: queue.length }),
-        });
-        try {
-          const outcome = await submitBatch({
-            batch,
-            port,
-            signal: abort.signal,
-            onRetry: ({ attempt, delayMs, error }) => {
-              const text = RED._("settle.status.retrying", { attempt, seconds: Math.round(delayMs / 1000) });
-              node.status({ fill: "yellow", shape: "ring", text });
-              node.warn(RED._("settle.log.retrying", { label, attempt, error: errorLogText(error) }));
-            },
-          });
-          if (!outcome.commitmentMatches) {
-            node.warn(RED._("settle.log.commitmentMismatch", { label }));
-          }
-          const key = outcome.alreadySettled ? "settle.status.alreadySettled" : "settle.status.settled";
-          node.status({
-            fill: "green",
-            shape: "dot",
-            text: shortText(RED._(key, { label, tx: shortHex(outcome.txHash) })),
-          });
-          send({ topic: `nachbarstrom/${batch.neighbourhood}/settled`, payload: outcome });
-          done();
-        } catch (error) {
-          node.status({ fill: "red", shape: "dot", text: shortText(errorText(error)) });
-          done(error);
-        }
-      }
-      busy = false;
-    }
-
     node.on("input", (msg, send, done) => {
-      if (!port) {
+      if (!outbox) {
         done(configError);
         return;
       }
@@ -114,20 +149,37 @@ module.exports = async function (RED) {
         done(new NachbarstromError(RED._("settle.errors.notBatch")));
         return;
       }
-      queue.push({ msg, send, done });
-      if (!busy) draining = drain().catch((error) => node.error(errorLogText(error)));
+      try {
+        // Kept in the outbox even when the chain is not configured: it settles once that is fixed.
+        outbox.enqueue(msg.payload);
+      } catch (error) {
+        done(error);
+        return;
+      }
+      if (!port) {
+        done(configError);
+        return;
+      }
+      done();
+      drain();
     });
 
     node.on("close", (done) => {
       abort.abort();
-      // Not durable yet (README, "Limits"): batches still queued are reported, not kept.
-      for (const item of queue.splice(0)) {
-        const batch = item.msg.payload;
-        const label = `${batch.neighbourhood} #${batch.interval}`;
-        item.done(new SettlementFailedError(RED._("settle.errors.stopped", { label })));
-      }
+      clearInterval(poll);
       // The batch in flight ends soon: its retry wait is aborted, a sent transaction gets its receipt.
-      draining.finally(() => done());
+      drain()
+        .then(() => {
+          if (outbox && store.db.isOpen) {
+            const waiting = open();
+            if (waiting > 0) node.log(RED._("settle.log.kept", { count: waiting }));
+          }
+        })
+        .catch((error) => node.error(errorLogText(error)))
+        .finally(() => {
+          store?.close();
+          done();
+        });
     });
   }
 

@@ -46,6 +46,17 @@ export type Aggregator = {
   openIntervals(): OpenInterval[];
 };
 
+/** A reading with the wall-clock time (ms) at which the bridge accepted it. */
+export type ReceivedReading = Reading & { receivedAt: number };
+
+/** The aggregator's state as the store keeps it (reading-store.ts), to carry on after a restart. */
+export type AggregatorSnapshot = {
+  /** Per neighbourhood slug: the end of its last closed interval, in unix seconds. */
+  closedUntil: ReadonlyMap<string, number>;
+  /** Per meter: its register at the end of its last settled interval (or its baseline) and the readings after it. */
+  meters: readonly { settled: ReceivedReading; pending: readonly ReceivedReading[] }[];
+};
+
 export type CreateAggregatorParameters = {
   directory: DirectoryIndex;
   /** Wall-clock seconds to wait for silent meters after the first reading past an interval's end. */
@@ -54,9 +65,11 @@ export type CreateAggregatorParameters = {
   now?: () => number;
   /** Plausibility bound for the power between two readings; undefined: no bound. */
   maxPowerW?: bigint;
+  /** State to start from instead of empty; meters and neighbourhoods no longer in the directory are left out. */
+  restore?: AggregatorSnapshot;
 };
 
-type Register = Reading & { receivedAt: number };
+type Register = ReceivedReading;
 type MeterState = {
   meteringPointId: string;
   meterId: Hex;
@@ -82,6 +95,7 @@ export function createAggregator({
   graceSeconds = DEFAULT_GRACE_SECONDS,
   now = Date.now,
   maxPowerW,
+  restore,
 }: CreateAggregatorParameters): Aggregator {
   const graceMs = graceSeconds * 1000;
   const hoods = new Map<string, NeighbourhoodState>();
@@ -90,7 +104,11 @@ export function createAggregator({
     for (const [meteringPointId, meterId] of hood.meters) {
       meters.set(meteringPointId, { meteringPointId, meterId, settled: undefined, pending: [], recent: [] });
     }
-    hoods.set(hood.slug, { slug: hood.slug, id: hood.id, meters, closedUntil: undefined });
+    hoods.set(hood.slug, { slug: hood.slug, id: hood.id, meters, closedUntil: restore?.closedUntil.get(hood.slug) });
+  }
+  for (const { settled, pending } of restore?.meters ?? []) {
+    const meter = hoods.get(settled.neighbourhood)?.meters.get(settled.meteringPointId);
+    if (meter) Object.assign(meter, { settled, pending: [...pending] });
   }
 
   function add(reading: Reading): AddResult {

@@ -14,3 +14,13 @@ export class SettlementFailedError extends NachbarstromError {
 export class BridgeStartError extends NachbarstromError {
   override name = "BridgeStartError";
 }
+
+/** The bridge's database cannot be opened, migrated or read (see store.ts). */
+export class BridgeStoreError extends NachbarstromError {
+  override name = "BridgeStoreError";
+}
+
+/** A change the outbox's state machine does not allow, or a second, different batch for an interval. */
+export class OutboxStateError extends NachbarstromError {
+  override name = "OutboxStateError";
+}

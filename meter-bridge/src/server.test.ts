@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -7,6 +7,8 @@ import mqtt, { type MqttClient } from "mqtt";
 import { startBroker, type StartBrokerReturnType } from "./broker.ts";
 import { BridgeConfigurationError, BridgeStartError } from "./errors.ts";
 import { startBridge, type StartBridgeParameters, type StartBridgeReturnType } from "./server.ts";
+import { openStore } from "./store.ts";
+import { DEFAULT_STORE_FILE_NAME } from "./store-file.ts";
 import { HOOD, MP, writeDirectoryFile } from "./test-fixtures.ts";
 
 /** Hardhat's well-known development account 1: public, for tests only. */
@@ -25,6 +27,8 @@ describe("startBridge runs the shipped flow in the real Node-RED runtime", () =>
       contracts: {
         meterRegistry: `0x${"01".repeat(20)}`,
         creditToken: `0x${"02".repeat(20)}`,
+        tariffSchedule: `0x${"04".repeat(20)}`,
+        powerContracts: `0x${"05".repeat(20)}`,
         neighbourhoodSettlement: `0x${"03".repeat(20)}`,
       },
     }),
@@ -76,6 +80,18 @@ describe("startBridge runs the shipped flow in the real Node-RED runtime", () =>
     const files = ["flows.json", "flows_cred.json"].map((f) => readFileSync(join(parameters.userDir, f), "utf8"));
     for (const text of files) assert.equal(text.includes(DEV_KEY.slice(2)), false);
     assert.match(files[1], /^\{\s*"\$":/, "Node-RED encrypted the credentials");
+  });
+
+  test("keeps the bridge database in Node-RED's user directory when nothing else is set", () => {
+    const file = join(parameters.userDir, DEFAULT_STORE_FILE_NAME);
+    assert.ok(existsSync(file), `${file} exists`);
+    const store = openStore({ file });
+    try {
+      assert.equal(store.schemaVersion, 1);
+      assert.equal(store.db.prepare("PRAGMA journal_mode").get()?.journal_mode, "wal");
+    } finally {
+      store.close();
+    }
   });
 
   test("refuses a second bridge in the same process", async () => {

@@ -10,6 +10,7 @@ import { CREDENTIAL_SECRET_ENV, DEV_CREDENTIAL_SECRET, bridgeSettings } from "./
 import { GRACE_SECONDS_ENV } from "./aggregate.ts";
 import { BridgeConfigurationError, BridgeStartError } from "./errors.ts";
 import { watchFlowStarts } from "./flow-events.ts";
+import { STORE_FILE_ENV } from "./store-file.ts";
 
 export type StartBridgeParameters = {
   /** Port of the Node-RED editor and admin API; 0 picks a free one. */
@@ -26,6 +27,11 @@ export type StartBridgeParameters = {
   bridgeKey: string;
   /** Seconds the interval node waits for silent meters (NACHBARSTROM_GRACE_SECONDS); 60 unless given. */
   graceSeconds?: number;
+  /**
+   * The bridge database (NACHBARSTROM_BRIDGE_DB); `nachbarstrom-bridge.db` in `userDir` unless given. It
+   * survives restarts on purpose: a caller that starts a new chain each time should start it afresh too.
+   */
+  databaseFile?: string;
   /** Flow to deploy instead of the shipped flows/nachbarstrom.json. */
   flowFile?: string;
   /** Node-RED's console log level; "info" unless given. */
@@ -70,6 +76,7 @@ export async function startBridge(parameters: StartBridgeParameters): Promise<St
       NACHBARSTROM_METERS: meterDirectoryFile,
       NACHBARSTROM_DEPLOYMENT: deploymentFile,
       ...(parameters.graceSeconds === undefined ? {} : { [GRACE_SECONDS_ENV]: String(parameters.graceSeconds) }),
+      ...(parameters.databaseFile === undefined ? {} : { [STORE_FILE_ENV]: resolve(parameters.databaseFile) }),
     },
     secrets: { [BRIDGE_KEY_ENV]: privateKey },
   });

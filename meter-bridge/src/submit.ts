@@ -38,6 +38,8 @@ export type SubmitBatchParameters = {
   signal?: AbortSignal;
   /** Told before each wait for the RPC to come back. */
   onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void;
+  /** Told each time a settle() transaction has been sent, before its receipt is awaited (e.g. to record it). */
+  onSent?: (hash: Hex) => void;
   /** Waits `ms`; injectable for tests. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 };
@@ -67,6 +69,7 @@ export async function submitBatch({
   retry,
   signal,
   onRetry,
+  onSent,
   sleep = (ms, s) => delay(ms, undefined, { signal: s }),
 }: SubmitBatchParameters): Promise<SubmitBatchReturnType> {
   const policy = { ...DEFAULT_RETRY, ...retry };
@@ -74,6 +77,7 @@ export async function submitBatch({
   for (let attempt = 1; ; attempt++) {
     try {
       const hash = await port.settle(batch);
+      onSent?.(hash);
       const receipt = await port.waitForReceipt(hash);
       if (receipt.status === "success") {
         const { neighbourhood, interval } = batch;

@@ -72,3 +72,29 @@ export function setupAggregator(graceSeconds?: number) {
   };
   return { aggregator, clock, batches, add };
 }
+
+/** A fresh temporary folder for a test's database and other files. */
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), "nachbarstrom-bridge-"));
+}
+
+/**
+ * Four intervals of readings from K on: every meter reads every 300 s (a at +10 s, b at +20 s, c at
+ * +30 s), and a last round at the start of K+4 closes K+3. Registers rise by a different amount each step.
+ */
+export function fourIntervalsOfReadings(): Reading[] {
+  const readings: Reading[] = [];
+  const registers = new Map<string, [number, number]>([
+    [MP.a, [1_000_000, 50_000]],
+    [MP.b, [2_000_000, 0]],
+    [MP.c, [300_000, 7_000]],
+  ]);
+  for (let step = 0; step <= 12; step++) {
+    for (const [index, mp] of [MP.a, MP.b, MP.c].entries()) {
+      const [importWh, exportWh] = registers.get(mp) ?? [0, 0];
+      readings.push(reading(mp, T0 + step * 300 + 10 * (index + 1), importWh, exportWh));
+      registers.set(mp, [importWh + 37 * step + 11 * index, exportWh + (step % 3) * 5 * index]);
+    }
+  }
+  return readings;
+}

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import {
   DEMO_NEIGHBOURHOOD,
@@ -75,6 +75,9 @@ export async function startStack(parameters: StartStackParameters): Promise<Stac
       services.push({ name: "broker", stop: broker.stop });
       mqttUrl = broker.url;
     }
+    // The chain is new on every start, so the bridge's store of readings and batches starts empty too.
+    const databaseFile = join(runtimeDir, "bridge.db");
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(databaseFile + suffix, { force: true });
     const bridge = await startBridge({
       port: ports.nodeRed,
       host: "127.0.0.1",
@@ -85,6 +88,7 @@ export async function startStack(parameters: StartStackParameters): Promise<Stac
       // WELL-KNOWN LOCAL DEVELOPMENT KEY of the bridge account (see packages/core/src/demo.ts).
       bridgeKey: devPrivateKey(DEV_ACCOUNT_INDEX.bridge),
       graceSeconds: parameters.graceSeconds,
+      databaseFile,
     });
     services.push({ name: "node-red", stop: bridge.stop });
 

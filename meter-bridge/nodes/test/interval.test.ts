@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { after, afterEach, before, describe, test } from "node:test";
 import { neighbourhoodId } from "@nachbarstrom/core";
 import type { IntervalBatch } from "../../src/aggregate.ts";
-import { HOOD, K, METER_ID, MP, T0, reading, writeDirectoryFile } from "../../src/test-fixtures.ts";
+import { join } from "node:path";
+import { HOOD, K, METER_ID, MP, T0, reading, tempDir, writeDirectoryFile } from "../../src/test-fixtures.ts";
 import { helper, loadNode, nodeModule, type Harness } from "./flow-harness.ts";
 
 describe("nachbarstrom-interval node", () => {
@@ -13,12 +14,13 @@ describe("nachbarstrom-interval node", () => {
   after(() => helper.stopServer());
   afterEach(() => helper.unload());
 
-  const load = async (graceSeconds: number | string = 60) => {
+  const load = async (graceSeconds: number | string = 60, database = join(tempDir(), "bridge.db")) => {
     harness = await loadNode([nodeModule("interval")], {
       id: "interval",
       type: "nachbarstrom-interval",
       meters,
       graceSeconds,
+      database,
       outputs: 2,
     });
   };
@@ -99,5 +101,35 @@ describe("nachbarstrom-interval node", () => {
     // The helper leaves message keys untranslated.
     assert.match(String(error), /^NachbarstromError: interval\.errors\.notReading/);
     assert.equal(harness.outputs[0].length + harness.outputs[1].length, 0);
+  });
+
+  test("carries on after a restart: open readings are kept and no meter starts from a new baseline", async () => {
+    const database = join(tempDir(), "bridge.db");
+    await load(60, database);
+    feed(reading(MP.a, T0 + 10, 1000), reading(MP.b, T0 + 20, 500), reading(MP.a, T0 + 800, 1400));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await helper.unload(); // a redeploy or restart
+    await load(60, database);
+    feed(reading(MP.a, T0 + 10, 1000)); // redelivered: a duplicate, not a new baseline
+    feed(reading(MP.b, T0 + 850, 560), reading(MP.a, T0 + 910, 1410), reading(MP.b, T0 + 905, 561));
+    await harness.waitForMessages(1);
+    assert.deepEqual((harness.outputs[0][0].payload as IntervalBatch).meters, [
+      { meter: METER_ID[MP.b], importWh: 60n, exportWh: 0n },
+      { meter: METER_ID[MP.a], importWh: 400n, exportWh: 0n },
+    ]);
+  });
+
+  test("without a database setting or user directory the node reports a configuration error", async () => {
+    await load(60, "");
+    // The helper sets no user directory, so there is no default file either.
+    const reported = new Promise<unknown>((resolve) =>
+      helper.getNode("interval").on("call:error", (call) => {
+        if (typeof call.args[0] === "object") resolve(call.args[0]);
+      }),
+    );
+    harness.send({ payload: reading(MP.a, T0 + 10, 1000) });
+    const error = (await reported) as { shortMessage?: string; details?: string };
+    assert.equal(error.shortMessage, "No bridge database is configured");
+    assert.match(error.details ?? "", /NACHBARSTROM_BRIDGE_DB/);
   });
 });

@@ -4,7 +4,9 @@ import { dirname, join } from "node:path";
 import { after, afterEach, before, describe, test } from "node:test";
 import { neighbourhoodId } from "@nachbarstrom/core";
 import type { IntervalBatch } from "../../src/aggregate.ts";
-import { HOOD, K, METER_ID, MP, writeDirectoryFile } from "../../src/test-fixtures.ts";
+import { createOutbox } from "../../src/outbox.ts";
+import { openStore } from "../../src/store.ts";
+import { HOOD, K, METER_ID, MP, tempDir, writeDirectoryFile } from "../../src/test-fixtures.ts";
 import { helper, loadNode, nodeModule, type Harness } from "./flow-harness.ts";
 
 /** A deployment whose RPC URL points at a closed port: the chain is unreachable. */
@@ -18,6 +20,8 @@ writeFileSync(
     contracts: {
       meterRegistry: `0x${"01".repeat(20)}`,
       creditToken: `0x${"02".repeat(20)}`,
+      tariffSchedule: `0x${"04".repeat(20)}`,
+      powerContracts: `0x${"05".repeat(20)}`,
       neighbourhoodSettlement: `0x${"03".repeat(20)}`,
     },
   }),
@@ -48,10 +52,10 @@ describe("nachbarstrom-settle node with the nachbarstrom-chain config", () => {
     delete process.env.NACHBARSTROM_TEST_BRIDGE_KEY;
   });
 
-  async function load(credentials: Record<string, string>) {
+  async function load(credentials: Record<string, string>, database = join(tempDir(), "bridge.db")) {
     harness = await loadNode(
       [nodeModule("chain"), nodeModule("settle")],
-      { id: "settle", type: "nachbarstrom-settle", chain: "chain", outputs: 1 },
+      { id: "settle", type: "nachbarstrom-settle", chain: "chain", database, outputs: 1 },
       [{ id: "chain", type: "nachbarstrom-chain", deploymentFile, rpcUrl: "" }],
       { chain: credentials },
     );
@@ -78,11 +82,25 @@ describe("nachbarstrom-settle node with the nachbarstrom-chain config", () => {
   };
 
   test("without a bridge key the node reports the configuration error for each batch", async () => {
-    await load({});
+    const database = join(tempDir(), "bridge.db");
+    await load({}, database);
     harness.send({ payload: batch });
     const error = await errorOfMessage();
     assert.equal(error.shortMessage, "The bridge key is not set");
     assert.match(error.details ?? "", /NACHBARSTROM_BRIDGE_KEY/);
+    await helper.unload();
+    const store = openStore({ file: database });
+    assert.equal(createOutbox(store).get(HOOD, K)?.status, "pending", "the batch is kept until the chain is set up");
+    store.close();
+  });
+
+  test("at start it resumes the batches the outbox holds, without any message", async () => {
+    const database = join(tempDir(), "bridge.db");
+    const store = openStore({ file: database });
+    createOutbox(store).enqueue(batch); // closed by the interval node before a crash
+    store.close();
+    await load({ privateKey: DEV_KEY }, database);
+    await waitForStatus("settle.status.retrying");
   });
 
   test("a credential of ${NAME} takes the key from that environment variable", async () => {

@@ -1,0 +1,128 @@
+import { NachbarstromError } from "@nachbarstrom/core";
+import type { Hex } from "viem";
+import type { Outbox, OutboxEntry } from "./outbox.ts";
+import {
+  submitBatch,
+  type RetryPolicy,
+  type SettlementPort,
+  type SubmitBatchParameters,
+  type SubmitBatchReturnType,
+} from "./submit.ts";
+
+export type CreateOutboxSettlerParameters = {
+  outbox: Outbox;
+  port: SettlementPort;
+  retry?: Partial<RetryPolicy>;
+  /** Stops the draining: the entry in flight stays pending or submitted for the next start. */
+  signal?: AbortSignal;
+  sleep?: SubmitBatchParameters["sleep"];
+  /** Told when an entry is taken up. */
+  onSettling?: (entry: OutboxEntry) => void;
+  onRetry?: (entry: OutboxEntry, info: { attempt: number; delayMs: number; error: unknown }) => void;
+  /** Told once the entry is confirmed or already-settled in the outbox. */
+  onSettled?: (entry: OutboxEntry, outcome: SubmitBatchReturnType) => void;
+  /** Told once the entry is failed in the outbox; retryFailed() puts it back. */
+  onFailed?: (entry: OutboxEntry, error: unknown) => void;
+};
+
+export type OutboxSettler = {
+  /**
+   * Settles the outbox's open entries one after the other, oldest first, until none is left or the
+   * signal aborts. A call while draining joins the running drain, which also picks up new entries.
+   * Rejects only when the outbox itself cannot be written; then the entry stays open for a later drain.
+   */
+  drain(): Promise<void>;
+};
+
+/**
+ * Settles what the outbox holds. A pending entry is submitted (submit.ts: retries while the RPC is
+ * unreachable, SettlementIntervalAlreadySettled counts as done), and each transaction sent is recorded
+ * before its receipt is awaited. A submitted entry (left by a crash or stop) is first checked by the
+ * receipt of its recorded transaction; without a successful one it is submitted again, which the
+ * contract's once-only rule turns into already-settled if the first transaction did land.
+ */
+export function createOutboxSettler({
+  outbox,
+  port,
+  retry,
+  signal,
+  sleep,
+  onSettling,
+  onRetry,
+  onSettled,
+  onFailed,
+}: CreateOutboxSettlerParameters): OutboxSettler {
+  let running: Promise<void> | undefined;
+
+  async function settle(entry: OutboxEntry): Promise<SubmitBatchReturnType> {
+    const { batch } = entry;
+    const ours = new Set<string>();
+    if (entry.status === "submitted" && entry.txHash) {
+      ours.add(entry.txHash.toLowerCase());
+      if (await succeeded(entry.txHash)) {
+        const { neighbourhood, interval } = batch;
+        return { neighbourhood, interval, txHash: entry.txHash, alreadySettled: false, commitmentMatches: true };
+      }
+    }
+    const outcome = await submitBatch({
+      batch,
+      port,
+      retry,
+      signal,
+      sleep,
+      onRetry: (info) => onRetry?.(entry, info),
+      onSent: (hash) => {
+        ours.add(hash.toLowerCase());
+        outbox.markSubmitted(entry.id, hash);
+      },
+    });
+    // The chain's settlement is one of our own transactions (e.g. resent after a receipt timed out).
+    if (outcome.alreadySettled && outcome.txHash && ours.has(outcome.txHash.toLowerCase())) {
+      return { ...outcome, alreadySettled: false };
+    }
+    return outcome;
+  }
+
+  /** Whether the transaction is mined and succeeded; any failure to tell means "no". */
+  async function succeeded(hash: Hex): Promise<boolean> {
+    try {
+      return (await port.waitForReceipt(hash)).status === "success";
+    } catch {
+      return false;
+    }
+  }
+
+  async function run(): Promise<void> {
+    for (let entry = outbox.next(); entry && !signal?.aborted; entry = outbox.next()) {
+      onSettling?.(entry);
+      let outcome: SubmitBatchReturnType;
+      try {
+        outcome = await settle(entry);
+      } catch (error) {
+        if (signal?.aborted) return;
+        // When the database cannot record the failure either, fail() throws and the drain rejects.
+        const failed = outbox.fail(entry.id, describe(error));
+        onFailed?.(failed, error);
+        continue;
+      }
+      const settled = outbox.complete(entry.id, outcome);
+      onSettled?.(settled, outcome);
+    }
+  }
+
+  return {
+    drain() {
+      running ??= run().finally(() => {
+        running = undefined;
+      });
+      return running;
+    },
+  };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof NachbarstromError) {
+    return error.details ? `${error.shortMessage}: ${error.details}` : error.shortMessage;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

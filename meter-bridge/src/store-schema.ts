@@ -1,0 +1,110 @@
+import type { DatabaseSync } from "node:sqlite";
+import { BridgeStoreError } from "./errors.ts";
+
+/** One step of the schema; applied once, in order, and recorded in schema_version. */
+export type Migration = { version: number; description: string; sql: string };
+
+/**
+ * The bridge database's schema, oldest first. Never edit a released migration: add the next one.
+ * Registers and seconds are INTEGER (64-bit); hashes and ids are 0x-prefixed hex TEXT.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: "readings, per-meter and per-neighbourhood aggregation state, settlement outbox",
+    sql: `
+      -- Every reading the bridge accepted. A second delivery with the same key is a duplicate when
+      -- its registers are equal and a conflict when they differ.
+      CREATE TABLE readings (
+        neighbourhood TEXT NOT NULL,
+        metering_point_id TEXT NOT NULL,
+        unix_seconds INTEGER NOT NULL,
+        import_wh INTEGER NOT NULL CHECK (import_wh >= 0),
+        export_wh INTEGER NOT NULL CHECK (export_wh >= 0),
+        -- Wall-clock ms when the bridge accepted it: the grace period counts from here.
+        received_at INTEGER NOT NULL,
+        PRIMARY KEY (neighbourhood, metering_point_id, unix_seconds)
+      ) WITHOUT ROWID;
+
+      -- Per meter: the reading at the end of the last closed interval it was settled in (at first
+      -- its baseline). Its readings after that time are the open ones.
+      CREATE TABLE meter_state (
+        neighbourhood TEXT NOT NULL,
+        metering_point_id TEXT NOT NULL,
+        settled_seconds INTEGER NOT NULL,
+        PRIMARY KEY (neighbourhood, metering_point_id),
+        FOREIGN KEY (neighbourhood, metering_point_id, settled_seconds)
+          REFERENCES readings (neighbourhood, metering_point_id, unix_seconds)
+      ) WITHOUT ROWID;
+
+      -- Per neighbourhood: the end of its last closed interval (unix seconds).
+      CREATE TABLE neighbourhood_state (
+        neighbourhood TEXT NOT NULL PRIMARY KEY,
+        closed_until INTEGER NOT NULL
+      ) WITHOUT ROWID;
+
+      -- One row per closed neighbourhood-interval, written in the transaction that closes it.
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        neighbourhood TEXT NOT NULL,
+        interval INTEGER NOT NULL,
+        neighbourhood_id TEXT NOT NULL,
+        commitment TEXT NOT NULL,
+        -- The whole IntervalBatch as JSON, integers as decimal strings.
+        batch TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending'
+          CHECK (status IN ('pending', 'submitted', 'confirmed', 'already-settled', 'failed')),
+        -- The last settle() transaction sent; for already-settled the one that settled it, if found.
+        tx_hash TEXT,
+        commitment_matches INTEGER CHECK (commitment_matches IN (0, 1)),
+        error TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        UNIQUE (neighbourhood, interval)
+      );
+      CREATE INDEX outbox_open ON outbox (id) WHERE status IN ('pending', 'submitted');
+    `,
+  },
+];
+
+/**
+ * Brings the schema up to the newest migration in one IMMEDIATE transaction, so two connections
+ * opening the same file at once cannot both migrate. A database written by a newer bridge is refused.
+ */
+export function migrate(
+  db: DatabaseSync,
+  migrations: readonly Migration[] = MIGRATIONS,
+  now: () => number = Date.now,
+): { from: number; to: number } {
+  const latest = migrations.at(-1)?.version ?? 0;
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    db.exec(`CREATE TABLE IF NOT EXISTS schema_version (
+      version INTEGER NOT NULL PRIMARY KEY,
+      description TEXT NOT NULL,
+      applied_at TEXT NOT NULL
+    ) WITHOUT ROWID`);
+    const row = db.prepare("SELECT max(version) AS version FROM schema_version").get();
+    const from = row?.version === null || row?.version === undefined ? 0 : Number(row.version);
+    if (from > latest) {
+      throw new BridgeStoreError("The bridge database was written by a newer bridge", {
+        details: `its schema is version ${from}; this bridge knows versions up to ${latest}`,
+      });
+    }
+    const record = db.prepare("INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)");
+    for (const migration of migrations) {
+      if (migration.version <= from) continue;
+      db.exec(migration.sql);
+      record.run(migration.version, migration.description, new Date(now()).toISOString());
+    }
+    db.exec("COMMIT");
+    return { from, to: Math.max(from, latest) };
+  } catch (error) {
+    db.exec("ROLLBACK");
+    if (error instanceof BridgeStoreError) throw error;
+    throw new BridgeStoreError("The bridge database could not be migrated", {
+      details: error instanceof Error ? error.message : String(error),
+      cause: error,
+    });
+  }
+}
