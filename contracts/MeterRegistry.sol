@@ -63,15 +63,20 @@ contract MeterRegistry is IMeterRegistry, AccessControl {
     }
 
     /// @inheritdoc IMeterRegistry
-    function setPreferences(MeterId meter, uint64 maxBuyPrice, uint64 minSellPrice, uint32 shareWeight) external {
+    function setPreferences(MeterId meter, uint64 maxBuyPrice, uint64 minSellPrice) external {
         Meter storage record = _activeMeter(meter);
         if (msg.sender != record.owner && !hasRole(Roles.OPERATOR, msg.sender)) {
             revert RegistryNotMeterOwner(meter, msg.sender);
         }
         record.maxBuyPrice = maxBuyPrice;
         record.minSellPrice = minSellPrice;
-        record.shareWeight = shareWeight;
-        emit MeterPreferencesSet(meter, maxBuyPrice, minSellPrice, shareWeight);
+        emit MeterPreferencesSet(meter, maxBuyPrice, minSellPrice);
+    }
+
+    /// @inheritdoc IMeterRegistry
+    function setShareWeight(MeterId meter, uint32 shareWeight) external onlyRole(Roles.OPERATOR) {
+        _activeMeter(meter).shareWeight = shareWeight;
+        emit MeterShareWeightSet(meter, shareWeight);
     }
 
     /// @inheritdoc IMeterRegistry

@@ -46,7 +46,8 @@ contract MeterRegistryTest is Fixture {
     }
 
     function test_replaceMeter_keepsOwnerAndPreferences() public {
-        registry.setPreferences(meterIds[1], 300_000, 100_000, 7);
+        registry.setPreferences(meterIds[1], 300_000, 100_000);
+        registry.setShareWeight(meterIds[1], 7);
         MeterId replacement = MeterId.wrap(bytes32(uint256(42)));
         registry.replaceMeter(meterIds[1], replacement);
         IMeterRegistry.Meter memory meter = registry.meterOf(replacement);
@@ -56,16 +57,24 @@ contract MeterRegistryTest is Fixture {
         assertTrue(!registry.meterOf(meterIds[1]).active, "old meter retired");
     }
 
+    function test_setShareWeight_revertsWhen_theOwnerTriesToRaiseItsShare() public {
+        vm.prank(owners[2]);
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, owners[2], Roles.OPERATOR)
+        );
+        registry.setShareWeight(meterIds[2], 1000);
+    }
+
     function test_setPreferences_byTheOwner() public {
         vm.prank(owners[2]);
-        registry.setPreferences(meterIds[2], 0, 120_000, 3);
+        registry.setPreferences(meterIds[2], 0, 120_000);
         assertEq(registry.meterOf(meterIds[2]).minSellPrice, 120_000, "min sell price");
     }
 
     function test_setPreferences_revertsWhen_callerIsNeitherOwnerNorOperator() public {
         vm.prank(owners[1]);
         vm.expectRevert(abi.encodeWithSelector(IMeterRegistry.RegistryNotMeterOwner.selector, meterIds[2], owners[1]));
-        registry.setPreferences(meterIds[2], 0, 120_000, 3);
+        registry.setPreferences(meterIds[2], 0, 120_000);
     }
 
     function test_registerParticipant_revertsWhen_callerIsNotTheOperator() public {

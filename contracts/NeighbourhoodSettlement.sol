@@ -9,7 +9,7 @@ import {IPowerContracts} from "./interfaces/IPowerContracts.sol";
 import {ITariffSchedule} from "./interfaces/ITariffSchedule.sol";
 import {Roles} from "./Roles.sol";
 import {SettlementMath} from "./SettlementMath.sol";
-import {INTERVAL_SECONDS, MeterId, NeighbourhoodId} from "./Units.sol";
+import {AllocationKey, INTERVAL_SECONDS, MeterId, NeighbourhoodId} from "./Units.sol";
 
 /// @title NeighbourhoodSettlement
 /// @notice See {INeighbourhoodSettlement}.
@@ -29,6 +29,7 @@ contract NeighbourhoodSettlement is INeighbourhoodSettlement, AccessControl {
     struct Context {
         NeighbourhoodId neighbourhood;
         uint64 interval;
+        AllocationKey allocationKey;
         MeterId[] ids;
         address[] owners;
     }
@@ -63,6 +64,7 @@ contract NeighbourhoodSettlement is INeighbourhoodSettlement, AccessControl {
         Context memory ctx = Context(
             neighbourhood,
             interval,
+            _registry.neighbourhoodOf(neighbourhood).allocationKey,
             new MeterId[](meters.length),
             new address[](meters.length)
         );
@@ -118,14 +120,17 @@ contract NeighbourhoodSettlement is INeighbourhoodSettlement, AccessControl {
         MeterEnergy[] calldata meters
     ) private view returns (bool) {
         bool isFinal = record.chunkCount > 0 && record.chunksIn == record.chunkCount;
-        if (isFinal && header.batchKey != record.batchKey) {
+        // A final interval takes nothing more: not another batch, not a chunk beyond its last.
+        if (isFinal && (header.batchKey != record.batchKey || chunkIndex >= record.chunkCount)) {
             revert SettlementIntervalAlreadySettled(neighbourhood, interval);
         }
         if (chunkIndex >= record.chunksIn) return false;
         bytes32 key = keccak256(abi.encode(neighbourhood, interval));
-        if (header.batchKey != record.batchKey || _chunkHashes[key][chunkIndex] != keccak256(abi.encode(meters))) {
-            revert SettlementChunkConflict(neighbourhood, interval, chunkIndex);
-        }
+        if (
+            header.batchKey != record.batchKey ||
+            keccak256(abi.encode(header)) != record.headerHash ||
+            _chunkHashes[key][chunkIndex] != keccak256(abi.encode(meters))
+        ) revert SettlementChunkConflict(neighbourhood, interval, chunkIndex);
         return true;
     }
 
@@ -137,6 +142,9 @@ contract NeighbourhoodSettlement is INeighbourhoodSettlement, AccessControl {
         uint16 chunkIndex
     ) private {
         if (chunkIndex != record.chunksIn) {
+            revert SettlementChunkOutOfOrder(ctx.neighbourhood, ctx.interval, record.chunksIn, chunkIndex);
+        }
+        if (chunkIndex >= header.chunkCount) {
             revert SettlementChunkOutOfOrder(ctx.neighbourhood, ctx.interval, record.chunksIn, chunkIndex);
         }
         bytes32 headerHash = keccak256(abi.encode(header));
@@ -181,11 +189,12 @@ contract NeighbourhoodSettlement is INeighbourhoodSettlement, AccessControl {
             // accepts; 0 means no limit.
             chunk.buysFromPool[i] = meter.maxBuyPrice == 0 || meter.maxBuyPrice >= prices.poolBuyGross;
             chunk.sellsToPool[i] = meter.minSellPrice <= prices.community;
-            chunk.shareWeights[i] = meter.shareWeight;
+            // Weights count only where the neighbourhood shares by them.
+            chunk.shareWeights[i] = ctx.allocationKey == AllocationKey.StaticShares ? meter.shareWeight : 0;
         }
     }
 
-    /// @dev Serves the contracts sold by this chunk's meters, by ascending contract id, before the pool.
+    /// @dev Serves the contracts sold by this chunk's meters before the pool: by seller, then by id.
     function _serveContracts(
         Context memory ctx,
         SettlementMath.Chunk memory chunk,
@@ -206,7 +215,7 @@ contract NeighbourhoodSettlement is INeighbourhoodSettlement, AccessControl {
         }
     }
 
-    /// @dev The ids of the open contracts sold by `ids`' meters, ascending.
+    /// @dev The ids of the contracts sold by `ids`' meters: by seller in chunk order, then by id.
     function _contractsOf(MeterId[] memory ids) private view returns (uint64[] memory all) {
         uint64[][] memory perMeter = new uint64[][](ids.length);
         uint256 count;
@@ -217,16 +226,7 @@ contract NeighbourhoodSettlement is INeighbourhoodSettlement, AccessControl {
         all = new uint64[](count);
         uint256 n;
         for (uint256 i; i < ids.length; ++i) {
-            for (uint256 j; j < perMeter[i].length; ++j) {
-                // Insertion sort: a chunk has few contracts.
-                uint64 id = perMeter[i][j];
-                uint256 at = n++;
-                while (at > 0 && all[at - 1] > id) {
-                    all[at] = all[at - 1];
-                    --at;
-                }
-                all[at] = id;
-            }
+            for (uint256 j; j < perMeter[i].length; ++j) all[n++] = perMeter[i][j];
         }
     }
 

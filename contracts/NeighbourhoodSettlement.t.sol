@@ -37,23 +37,20 @@ contract NeighbourhoodSettlementTest is Fixture {
     }
 
     function test_settle_servesPowerContractsFirst() public {
-        vm.prank(owners[0]);
-        uint64 id = contracts.offer(meterIds[0], meterIds[1], 200_000, 300, 0, NOW + 10);
-        vm.prank(owners[1]);
-        contracts.accept(id);
+        _contract(300);
         S.MeterEnergy[] memory batch = _batch([uint64(0), 600, 900, 0], [uint64(1000), 0, 0, 0]);
         // After the contract (300 Wh): pool demand 300 + 900, supply 700, bought 175 + 525.
-        S.BatchHeader memory header = S.BatchHeader(keccak256("k"), COMMITMENT, 1, 1200, 700, 700, 4);
-        settlement.settleChunk(HOOD, 7, header, 0, batch);
+        S.BatchHeader memory header = S.BatchHeader(keccak256("k"), COMMITMENT, 1, 1200, 700, 700, 0);
+        settlement.settleChunk(HOOD, NOW + 1, header, 0, batch);
         assertEq(credit.balanceOf(owners[0]), TOP_UP + 60_000 + 175_000, "seller: contract + pool");
         assertEq(credit.balanceOf(owners[1]), TOP_UP - 153_750, "contract buyer");
         assertEq(credit.balanceOf(owners[2]), TOP_UP - 281_250, "pool buyer");
     }
 
     function test_settle_keepsABuyerOutOfThePoolAboveItsPriceLimit() public {
-        registry.setPreferences(meterIds[1], 200_000, 0, 1);
+        registry.setPreferences(meterIds[1], 200_000, 0);
         S.MeterEnergy[] memory batch = _batch([uint64(0), 600, 900, 0], [uint64(1000), 0, 0, 0]);
-        S.BatchHeader memory header = S.BatchHeader(keccak256("k"), COMMITMENT, 1, 900, 1000, 900, 3);
+        S.BatchHeader memory header = S.BatchHeader(keccak256("k"), COMMITMENT, 1, 900, 1000, 900, 0);
         settlement.settleChunk(HOOD, 7, header, 0, batch);
         assertEq(credit.balanceOf(owners[1]), TOP_UP - 240_000, "all from the grid at 40 ct");
         assertEq(credit.balanceOf(owners[2]), TOP_UP - 225_000, "all from the pool at 25 ct");
@@ -101,7 +98,7 @@ contract NeighbourhoodSettlementTest is Fixture {
         for (uint256 i; i < 3; ++i) {
             MeterId meter = MeterId.wrap(bytes32(100 + i));
             registry.registerMeter(meter, shared, owners[i]);
-            registry.setPreferences(meter, 0, 0, uint32(weights[i]));
+            registry.setShareWeight(meter, uint32(weights[i]));
             batch[i] = S.MeterEnergy(meter, i == 0 ? 0 : (i == 1 ? 100 : 900), i == 0 ? 1200 : 0);
         }
         // Supply 1200 by weights 1:1:2 → 300, 300, 600; the second meter needs only 100.
@@ -112,11 +109,8 @@ contract NeighbourhoodSettlementTest is Fixture {
     }
 
     function test_settle_servesNothingOnAContractWhoseSellerHasNoExport() public {
-        vm.prank(owners[0]);
-        uint64 id = contracts.offer(meterIds[0], meterIds[1], 200_000, 300, 0, NOW + 10);
-        vm.prank(owners[1]);
-        contracts.accept(id);
-        _settle(7, _batch([uint64(0), 600, 0, 0], [uint64(0), 0, 0, 0]));
+        _contract(300);
+        _settle(NOW + 1, _batch([uint64(0), 600, 0, 0], [uint64(0), 0, 0, 0]));
         assertEq(credit.balanceOf(owners[1]), TOP_UP - 240_000, "all from the grid");
     }
 
@@ -214,6 +208,31 @@ contract NeighbourhoodSettlementTest is Fixture {
         _settle(1, _batch(imports, exports));
         assertEq(credit.totalSupply(), supplyBefore, "settlement mints or burns nothing");
         assertEq(_moneyInAccounts(), inAccountsBefore, "all money stays in the accounts");
+    }
+
+    /// @dev An accepted contract from meter 0 to meter 1 at 20 ct from the next interval; the clock then
+    ///      moves on so that interval can settle.
+    function _contract(uint64 capWh) private {
+        vm.prank(owners[0]);
+        uint64 id = contracts.offer(meterIds[0], meterIds[1], 200_000, capWh, NOW + 1, NOW + 10);
+        vm.prank(owners[1]);
+        contracts.accept(id);
+        vm.warp(uint256(NOW + 3) * 900);
+    }
+
+    function test_settleChunk_revertsWhen_aChunkIsAddedToAFinalInterval() public {
+        S.MeterEnergy[] memory all = _batch([uint64(0), 600, 900, 50], [uint64(1000), 0, 0, 0]);
+        (S.MeterEnergy[] memory first, S.MeterEnergy[] memory second) = _split(all, 2);
+        S.BatchHeader memory header = _proRataHeader(first, 1);
+        settlement.settleChunk(HOOD, 7, header, 0, first);
+        vm.expectRevert(abi.encodeWithSelector(S.SettlementIntervalAlreadySettled.selector, HOOD, 7));
+        settlement.settleChunk(HOOD, 7, header, 1, second);
+    }
+
+    function test_settleChunk_revertsWhen_chunkIndexBeyondTheHeadersCount() public {
+        S.MeterEnergy[] memory batch = _batch([uint64(0), 600, 900, 50], [uint64(1000), 0, 0, 0]);
+        vm.expectRevert(abi.encodeWithSelector(S.SettlementChunkOutOfOrder.selector, HOOD, 7, 0, 1));
+        settlement.settleChunk(HOOD, 7, _proRataHeader(batch, 1), 1, batch);
     }
 
     function _split(

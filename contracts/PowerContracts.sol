@@ -39,7 +39,8 @@ contract PowerContracts is IPowerContracts {
             !buyerMeter.active ||
             NeighbourhoodId.unwrap(sellerMeter.neighbourhood) != NeighbourhoodId.unwrap(buyerMeter.neighbourhood)
         ) revert PowerContractMetersInvalid(seller, buyer);
-        if (capWh == 0 || validFrom >= validUntil || validUntil <= intervalAt(block.timestamp)) {
+        // No contract reaches back: an interval's inputs are fixed once it has begun.
+        if (capWh == 0 || validFrom >= validUntil || validFrom <= intervalAt(block.timestamp)) {
             revert PowerContractTermsInvalid(capWh, validFrom, validUntil);
         }
         id = _nextId++;
@@ -54,8 +55,6 @@ contract PowerContracts is IPowerContracts {
             Status.Offered
         );
         _contracts[id] = terms;
-        _add(_soldBy[seller], seller, id);
-        _add(_boughtBy[buyer], buyer, id);
         emit PowerContractOffered(id, seller, buyer, terms);
     }
 
@@ -63,9 +62,19 @@ contract PowerContracts is IPowerContracts {
     function accept(uint64 id) external {
         PowerContract storage terms = _known(id);
         if (terms.status != Status.Offered) revert PowerContractNotOffered(id, terms.status);
-        if (_registry.meterOf(terms.buyer).owner != msg.sender)
+        if (_registry.meterOf(terms.buyer).owner != msg.sender) {
             revert PowerContractNotMeterOwner(terms.buyer, msg.sender);
+        }
+        // It serves from the next interval at the earliest, never one already begun.
+        uint64 next = intervalAt(block.timestamp) + 1;
+        if (terms.validFrom < next) terms.validFrom = next;
+        if (terms.validFrom >= terms.validUntil) {
+            revert PowerContractTermsInvalid(terms.capWh, terms.validFrom, terms.validUntil);
+        }
         terms.status = Status.Active;
+        // Only accepted contracts are listed: an offer takes no one's place.
+        _add(_soldBy[terms.seller], terms.seller, id);
+        _add(_boughtBy[terms.buyer], terms.buyer, id);
         emit PowerContractAccepted(id);
     }
 
@@ -77,8 +86,6 @@ contract PowerContracts is IPowerContracts {
         if (terms.status == Status.Offered) {
             terms.status = Status.Ended;
             terms.validUntil = terms.validFrom;
-            _remove(_soldBy[terms.seller], id);
-            _remove(_boughtBy[terms.buyer], id);
         } else if (terms.status == Status.Active) {
             uint64 notice = _registry.neighbourhoodOf(terms.neighbourhood).contractNoticeIntervals;
             uint64 endsAt = intervalAt(block.timestamp) + 1 + notice;
@@ -109,7 +116,8 @@ contract PowerContracts is IPowerContracts {
         if (terms.status == Status.None) revert PowerContractUnknown(id);
     }
 
-    /// @dev Appends `id` after dropping the meter's contracts that have run out, so the list stays bounded.
+    /// @dev Inserts `id` in ascending order after dropping the meter's contracts that have run out,
+    ///      so the list stays bounded and settlement serves it in id order without sorting.
     function _add(uint64[] storage ids, MeterId meter, uint64 id) private {
         uint64 now_ = intervalAt(block.timestamp);
         for (uint256 i = ids.length; i > 0; --i) {
@@ -117,12 +125,7 @@ contract PowerContracts is IPowerContracts {
         }
         if (ids.length >= MAX_PER_METER) revert PowerContractLimitReached(meter, MAX_PER_METER);
         ids.push(id);
-    }
-
-    function _remove(uint64[] storage ids, uint64 id) private {
-        for (uint256 i; i < ids.length; ++i) {
-            if (ids[i] == id) return _removeAt(ids, i);
-        }
+        for (uint256 i = ids.length - 1; i > 0 && ids[i - 1] > id; --i) (ids[i - 1], ids[i]) = (id, ids[i - 1]);
     }
 
     /// @dev Removes keeping the order, so the list stays ascending.

@@ -7,14 +7,18 @@ import {Fixture} from "./test/Fixture.t.sol";
 contract PowerContractsTest is Fixture {
     function _offer() private returns (uint64 id) {
         vm.prank(owners[0]);
-        id = contracts.offer(meterIds[0], meterIds[1], 220_000, 500, NOW, NOW + 1000);
+        id = contracts.offer(meterIds[0], meterIds[1], 220_000, 500, NOW + 1, NOW + 1000);
+    }
+
+    function _accept(uint64 id) private {
+        vm.prank(owners[1]);
+        contracts.accept(id);
     }
 
     function test_offerAndAccept_makeTheContractActive() public {
         uint64 id = _offer();
         assertTrue(contracts.contractOf(id).status == IPowerContracts.Status.Offered, "offered");
-        vm.prank(owners[1]);
-        contracts.accept(id);
+        _accept(id);
         IPowerContracts.PowerContract memory c = contracts.contractOf(id);
         assertTrue(c.status == IPowerContracts.Status.Active, "active");
         assertEq(c.capWh, 500, "cap");
@@ -27,7 +31,7 @@ contract PowerContractsTest is Fixture {
         vm.expectRevert(
             abi.encodeWithSelector(IPowerContracts.PowerContractNotMeterOwner.selector, meterIds[0], owners[1])
         );
-        contracts.offer(meterIds[0], meterIds[1], 220_000, 500, NOW, NOW + 1000);
+        contracts.offer(meterIds[0], meterIds[1], 220_000, 500, NOW + 1, NOW + 1000);
     }
 
     function test_offer_revertsWhen_sellerIsBuyer() public {
@@ -35,7 +39,7 @@ contract PowerContractsTest is Fixture {
         vm.expectRevert(
             abi.encodeWithSelector(IPowerContracts.PowerContractMetersInvalid.selector, meterIds[0], meterIds[0])
         );
-        contracts.offer(meterIds[0], meterIds[0], 220_000, 500, NOW, NOW + 1000);
+        contracts.offer(meterIds[0], meterIds[0], 220_000, 500, NOW + 1, NOW + 1000);
     }
 
     function test_offer_revertsWhen_termsInvalid() public {
@@ -44,11 +48,30 @@ contract PowerContractsTest is Fixture {
         contracts.offer(meterIds[0], meterIds[1], 220_000, 0, NOW, NOW + 1);
     }
 
-    function test_offer_revertsWhen_limitPerMeterReached() public {
-        for (uint256 i; i < contracts.MAX_PER_METER(); ++i) _offer();
-        vm.prank(owners[0]);
+    function test_accept_revertsWhen_limitPerMeterReached() public {
+        for (uint256 i; i < contracts.MAX_PER_METER(); ++i) _accept(_offer());
+        uint64 fifth = _offer();
+        vm.prank(owners[1]);
         vm.expectRevert(abi.encodeWithSelector(IPowerContracts.PowerContractLimitReached.selector, meterIds[0], 4));
-        contracts.offer(meterIds[0], meterIds[1], 220_000, 500, NOW, NOW + 1000);
+        contracts.accept(fifth);
+    }
+
+    function test_offer_takesNoPlaceBeforeItIsAccepted() public {
+        for (uint256 i; i < 10; ++i) _offer();
+        assertEq(contracts.contractsBoughtBy(meterIds[1]).length, 0, "offers are not listed");
+    }
+
+    function test_offer_revertsWhen_itWouldReachBack() public {
+        vm.prank(owners[0]);
+        vm.expectRevert(abi.encodeWithSelector(IPowerContracts.PowerContractTermsInvalid.selector, 500, NOW, NOW + 9));
+        contracts.offer(meterIds[0], meterIds[1], 220_000, 500, NOW, NOW + 9);
+    }
+
+    function test_accept_movesTheStartToTheNextInterval() public {
+        uint64 id = _offer();
+        vm.warp(uint256(NOW + 50) * 900);
+        _accept(id);
+        assertEq(contracts.contractOf(id).validFrom, NOW + 51, "starts after acceptance");
     }
 
     function test_accept_revertsWhen_callerDoesNotOwnTheBuyer() public {

@@ -25,7 +25,7 @@ interface IMeterRegistry {
         uint64 maxBuyPrice;
         /// The least the owner accepts per kWh of surplus sold to the pool (micro-euro); 0 = no limit.
         uint64 minSellPrice;
-        /// The meter's weight under static shares (ignored under pro rata).
+        /// The meter's weight under static shares, set by the operator (ignored under pro rata).
         uint32 shareWeight;
     }
 
@@ -42,7 +42,8 @@ interface IMeterRegistry {
     event MeterRegistered(MeterId indexed meter, NeighbourhoodId indexed neighbourhood, address indexed owner);
     event MeterRetired(MeterId indexed meter);
     event MeterReplaced(MeterId indexed oldMeter, MeterId indexed newMeter);
-    event MeterPreferencesSet(MeterId indexed meter, uint64 maxBuyPrice, uint64 minSellPrice, uint32 shareWeight);
+    event MeterPreferencesSet(MeterId indexed meter, uint64 maxBuyPrice, uint64 minSellPrice);
+    event MeterShareWeightSet(MeterId indexed meter, uint32 shareWeight);
 
     /// @notice Registers a neighbourhood with its rules (`exists` is ignored). Operator only.
     function registerNeighbourhood(NeighbourhoodId neighbourhood, Neighbourhood calldata config) external;
@@ -60,8 +61,12 @@ interface IMeterRegistry {
     ///         retires the old one. Operator only.
     function replaceMeter(MeterId oldMeter, MeterId newMeter) external;
 
-    /// @notice Sets the owner's price limits and static share weight. The meter's owner or the operator.
-    function setPreferences(MeterId meter, uint64 maxBuyPrice, uint64 minSellPrice, uint32 shareWeight) external;
+    /// @notice Sets the owner's price limits for the pool. The meter's owner or the operator.
+    function setPreferences(MeterId meter, uint64 maxBuyPrice, uint64 minSellPrice) external;
+
+    /// @notice Sets the meter's share under static shares, as the members agreed. Operator only: a
+    ///         household cannot raise its own share.
+    function setShareWeight(MeterId meter, uint32 shareWeight) external;
 
     /// @return The rules of `neighbourhood`; reverts when it is unknown.
     function neighbourhoodOf(NeighbourhoodId neighbourhood) external view returns (Neighbourhood memory);

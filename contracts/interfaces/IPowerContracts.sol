@@ -7,7 +7,8 @@ import {MeterId, NeighbourhoodId} from "../Units.sol";
 /// @notice Bilateral power contracts between two meters of one neighbourhood: the seller's owner
 ///         offers up to `capWh` per interval at `pricePerKwh` (net, micro-euro) for a validity window of
 ///         intervals [validFrom, validUntil); the buyer's owner accepts; either ends it with the
-///         neighbourhood's notice. Settlement serves active contracts first, by ascending id.
+///         neighbourhood's notice. A contract starts in a future interval, never one already begun.
+///         Settlement serves active contracts first, by seller (ascending meter id), then by id.
 interface IPowerContracts {
     enum Status {
         None,
@@ -60,9 +61,10 @@ interface IPowerContracts {
     /// @return The contract `id`; reverts when unknown.
     function contractOf(uint64 id) external view returns (PowerContract memory);
 
-    /// @return The ids of the offered and active contracts in which `meter` is the seller, ascending.
+    /// @return The ids of the accepted contracts in which `meter` is the seller, ascending (expired ones
+    ///         are dropped when the meter's next contract is accepted).
     function contractsSoldBy(MeterId meter) external view returns (uint64[] memory);
 
-    /// @return The ids of the offered and active contracts in which `meter` is the buyer, ascending.
+    /// @return The ids of the accepted contracts in which `meter` is the buyer, ascending.
     function contractsBoughtBy(MeterId meter) external view returns (uint64[] memory);
 }

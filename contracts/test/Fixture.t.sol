@@ -82,7 +82,6 @@ abstract contract Fixture is TestBase {
         if (header.poolDemandWh > 0) {
             header.poolBoughtWh = header.poolDemandWh < header.poolSupplyWh ? header.poolDemandWh : header.poolSupplyWh;
         }
-        header.shareWeightTotal = uint64(batch.length);
         header.batchKey = keccak256(abi.encode(batch));
         header.commitment = COMMITMENT;
         header.chunkCount = chunkCount;

@@ -63,7 +63,6 @@ contract SettlementHandler is TestBase {
         if (header.poolDemandWh > 0) {
             header.poolBoughtWh = header.poolDemandWh < header.poolSupplyWh ? header.poolDemandWh : header.poolSupplyWh;
         }
-        header.shareWeightTotal = uint64(batch.length);
         header.batchKey = keccak256(abi.encode(seed));
         header.chunkCount = 1;
         _settlement.settleChunk(_hood, nextInterval++, header, 0, batch);

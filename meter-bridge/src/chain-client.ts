@@ -10,6 +10,7 @@ import {
   type Hex,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { SettlementFailedError } from "./errors.ts";
 import type { SettlementPort } from "./submit.ts";
 
 export type CreateSettlementPortParameters = {
@@ -72,7 +73,14 @@ export function createSettlementPort({
       const { header, chunks } = planBatch(inputs, batch);
       let hash: Hex | undefined;
       for (const [index, meters] of chunks.entries()) {
-        if (hash) await publicClient.waitForTransactionReceipt({ hash, timeout: receiptTimeoutMs });
+        if (hash) {
+          const receipt = await publicClient.waitForTransactionReceipt({ hash, timeout: receiptTimeoutMs });
+          if (receipt.status !== "success") {
+            throw new SettlementFailedError(`chunk ${index - 1} of interval ${batch.interval} reverted`, {
+              details: `transaction ${hash}; the later chunks were not sent`,
+            });
+          }
+        }
         const { request } = await publicClient.simulateContract({
           account,
           address,
@@ -82,7 +90,7 @@ export function createSettlementPort({
         });
         hash = await walletClient.writeContract(request);
       }
-      if (!hash) throw new Error(`interval ${batch.interval} has no meters to settle`);
+      if (!hash) throw new SettlementFailedError(`interval ${batch.interval} has no meters to settle`);
       return hash;
     },
     async waitForReceipt(hash) {

@@ -134,12 +134,6 @@ export const meterRegistryAbi = [
         "internalType": "uint64",
         "name": "minSellPrice",
         "type": "uint64"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint32",
-        "name": "shareWeight",
-        "type": "uint32"
       }
     ],
     "name": "MeterPreferencesSet",
@@ -200,6 +194,25 @@ export const meterRegistryAbi = [
       }
     ],
     "name": "MeterRetired",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "MeterId",
+        "name": "meter",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "shareWeight",
+        "type": "uint32"
+      }
+    ],
+    "name": "MeterShareWeightSet",
     "type": "event"
   },
   {
@@ -694,6 +707,19 @@ export const meterRegistryAbi = [
         "internalType": "uint64",
         "name": "minSellPrice",
         "type": "uint64"
+      }
+    ],
+    "name": "setPreferences",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "MeterId",
+        "name": "meter",
+        "type": "bytes32"
       },
       {
         "internalType": "uint32",
@@ -701,7 +727,7 @@ export const meterRegistryAbi = [
         "type": "uint32"
       }
     ],
-    "name": "setPreferences",
+    "name": "setShareWeight",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"

@@ -40,18 +40,22 @@ export async function readSettlementInputs({
   meters,
 }: ReadSettlementInputsParameters): Promise<SettlementInputs> {
   const { meterRegistry, tariffSchedule, powerContracts } = deployment.contracts;
+  // One block for every read, so the inputs are one consistent state of the chain.
+  const blockNumber = await client.getBlockNumber({ cacheTime: 0 });
   const [[tariff], neighbourhood] = await Promise.all([
     client.readContract({
       address: tariffSchedule,
       abi: tariffScheduleAbi,
       functionName: "tariffAt",
       args: [neighbourhoodId, interval],
+      blockNumber,
     }),
     client.readContract({
       address: meterRegistry,
       abi: meterRegistryAbi,
       functionName: "neighbourhoodOf",
       args: [neighbourhoodId],
+      blockNumber,
     }),
   ]);
   const withPreferences = await Promise.all(
@@ -61,6 +65,7 @@ export async function readSettlementInputs({
         abi: meterRegistryAbi,
         functionName: "meterOf",
         args: [m.meter],
+        blockNumber,
       });
       return {
         ...m,
@@ -78,22 +83,34 @@ export async function readSettlementInputs({
           abi: powerContractsAbi,
           functionName: "contractsSoldBy",
           args: [m.meter],
+          blockNumber,
         }),
       ),
     )
   ).flat();
+  const terms = await Promise.all(
+    contractIds.map((id) =>
+      client.readContract({
+        address: powerContracts,
+        abi: powerContractsAbi,
+        functionName: "contractOf",
+        args: [id],
+        blockNumber,
+      }),
+    ),
+  );
   const contracts: SettlementContract[] = [];
-  for (const id of contractIds) {
-    const c = await client.readContract({
-      address: powerContracts,
-      abi: powerContractsAbi,
-      functionName: "contractOf",
-      args: [id],
-    });
+  terms.forEach((c, k) => {
     if (c.status === ACTIVE && c.validFrom <= interval && interval < c.validUntil) {
-      contracts.push({ id, seller: c.seller, buyer: c.buyer, pricePerKwh: c.pricePerKwh, capWh: c.capWh });
+      contracts.push({
+        id: contractIds[k],
+        seller: c.seller,
+        buyer: c.buyer,
+        pricePerKwh: c.pricePerKwh,
+        capWh: c.capWh,
+      });
     }
-  }
+  });
   return {
     tariff,
     allocationKey: neighbourhood.allocationKey === 1 ? "staticShares" : "proRata",

@@ -29,7 +29,7 @@ describe("settleInterval", () => {
       poolDemandWh: 1500n,
       poolSupplyWh: 1000n,
       poolBoughtWh: 1000n,
-      shareWeightTotal: 3n,
+      shareWeightTotal: 0n,
     });
     assert.deepEqual(
       result.meters.map((m) => [m.meter, m.poolBoughtWh, m.poolSoldWh, m.debit, m.credit]),
@@ -41,7 +41,7 @@ describe("settleInterval", () => {
     );
   });
 
-  it("serves power contracts first, by ascending id, each up to min(cap, seller's export, buyer's import)", () => {
+  it("serves power contracts first, by seller then id, each up to min(cap, seller's export, buyer's import)", () => {
     const result = settleInterval({
       tariff: SIMPLE,
       meters: meters([1, 0, 1000], [2, 600, 0], [3, 900, 0]),
@@ -83,7 +83,7 @@ describe("settleInterval", () => {
       poolDemandWh: 900n,
       poolSupplyWh: 1000n,
       poolBoughtWh: 900n,
-      shareWeightTotal: 3n,
+      shareWeightTotal: 0n,
     });
   });
 

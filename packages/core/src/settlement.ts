@@ -20,7 +20,7 @@ export type SettlementMeter = MeterEnergy & {
   shareWeight?: number;
 };
 
-/** An active power contract valid for the interval being settled. */
+/** An active power contract valid for the interval being settled. Served by seller, then by id. */
 export type SettlementContract = {
   id: bigint;
   seller: Hex;
@@ -79,11 +79,17 @@ type Working = {
  */
 export function settleInterval(parameters: SettleIntervalParameters): SettleIntervalReturnType {
   const { tariff, allocationKey = "proRata", contracts = [], chunkSize = MAX_CHUNK } = parameters;
+  if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > MAX_CHUNK) {
+    throw new RangeError(`chunkSize must be a whole number from 1 to ${MAX_CHUNK}, got ${chunkSize}`);
+  }
   const prices = pricesOf(tariff);
   const working = sortByMeter(parameters.meters).map((source) => start(source, prices));
   const chunks: Working[][] = [];
   for (let i = 0; i < working.length; i += chunkSize) chunks.push(working.slice(i, i + chunkSize));
-  const sortedContracts = [...contracts].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // The contract's order: by seller (ascending meter id), then by contract id.
+  const sortedContracts = [...contracts].sort(
+    (a, b) => compare(BigInt(a.seller), BigInt(b.seller)) || compare(a.id, b.id),
+  );
   for (const chunk of chunks) serveContracts(chunk, sortedContracts, prices);
 
   const totals = poolTotals(working, allocationKey);
@@ -149,7 +155,8 @@ function poolTotals(working: readonly Working[], key: AllocationKey): PoolTotals
   for (const w of working) {
     if (w.buysFromPool) {
       poolDemandWh += w.remainingImport;
-      shareWeightTotal += BigInt(w.source.shareWeight ?? 1);
+      // Weights count only where the neighbourhood shares by them.
+      if (key === "staticShares") shareWeightTotal += BigInt(w.source.shareWeight ?? 1);
     }
     if (w.sellsToPool) poolSupplyWh += w.remainingExport;
   }
@@ -157,9 +164,7 @@ function poolTotals(working: readonly Working[], key: AllocationKey): PoolTotals
   // Pro rata hands out exactly min(demand, supply) (cumulative rounding); static shares what each takes.
   totals.poolBoughtWh =
     key === "proRata"
-      ? poolDemandWh > 0n
-        ? min(poolDemandWh, poolSupplyWh)
-        : 0n
+      ? min(poolDemandWh, poolSupplyWh)
       : sum(working.filter((w) => w.buysFromPool).map((w) => staticShare(w, totals)));
   return totals;
 }
@@ -212,13 +217,19 @@ function bill(w: Working, p: Prices): void {
   w.result.credit = sold / 1000n;
 }
 
-/** Meters in the order the contract requires: strictly ascending id. */
+/** Meters in the order the contract requires: strictly ascending id; a meter twice is an error. */
 export function sortByMeter<T extends { meter: Hex }>(meters: readonly T[]): T[] {
-  return [...meters].sort((a, b) => {
-    const x = BigInt(a.meter);
-    const y = BigInt(b.meter);
-    return x < y ? -1 : x > y ? 1 : 0;
-  });
+  const sorted = [...meters].sort((a, b) => compare(BigInt(a.meter), BigInt(b.meter)));
+  for (let i = 1; i < sorted.length; i++) {
+    if (BigInt(sorted[i].meter) === BigInt(sorted[i - 1].meter)) {
+      throw new RangeError(`meter ${sorted[i].meter} appears twice in one interval`);
+    }
+  }
+  return sorted;
+}
+
+function compare(x: bigint, y: bigint): number {
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 function min(...values: bigint[]): bigint {

@@ -2,7 +2,7 @@
 export type WattHours = bigint;
 /** Money in credit base units: 1 unit = 10^-6 euro (the credit has 6 decimals). */
 export type MicroEuro = bigint;
-/** A price in micro-euro per kWh, gross. 25 ct/kWh = 250_000n. */
+/** A price in micro-euro per kWh (tariff components are net). 25 ct/kWh = 250_000n. */
 export type MicroEuroPerKwh = bigint;
 
 /** Length of one settlement interval in seconds (15 minutes). */
