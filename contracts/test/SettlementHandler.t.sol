@@ -21,6 +21,7 @@ contract SettlementHandler is TestBase {
     uint256 public paidOut;
     uint64 public nextInterval = 1;
     bool public settledTwice;
+    S.BatchHeader private _lastHeader;
 
     constructor(
         CreditToken credit,
@@ -66,6 +67,20 @@ contract SettlementHandler is TestBase {
         header.batchKey = keccak256(abi.encode(seed));
         header.chunkCount = 1;
         _settlement.settleChunk(_hood, nextInterval++, header, 0, batch);
+        _lastHeader = header;
+    }
+
+    /// @notice Tries to add a chunk beyond the last to the interval settled last, with its own header.
+    function settleBeyondLast(uint256 seed) external {
+        if (nextInterval == 1) return;
+        S.MeterEnergy[] memory batch = new S.MeterEnergy[](1);
+        batch[0] = S.MeterEnergy(MeterId.wrap(bytes32(type(uint256).max)), uint64(seed % 1000), 0);
+        try _settlement.settleChunk(_hood, nextInterval - 1, _lastHeader, _lastHeader.chunkCount, batch) {
+            settledTwice = true;
+        } catch {
+            // Refused, as it must be.
+            return;
+        }
     }
 
     /// @notice Tries to settle an interval that has settled again, with other figures.

@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { NachbarstromError } from "@nachbarstrom/core";
 import { spawnService, waitFor, type Service } from "./processes.ts";
 
 const require = createRequire(import.meta.url);
@@ -21,7 +22,11 @@ export async function startChain({ port, root, log }: StartChainParameters): Pro
     },
   });
   await waitFor(`the chain at ${rpcUrl}`, async () => {
-    if (service.child.exitCode !== null) throw new Error(`hardhat node exited with ${service.child.exitCode}`);
+    if (service.child.exitCode !== null) {
+      throw new NachbarstromError("The chain could not start", {
+        details: `hardhat node exited with code ${service.child.exitCode}; see its output above`,
+      });
+    }
     const response = await fetch(rpcUrl, {
       method: "POST",
       headers: { "content-type": "application/json" },

@@ -13,6 +13,7 @@ import {
   meterRegistryAbi,
   tariffScheduleAbi,
   neighbourhoodId,
+  NachbarstromError,
   type Deployment,
   type MeterDirectory,
 } from "@nachbarstrom/core";
@@ -38,7 +39,11 @@ export async function onboardDemo({ deployment, runtimeDir }: OnboardDemoParamet
   // chain: null skips viem's chain check; the RPC URL already names the chain.
   const send = async (hashPromise: Promise<Hex>) => {
     const receipt = await publicClient.waitForTransactionReceipt({ hash: await hashPromise });
-    if (receipt.status !== "success") throw new Error(`onboarding transaction ${receipt.transactionHash} reverted`);
+    if (receipt.status !== "success") {
+      throw new NachbarstromError("Onboarding the demo neighbourhood failed", {
+        details: `transaction ${receipt.transactionHash} reverted`,
+      });
+    }
   };
   const topUp = (account: Hex, amount: bigint) =>
     send(

@@ -50,7 +50,11 @@ export async function startPortal({
     log,
   });
   await waitFor(`the portal at ${url}`, async () => {
-    if (service.child.exitCode !== null) throw new Error(`the portal exited with ${service.child.exitCode}`);
+    if (service.child.exitCode !== null) {
+      throw new NachbarstromError("The portal could not start", {
+        details: `it exited with code ${service.child.exitCode}; see its output above`,
+      });
+    }
     return (await fetch(`http://127.0.0.1:${port}/`)).ok;
   });
   return { ...service, url };

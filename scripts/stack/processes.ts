@@ -53,7 +53,10 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Polls `check` until it resolves truthy; fails with a message naming `what` after `timeoutMs`. */
+/**
+ * Polls `check` until it resolves truthy; fails with a message naming `what` after `timeoutMs`. Other
+ * errors count as "not yet"; a NachbarstromError from `check` ends the wait at once.
+ */
 export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -61,6 +64,8 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
     try {
       if (await check()) return;
     } catch (error) {
+      // A NachbarstromError says the wait is hopeless (e.g. the process died): give up at once.
+      if (error instanceof NachbarstromError) throw error;
       last = error;
     }
     await new Promise((resolve) => setTimeout(resolve, 250));

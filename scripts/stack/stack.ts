@@ -3,6 +3,7 @@ import { join } from "node:path";
 import {
   DEMO_NEIGHBOURHOOD,
   DEV_ACCOUNT_INDEX,
+  NachbarstromError,
   devAccount,
   type Deployment,
   type MeterDirectory,
@@ -118,6 +119,6 @@ export async function startStack(parameters: StartStackParameters): Promise<Stac
 
 function devPrivateKey(index: number): `0x${string}` {
   const key = devAccount(index).getHdKey().privateKey;
-  if (!key) throw new Error(`no private key for development account ${index}`);
+  if (!key) throw new NachbarstromError(`No private key for development account ${index}`);
   return `0x${Buffer.from(key).toString("hex")}`;
 }
