@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IMeterRegistry} from "./interfaces/IMeterRegistry.sol";
 import {Roles} from "./Roles.sol";
-import {MeterId, NeighbourhoodId} from "./Units.sol";
+import {MeterId, NeighbourhoodId, intervalAt} from "./Units.sol";
 
 /// @title MeterRegistry
 /// @notice See {IMeterRegistry}.
@@ -13,6 +13,9 @@ contract MeterRegistry is IMeterRegistry, AccessControl {
     mapping(NeighbourhoodId neighbourhood => MeterId[] meters) private _metersIn;
     mapping(MeterId meter => Meter record) private _meters;
     mapping(address account => bool registered) private _participants;
+    /// @dev The record as it was before the latest change, and the interval from which the change counts.
+    mapping(MeterId meter => Meter record) private _before;
+    mapping(MeterId meter => uint64 interval) private _changesAt;
 
     constructor(address admin, address operator) {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
@@ -48,13 +51,13 @@ contract MeterRegistry is IMeterRegistry, AccessControl {
 
     /// @inheritdoc IMeterRegistry
     function retireMeter(MeterId meter) external onlyRole(Roles.OPERATOR) {
-        _activeMeter(meter).active = false;
+        _changing(meter).active = false;
         emit MeterRetired(meter);
     }
 
     /// @inheritdoc IMeterRegistry
     function replaceMeter(MeterId oldMeter, MeterId newMeter) external onlyRole(Roles.OPERATOR) {
-        Meter storage old = _activeMeter(oldMeter);
+        Meter storage old = _changing(oldMeter);
         Meter memory replacement = old;
         old.active = false;
         emit MeterRetired(oldMeter);
@@ -64,10 +67,10 @@ contract MeterRegistry is IMeterRegistry, AccessControl {
 
     /// @inheritdoc IMeterRegistry
     function setPreferences(MeterId meter, uint64 maxBuyPrice, uint64 minSellPrice) external {
-        Meter storage record = _activeMeter(meter);
-        if (msg.sender != record.owner && !hasRole(Roles.OPERATOR, msg.sender)) {
+        if (msg.sender != _activeMeter(meter).owner && !hasRole(Roles.OPERATOR, msg.sender)) {
             revert RegistryNotMeterOwner(meter, msg.sender);
         }
+        Meter storage record = _changing(meter);
         record.maxBuyPrice = maxBuyPrice;
         record.minSellPrice = minSellPrice;
         emit MeterPreferencesSet(meter, maxBuyPrice, minSellPrice);
@@ -75,7 +78,7 @@ contract MeterRegistry is IMeterRegistry, AccessControl {
 
     /// @inheritdoc IMeterRegistry
     function setShareWeight(MeterId meter, uint32 shareWeight) external onlyRole(Roles.OPERATOR) {
-        _activeMeter(meter).shareWeight = shareWeight;
+        _changing(meter).shareWeight = shareWeight;
         emit MeterShareWeightSet(meter, shareWeight);
     }
 
@@ -94,6 +97,13 @@ contract MeterRegistry is IMeterRegistry, AccessControl {
     }
 
     /// @inheritdoc IMeterRegistry
+    function meterAt(MeterId meter, uint64 interval) external view returns (Meter memory) {
+        Meter memory record = _meters[meter];
+        if (record.owner == address(0)) revert RegistryMeterUnknown(meter);
+        return interval < _changesAt[meter] ? _before[meter] : record;
+    }
+
+    /// @inheritdoc IMeterRegistry
     function metersIn(NeighbourhoodId neighbourhood) external view returns (MeterId[] memory) {
         return _metersIn[neighbourhood];
     }
@@ -109,6 +119,17 @@ contract MeterRegistry is IMeterRegistry, AccessControl {
         _meters[meter] = record;
         _metersIn[record.neighbourhood].push(meter);
         emit MeterRegistered(meter, record.neighbourhood, record.owner);
+    }
+
+    /// @dev The record of an active meter about to change: the change counts from the next interval, so
+    ///      an interval already begun is settled with the record as it was.
+    function _changing(MeterId meter) private returns (Meter storage record) {
+        record = _activeMeter(meter);
+        uint64 next = intervalAt(block.timestamp) + 1;
+        if (_changesAt[meter] < next) {
+            _before[meter] = record;
+            _changesAt[meter] = next;
+        }
     }
 
     function _activeMeter(MeterId meter) private view returns (Meter storage record) {

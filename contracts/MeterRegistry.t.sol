@@ -65,6 +65,18 @@ contract MeterRegistryTest is Fixture {
         registry.setShareWeight(meterIds[2], 1000);
     }
 
+    function test_meterAt_countsAChangeFromTheNextInterval() public {
+        registry.setPreferences(meterIds[2], 300_000, 0);
+        registry.setPreferences(meterIds[2], 310_000, 0);
+        assertEq(registry.meterAt(meterIds[2], NOW).maxBuyPrice, 0, "not during the interval of the change");
+        assertEq(registry.meterAt(meterIds[2], NOW + 1).maxBuyPrice, 310_000, "the last change from the next one");
+        vm.warp(uint256(NOW + 5) * 900);
+        registry.setPreferences(meterIds[2], 320_000, 0);
+        assertEq(registry.meterAt(meterIds[2], NOW + 5).maxBuyPrice, 310_000, "the earlier change until then");
+        assertEq(registry.meterAt(meterIds[2], NOW + 6).maxBuyPrice, 320_000, "the new one after");
+        assertEq(registry.meterOf(meterIds[2]).maxBuyPrice, 320_000, "meterOf shows the latest");
+    }
+
     function test_setPreferences_byTheOwner() public {
         vm.prank(owners[2]);
         registry.setPreferences(meterIds[2], 0, 120_000);

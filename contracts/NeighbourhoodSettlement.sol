@@ -174,7 +174,7 @@ contract NeighbourhoodSettlement is INeighbourhoodSettlement, AccessControl {
             MeterId id = meters[i].meter;
             if (MeterId.unwrap(id) <= previous) revert SettlementMetersNotAscending(i, id);
             previous = MeterId.unwrap(id);
-            IMeterRegistry.Meter memory meter = _registry.meterOf(id);
+            IMeterRegistry.Meter memory meter = _registry.meterAt(id, ctx.interval);
             if (NeighbourhoodId.unwrap(meter.neighbourhood) != NeighbourhoodId.unwrap(ctx.neighbourhood)) {
                 revert SettlementMeterNotInNeighbourhood(id, ctx.neighbourhood);
             }

@@ -49,9 +49,11 @@ contract NeighbourhoodSettlementTest is Fixture {
 
     function test_settle_keepsABuyerOutOfThePoolAboveItsPriceLimit() public {
         registry.setPreferences(meterIds[1], 200_000, 0);
+        // The limit counts from the next interval on.
+        vm.warp(uint256(NOW + 2) * 900);
         S.MeterEnergy[] memory batch = _batch([uint64(0), 600, 900, 0], [uint64(1000), 0, 0, 0]);
         S.BatchHeader memory header = S.BatchHeader(keccak256("k"), COMMITMENT, 1, 900, 1000, 900, 0);
-        settlement.settleChunk(HOOD, 7, header, 0, batch);
+        settlement.settleChunk(HOOD, NOW + 1, header, 0, batch);
         assertEq(credit.balanceOf(owners[1]), TOP_UP - 240_000, "all from the grid at 40 ct");
         assertEq(credit.balanceOf(owners[2]), TOP_UP - 225_000, "all from the pool at 25 ct");
         // The seller sells 900 Wh to the pool and feeds in 100 Wh.
@@ -103,7 +105,8 @@ contract NeighbourhoodSettlementTest is Fixture {
         }
         // Supply 1200 by weights 1:1:2 → 300, 300, 600; the second meter needs only 100.
         S.BatchHeader memory header = S.BatchHeader(keccak256("s"), COMMITMENT, 1, 1000, 1200, 700, 4);
-        settlement.settleChunk(shared, 7, header, 0, batch);
+        vm.warp(uint256(NOW + 2) * 900);
+        settlement.settleChunk(shared, NOW + 1, header, 0, batch);
         assertEq(credit.balanceOf(owners[2]), TOP_UP - (600 * 250_000 + 300 * 400_000) / 1000, "weight 2 buyer");
         assertEq(credit.balanceOf(owners[0]), TOP_UP + (700 * 250_000 + 500 * 79_000) / 1000, "seller");
     }
@@ -170,8 +173,19 @@ contract NeighbourhoodSettlementTest is Fixture {
 
     function test_settle_revertsWhen_meterRetired() public {
         registry.retireMeter(meterIds[3]);
+        vm.warp(uint256(NOW + 2) * 900);
         vm.expectRevert(abi.encodeWithSelector(S.SettlementMeterInactive.selector, meterIds[3]));
-        _settle(1, _batch([uint64(1), 2, 3, 4], [uint64(0), 0, 0, 0]));
+        _settle(NOW + 1, _batch([uint64(1), 2, 3, 4], [uint64(0), 0, 0, 0]));
+        // The interval in which it was retired still settles it.
+        _settle(NOW, _batch([uint64(1), 2, 3, 4], [uint64(0), 0, 0, 0]));
+    }
+
+    function test_settle_usesThePriceLimitAsItWasWhenTheIntervalBegan() public {
+        // A household changes its limit during interval NOW: NOW is settled without it.
+        registry.setPreferences(meterIds[1], 200_000, 0);
+        vm.warp(uint256(NOW + 1) * 900);
+        _settle(NOW, _batch([uint64(0), 600, 900, 0], [uint64(1000), 0, 0, 0]));
+        assertEq(credit.balanceOf(owners[1]), TOP_UP - 180_000, "still in the pool for NOW");
     }
 
     function test_settle_revertsWhen_meterUnknown() public {

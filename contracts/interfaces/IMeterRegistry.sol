@@ -54,25 +54,31 @@ interface IMeterRegistry {
     /// @notice Registers an active meter in a neighbourhood and its owner as a participant. Operator only.
     function registerMeter(MeterId meter, NeighbourhoodId neighbourhood, address owner) external;
 
-    /// @notice Retires a meter: it can no longer be settled. Operator only.
+    /// @notice Retires a meter from the next interval on: later intervals cannot settle it. Operator only.
     function retireMeter(MeterId meter) external;
 
     /// @notice Replaces a meter (new device, new id) keeping owner, neighbourhood and preferences;
     ///         retires the old one. Operator only.
     function replaceMeter(MeterId oldMeter, MeterId newMeter) external;
 
-    /// @notice Sets the owner's price limits for the pool. The meter's owner or the operator.
+    /// @notice Sets the owner's price limits for the pool, from the next interval on. The meter's owner or
+    ///         the operator.
     function setPreferences(MeterId meter, uint64 maxBuyPrice, uint64 minSellPrice) external;
 
-    /// @notice Sets the meter's share under static shares, as the members agreed. Operator only: a
-    ///         household cannot raise its own share.
+    /// @notice Sets the meter's share under static shares, as the members agreed, from the next
+    ///         interval on. Operator only: a household cannot raise its own share.
     function setShareWeight(MeterId meter, uint32 shareWeight) external;
 
     /// @return The rules of `neighbourhood`; reverts when it is unknown.
     function neighbourhoodOf(NeighbourhoodId neighbourhood) external view returns (Neighbourhood memory);
 
-    /// @return The meter record; reverts when the meter is unknown.
+    /// @return The meter record with its latest settings (a change counts from the interval after it was
+    ///         made); reverts when the meter is unknown.
     function meterOf(MeterId meter) external view returns (Meter memory);
+
+    /// @return The meter record as it counts for `interval`: settings changed during or after that
+    ///         interval do not count yet. Exact for every interval since the meter's previous change.
+    function meterAt(MeterId meter, uint64 interval) external view returns (Meter memory);
 
     /// @return The meters registered in `neighbourhood`, in registration order, retired ones included.
     function metersIn(NeighbourhoodId neighbourhood) external view returns (MeterId[] memory);

@@ -443,6 +443,62 @@ export const meterRegistryAbi = [
         "internalType": "MeterId",
         "name": "meter",
         "type": "bytes32"
+      },
+      {
+        "internalType": "uint64",
+        "name": "interval",
+        "type": "uint64"
+      }
+    ],
+    "name": "meterAt",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "NeighbourhoodId",
+            "name": "neighbourhood",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "address",
+            "name": "owner",
+            "type": "address"
+          },
+          {
+            "internalType": "bool",
+            "name": "active",
+            "type": "bool"
+          },
+          {
+            "internalType": "uint64",
+            "name": "maxBuyPrice",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "minSellPrice",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint32",
+            "name": "shareWeight",
+            "type": "uint32"
+          }
+        ],
+        "internalType": "struct IMeterRegistry.Meter",
+        "name": "",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "MeterId",
+        "name": "meter",
+        "type": "bytes32"
       }
     ],
     "name": "meterOf",

@@ -63,8 +63,8 @@ export async function readSettlementInputs({
       const record = await client.readContract({
         address: meterRegistry,
         abi: meterRegistryAbi,
-        functionName: "meterOf",
-        args: [m.meter],
+        functionName: "meterAt",
+        args: [m.meter, interval],
         blockNumber,
       });
       return {
