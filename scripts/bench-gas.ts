@@ -77,13 +77,14 @@ async function bench(size: number): Promise<Row> {
     const seller = 2 * k;
     const buyer = 2 * k + 1;
     const now = BigInt(Math.floor(Number(await networkHelpers.time.latest()) / 900));
-    await contracts.write.offer([meterIds[seller], meterIds[buyer], 220_000n, 500n, now, now + 100n], {
+    await contracts.write.offer([meterIds[seller], meterIds[buyer], 220_000n, 500n, now + 1n, now + 100n], {
       account: wallets[seller + 2].account,
     });
     await contracts.write.accept([BigInt(k + 1)], { account: wallets[buyer + 2].account });
   }
-  const interval = BigInt(Math.floor(Number(await networkHelpers.time.latest()) / 900));
-  await networkHelpers.time.increase(900);
+  // Contracts start in the next interval; settle that one once it has ended.
+  const interval = BigInt(Math.floor(Number(await networkHelpers.time.latest()) / 900)) + 1n;
+  await networkHelpers.time.increaseTo(Number(interval + 1n) * 900);
 
   // A third prosumers (export, some import), the rest consumers.
   const energy = meterIds.map((meter, i) => ({
