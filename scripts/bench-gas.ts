@@ -6,17 +6,10 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { network } from "hardhat";
+import { deploySystem } from "../test/contracts/system.ts";
 import { keccak256, toBytes, type Hex } from "viem";
-import {
-  DEMO_TARIFF,
-  neighbourhoodId,
-  planBatch,
-  readSettlementInputs,
-  settleInterval,
-  type Deployment,
-} from "@nachbarstrom/core";
+import { DEMO_TARIFF, neighbourhoodId, planBatch, readSettlementInputs, settleInterval } from "@nachbarstrom/core";
 
-const SETTLEMENT_ROLE = keccak256(toBytes("nachbarstrom.role.settlement"));
 const sizes = process.argv
   .slice(2)
   .map(Number)
@@ -37,19 +30,11 @@ async function bench(size: number): Promise<Row> {
   const [admin] = wallets;
   const publicClient = await viem.getPublicClient();
   const me = admin.account.address;
-  const registry = await viem.deployContract("MeterRegistry", [me, me]);
-  const credit = await viem.deployContract("CreditToken", [me, me, registry.address, wallets[1].account.address]);
-  const tariffs = await viem.deployContract("TariffSchedule", [me, me, registry.address]);
-  const contracts = await viem.deployContract("PowerContracts", [registry.address]);
-  const settlement = await viem.deployContract("NeighbourhoodSettlement", [
-    me,
-    me,
-    registry.address,
-    tariffs.address,
-    contracts.address,
-    credit.address,
-  ]);
-  await credit.write.grantRole([SETTLEMENT_ROLE, settlement.address]);
+  const { registry, credit, tariffs, contracts, settlement, deployment } = await deploySystem(viem, {
+    admin: me,
+    bridge: me,
+    treasury: wallets[1].account.address,
+  });
   await credit.write.topUp([wallets[1].account.address, 10n ** 15n]);
   const hood = neighbourhoodId(`bench-${size}`);
   await registry.write.registerNeighbourhood([
@@ -92,18 +77,6 @@ async function bench(size: number): Promise<Row> {
     importWh: BigInt(50 + ((i * 7919) % 400)),
     exportWh: i % 3 === 0 ? BigInt(200 + ((i * 104729) % 900)) : 0n,
   }));
-  const deployment: Deployment = {
-    chainId: 31337,
-    rpcUrl: "http://127.0.0.1:8545",
-    deployedAtBlock: 0,
-    contracts: {
-      meterRegistry: registry.address,
-      creditToken: credit.address,
-      tariffSchedule: tariffs.address,
-      powerContracts: contracts.address,
-      neighbourhoodSettlement: settlement.address,
-    },
-  };
   const inputs = await readSettlementInputs({
     client: publicClient,
     deployment,

@@ -16,12 +16,11 @@ import {
   readSettlementInputs,
   settleInterval,
   type AllocationKey,
-  type Deployment,
   type Tariff,
 } from "@nachbarstrom/core";
 import { random } from "./random.ts";
+import { deploySystem } from "./system.ts";
 
-const SETTLEMENT_ROLE = keccak256(toBytes("nachbarstrom.role.settlement"));
 const METERS = 12;
 const EPOCHS = 50;
 const INTERVALS_PER_EPOCH = 20;
@@ -31,32 +30,11 @@ describe("NeighbourhoodSettlement against the TypeScript reference", async () =>
   const [admin, bridge, treasury, ...households] = await viem.getWalletClients();
   const publicClient = await viem.getPublicClient();
   const a = (w: { account: { address: Hex } }) => w.account.address;
-  const registry = await viem.deployContract("MeterRegistry", [a(admin), a(admin)]);
-  const credit = await viem.deployContract("CreditToken", [a(admin), a(admin), registry.address, a(treasury)]);
-  const tariffs = await viem.deployContract("TariffSchedule", [a(admin), a(admin), registry.address]);
-  const contracts = await viem.deployContract("PowerContracts", [registry.address]);
-  const settlement = await viem.deployContract("NeighbourhoodSettlement", [
-    a(admin),
-    a(bridge),
-    registry.address,
-    tariffs.address,
-    contracts.address,
-    credit.address,
-  ]);
-  await credit.write.grantRole([SETTLEMENT_ROLE, settlement.address]);
-  // readSettlementInputs reads through the client; only the addresses of the deployment are used.
-  const deployment: Deployment = {
-    chainId: await publicClient.getChainId(),
-    rpcUrl: "http://127.0.0.1:8545",
-    deployedAtBlock: 0,
-    contracts: {
-      meterRegistry: registry.address,
-      creditToken: credit.address,
-      tariffSchedule: tariffs.address,
-      powerContracts: contracts.address,
-      neighbourhoodSettlement: settlement.address,
-    },
-  };
+  const { registry, credit, tariffs, contracts, settlement, deployment } = await deploySystem(viem, {
+    admin: a(admin),
+    bridge: a(bridge),
+    treasury: a(treasury),
+  });
   await credit.write.topUp([a(treasury), 1_000_000_000_000n]);
 
   const hoods = (["proRata", "staticShares"] as AllocationKey[]).map((key) => ({
