@@ -9,7 +9,6 @@
  */
 const { configErrorStatus, errorLogText, shortText } = require("./lib/node-support.js");
 
-const METERS_ENV = "NACHBARSTROM_METERS";
 const TICK_MS = 1000;
 
 module.exports = async function (RED) {
@@ -17,7 +16,7 @@ module.exports = async function (RED) {
   const { createDurableAggregator } = await import("../src/durable-aggregator.ts");
   const { openStore } = await import("../src/store.ts");
   const { STORE_FILE_ENV, storeFile } = await import("../src/store-file.ts");
-  const { configuredFile, loadDirectory } = await import("../src/directory.ts");
+  const { METERS_ENV, loadDirectory, meterDirectoryFile } = await import("../src/directory.ts");
   const { isReading, rejectReading } = await import("../src/reading-gate.ts");
   const { NachbarstromError } = await import("@nachbarstrom/core");
   const { BridgeConfigurationError } = await import("../src/errors.ts");
@@ -29,12 +28,7 @@ module.exports = async function (RED) {
     let store;
     let configError;
     try {
-      const file = configuredFile({
-        configured: config.meters,
-        fromEnv: RED.util.getSetting(node, METERS_ENV),
-        envName: METERS_ENV,
-        what: "meter directory",
-      });
+      const file = meterDirectoryFile(config.meters, RED.util.getSetting(node, METERS_ENV));
       const directory = loadDirectory(file);
       const grace = graceSeconds(config.graceSeconds, RED.util.getSetting(node, GRACE_SECONDS_ENV));
       store = openStore({

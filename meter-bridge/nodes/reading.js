@@ -7,11 +7,9 @@
  */
 const { configErrorStatus, errorLogText } = require("./lib/node-support.js");
 
-const METERS_ENV = "NACHBARSTROM_METERS";
-
 module.exports = async function (RED) {
   const { createReadingGate } = await import("../src/reading-gate.ts");
-  const { configuredFile, loadDirectory } = await import("../src/directory.ts");
+  const { METERS_ENV, loadDirectory, meterDirectoryFile } = await import("../src/directory.ts");
 
   function NachbarstromReadingNode(config) {
     RED.nodes.createNode(this, config);
@@ -20,12 +18,7 @@ module.exports = async function (RED) {
     let gate;
     let configError;
     try {
-      const file = configuredFile({
-        configured: config.meters,
-        fromEnv: RED.util.getSetting(node, METERS_ENV),
-        envName: METERS_ENV,
-        what: "meter directory",
-      });
+      const file = meterDirectoryFile(config.meters, RED.util.getSetting(node, METERS_ENV));
       const maxPowerKw = Number(config.maxPowerKw);
       gate = createReadingGate({
         directory: loadDirectory(file),

@@ -67,6 +67,14 @@ export function configuredFile({ configured, fromEnv, envName, what }: Configure
   return file;
 }
 
+/** The environment variable naming the meter directory file when a node does not. */
+export const METERS_ENV = "NACHBARSTROM_METERS";
+
+/** The meter directory file a node uses: its own setting, else NACHBARSTROM_METERS. */
+export function meterDirectoryFile(configured: string | undefined, fromEnv: string | undefined): string {
+  return configuredFile({ configured, fromEnv, envName: METERS_ENV, what: "meter directory" });
+}
+
 /** Reads and indexes the meter directory file (see @nachbarstrom/core readMeterDirectory). */
 export function loadDirectory(file: string): DirectoryIndex {
   return indexDirectory(readMeterDirectory(file));

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -9,30 +9,15 @@ import { BridgeConfigurationError, BridgeStartError } from "./errors.ts";
 import { startBridge, type StartBridgeParameters, type StartBridgeReturnType } from "./server.ts";
 import { openStore } from "./store.ts";
 import { DEFAULT_STORE_FILE_NAME } from "./store-file.ts";
-import { HOOD, MP, writeDirectoryFile } from "./test-fixtures.ts";
+import { HOOD, MP, writeDirectoryFile, writeUnreachableDeploymentFile } from "./test-fixtures.ts";
 
 /** Hardhat's well-known development account 1: public, for tests only. */
 const DEV_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 
 describe("startBridge runs the shipped flow in the real Node-RED runtime", () => {
   const dir = mkdtempSync(join(tmpdir(), "nachbarstrom-bridge-server-"));
-  const deploymentFile = join(dir, "deployment.json");
   // No chain in this test: the settle node only reports it as unreachable.
-  writeFileSync(
-    deploymentFile,
-    JSON.stringify({
-      chainId: 31337,
-      rpcUrl: "http://127.0.0.1:9",
-      deployedAtBlock: 0,
-      contracts: {
-        meterRegistry: `0x${"01".repeat(20)}`,
-        creditToken: `0x${"02".repeat(20)}`,
-        tariffSchedule: `0x${"04".repeat(20)}`,
-        powerContracts: `0x${"05".repeat(20)}`,
-        neighbourhoodSettlement: `0x${"03".repeat(20)}`,
-      },
-    }),
-  );
+  const deploymentFile = writeUnreachableDeploymentFile(dir);
   let broker: StartBrokerReturnType;
   let bridge: StartBridgeReturnType;
   let client: MqttClient;

@@ -60,6 +60,31 @@ export function writeDirectoryFile(directory: MeterDirectory = DIRECTORY): strin
   return file;
 }
 
+/**
+ * Writes a deployment file into `dir` whose RPC URL points at a closed port (the chain is unreachable)
+ * and returns its path.
+ */
+export function writeUnreachableDeploymentFile(dir: string): string {
+  const file = join(dir, "deployment.json");
+  const address = (byte: string) => `0x${byte.repeat(20)}`;
+  writeFileSync(
+    file,
+    JSON.stringify({
+      chainId: 31337,
+      rpcUrl: "http://127.0.0.1:9",
+      deployedAtBlock: 0,
+      contracts: {
+        meterRegistry: address("01"),
+        creditToken: address("02"),
+        tariffSchedule: address("04"),
+        powerContracts: address("05"),
+        neighbourhoodSettlement: address("03"),
+      },
+    }),
+  );
+  return file;
+}
+
 /** An aggregator over DIRECTORY with a fake clock; `add` collects the batches it closes. */
 export function setupAggregator(graceSeconds?: number) {
   const clock = fakeClock();

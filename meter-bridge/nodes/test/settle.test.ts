@@ -1,31 +1,23 @@
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { after, afterEach, before, describe, test } from "node:test";
 import { neighbourhoodId } from "@nachbarstrom/core";
 import type { IntervalBatch } from "../../src/aggregate.ts";
 import { createOutbox } from "../../src/outbox.ts";
 import { openStore } from "../../src/store.ts";
-import { HOOD, K, METER_ID, MP, tempDir, writeDirectoryFile } from "../../src/test-fixtures.ts";
+import {
+  HOOD,
+  K,
+  METER_ID,
+  MP,
+  tempDir,
+  writeDirectoryFile,
+  writeUnreachableDeploymentFile,
+} from "../../src/test-fixtures.ts";
 import { helper, loadNode, nodeModule, type Harness } from "./flow-harness.ts";
 
 /** A deployment whose RPC URL points at a closed port: the chain is unreachable. */
-const deploymentFile = join(dirname(writeDirectoryFile()), "deployment.json");
-writeFileSync(
-  deploymentFile,
-  JSON.stringify({
-    chainId: 31337,
-    rpcUrl: "http://127.0.0.1:9",
-    deployedAtBlock: 0,
-    contracts: {
-      meterRegistry: `0x${"01".repeat(20)}`,
-      creditToken: `0x${"02".repeat(20)}`,
-      tariffSchedule: `0x${"04".repeat(20)}`,
-      powerContracts: `0x${"05".repeat(20)}`,
-      neighbourhoodSettlement: `0x${"03".repeat(20)}`,
-    },
-  }),
-);
+const deploymentFile = writeUnreachableDeploymentFile(dirname(writeDirectoryFile()));
 /** Hardhat's well-known development account 1: public, for tests only. */
 const DEV_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 
