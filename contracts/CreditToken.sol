@@ -2,82 +2,84 @@
 pragma solidity 0.8.30;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ICreditToken} from "./interfaces/ICreditToken.sol";
 import {IMeterRegistry} from "./interfaces/IMeterRegistry.sol";
 import {Roles} from "./Roles.sol";
 
 /// @title CreditToken
-/// @notice See {ICreditToken}. ERC-20 only for reading (balanceOf, totalSupply, decimals) by wallets
-///         and explorers; every ERC-20 write reverts with {CreditNotTransferable}.
-contract CreditToken is ICreditToken, ERC20, AccessControl, Pausable {
+/// @notice See {ICreditToken}. ERC-20 only for reading (balanceOf, decimals) by wallets and explorers;
+///         every ERC-20 write reverts with {CreditNotTransferable}.
+/// @dev Positions are int64 in base units (±9.2 trillion euros), four accounts per storage slot, so
+///      settling neighbouring accounts costs a quarter of a slot write each (ADR 0005).
+contract CreditToken is ICreditToken, IERC20Metadata, AccessControl, Pausable {
     IMeterRegistry private immutable _registry;
     address private immutable _treasury;
-    mapping(address account => uint256 debt) private _debts;
+    mapping(uint256 slot => uint256 lanes) private _positions;
+    int256 private _treasuryPosition;
+    /// @dev Signed: once producers paid out pay the utility advanced, more was paid out than topped up.
+    int256 private _issued;
 
-    constructor(
-        address admin,
-        address operator,
-        IMeterRegistry registry,
-        address treasury_
-    ) ERC20("Nachbarstrom Credit", "NSC") {
+    constructor(address admin, address operator, IMeterRegistry registry, address treasury_) {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(Roles.OPERATOR, operator);
         _registry = registry;
         _treasury = treasury_;
     }
 
-    /// @notice 1.000000 credit = 1 euro.
-    function decimals() public pure override returns (uint8) {
-        return 6;
-    }
-
     /// @inheritdoc ICreditToken
-    function topUp(address account, uint256 amount) external onlyRole(Roles.OPERATOR) {
-        uint256 debt = _debts[account];
-        uint256 repaid = amount < debt ? amount : debt;
-        if (repaid > 0) {
-            _debts[account] = debt - repaid;
-            _mint(_treasury, repaid);
-        }
-        if (amount > repaid) _mint(account, amount - repaid);
+    function topUp(address account, uint256 amount) external onlyRole(Roles.OPERATOR) whenNotPaused {
+        if (amount > uint256(int256(type(int64).max))) revert CreditAmountTooLarge(amount);
+        int256 before = _position(account);
+        int256 change = int256(amount);
+        _setPosition(account, before + change);
+        _issued += int256(amount);
+        uint256 repaid = before >= 0 ? 0 : (uint256(-before) < amount ? uint256(-before) : amount);
         emit ToppedUp(account, amount, repaid);
     }
 
     /// @inheritdoc ICreditToken
-    function payOut(address account, uint256 amount) external onlyRole(Roles.OPERATOR) {
-        uint256 balance = balanceOf(account);
+    function payOut(address account, uint256 amount) external onlyRole(Roles.OPERATOR) whenNotPaused {
+        int256 position = _position(account);
+        uint256 balance = position > 0 ? uint256(position) : 0;
         if (balance < amount) revert CreditInsufficientBalance(account, balance, amount);
-        _burn(account, amount);
+        _setPosition(account, position - int256(amount));
+        _issued -= int256(amount);
         emit PaidOut(account, amount);
     }
 
     /// @inheritdoc ICreditToken
-    function charge(
-        address from,
-        address to,
-        uint256 amount
-    ) external onlyRole(Roles.SETTLEMENT) returns (uint256 debt) {
-        uint256 balance = balanceOf(from);
-        uint256 covered = amount < balance ? amount : balance;
-        debt = amount - covered;
-        if (covered > 0) _update(from, to, covered);
-        if (debt > 0) {
-            uint256 totalDebt = _debts[from] + debt;
-            _debts[from] = totalDebt;
-            emit DebtIncurred(from, debt, totalDebt);
+    function applyChanges(uint256[] calldata changes) external onlyRole(Roles.SETTLEMENT) whenNotPaused {
+        int256 total;
+        uint256 slot = type(uint256).max;
+        uint256 lanes;
+        // Unchecked: positions are range-checked below; amounts are int64, their sum far from overflow.
+        unchecked {
+            for (uint256 i; i < changes.length; ++i) {
+                uint256 change = changes[i];
+                uint256 account = (change >> 64) & 0xffffffff;
+                // Neighbouring accounts share a slot: write it once when the next change leaves it.
+                if (account >> 2 != slot) {
+                    if (slot != type(uint256).max) _positions[slot] = lanes;
+                    slot = account >> 2;
+                    lanes = _positions[slot];
+                }
+                int256 amount = int64(uint64(change));
+                uint256 shift = (account & 3) * 64;
+                int256 position = int64(uint64(lanes >> shift)) + amount;
+                if (position > type(int64).max || position < type(int64).min) {
+                    revert CreditPositionOverflow(uint32(account));
+                }
+                lanes = (lanes & ~(uint256(type(uint64).max) << shift)) | (uint256(uint64(int64(position))) << shift);
+                total += amount;
+            }
         }
+        if (slot != type(uint256).max) _positions[slot] = lanes;
+        _treasuryPosition -= total;
     }
 
-    /// @inheritdoc ICreditToken
-    function pay(address from, address to, uint256 amount) external onlyRole(Roles.SETTLEMENT) {
-        uint256 balance = balanceOf(from);
-        if (balance < amount) revert CreditInsufficientBalance(from, balance, amount);
-        _update(from, to, amount);
-    }
-
-    /// @notice Stops every movement of credit. Operator only.
+    /// @notice Stops every movement of credit: top-ups, pay-outs and settlement. Operator only.
     function pause() external onlyRole(Roles.OPERATOR) {
         _pause();
     }
@@ -88,8 +90,20 @@ contract CreditToken is ICreditToken, ERC20, AccessControl, Pausable {
     }
 
     /// @inheritdoc ICreditToken
+    function positionOf(address account) external view returns (int256) {
+        return _position(account);
+    }
+
+    /// @inheritdoc ICreditToken
     function debtOf(address account) external view returns (uint256) {
-        return _debts[account];
+        int256 position = _position(account);
+        return position < 0 ? uint256(-position) : 0;
+    }
+
+    /// @notice The account's credit; 0 while it has a debt (see {debtOf}).
+    function balanceOf(address account) external view returns (uint256) {
+        int256 position = account == _treasury || _registry.isParticipant(account) ? _position(account) : int256(0);
+        return position > 0 ? uint256(position) : 0;
     }
 
     /// @inheritdoc ICreditToken
@@ -97,24 +111,80 @@ contract CreditToken is ICreditToken, ERC20, AccessControl, Pausable {
         return _treasury;
     }
 
-    function transfer(address, uint256) public pure override returns (bool) {
+    /// @inheritdoc ICreditToken
+    function treasuryPosition() external view returns (int256) {
+        return _treasuryPosition;
+    }
+
+    /// @inheritdoc ICreditToken
+    function issued() external view returns (int256) {
+        return _issued;
+    }
+
+    /// @notice {issued} for ERC-20 readers, 0 while it is negative.
+    function totalSupply() external view returns (uint256) {
+        return _issued > 0 ? uint256(_issued) : 0;
+    }
+
+    function name() external pure returns (string memory) {
+        return "Nachbarstrom Credit";
+    }
+
+    function symbol() external pure returns (string memory) {
+        return "NSC";
+    }
+
+    /// @notice 1.000000 credit = 1 euro.
+    function decimals() external pure returns (uint8) {
+        return 6;
+    }
+
+    function allowance(address, address) external pure returns (uint256) {
+        return 0;
+    }
+
+    function transfer(address, uint256) external pure returns (bool) {
         revert CreditNotTransferable();
     }
 
-    function transferFrom(address, address, uint256) public pure override returns (bool) {
+    function transferFrom(address, address, uint256) external pure returns (bool) {
         revert CreditNotTransferable();
     }
 
-    function approve(address, uint256) public pure override returns (bool) {
+    function approve(address, uint256) external pure returns (bool) {
         revert CreditNotTransferable();
     }
 
-    /// @dev Every movement, mint and burn passes here: only the treasury and registered participants
-    ///      hold credit.
-    function _update(address from, address to, uint256 value) internal override whenNotPaused {
-        if (to != address(0) && to != _treasury && !_registry.isParticipant(to)) {
-            revert CreditHolderNotRegistered(to);
+    /// @dev Only the treasury and registered participants have a position.
+    function _position(address account) private view returns (int256) {
+        if (account == _treasury) return _treasuryPosition;
+        uint32 number = _registry.accountNumberOf(account);
+        if (number == 0) return 0;
+        return _lane(_positions[number >> 2], number);
+    }
+
+    function _setPosition(address account, int256 position) private {
+        if (account == _treasury) {
+            _treasuryPosition = position;
+            return;
         }
-        super._update(from, to, value);
+        uint32 number = _registry.accountNumberOf(account);
+        if (number == 0) revert CreditHolderNotRegistered(account);
+        _positions[number >> 2] = _withLane(_positions[number >> 2], number, position);
+    }
+
+    function _lane(uint256 lanes, uint32 account) private pure returns (int256) {
+        unchecked {
+            return int64(uint64(lanes >> ((account & 3) * 64)));
+        }
+    }
+
+    /// @dev `lanes` with the account's lane set to `position`; reverts beyond int64.
+    function _withLane(uint256 lanes, uint32 account, int256 position) private pure returns (uint256) {
+        if (position > type(int64).max || position < type(int64).min) revert CreditPositionOverflow(account);
+        unchecked {
+            uint256 shift = (account & 3) * 64;
+            return (lanes & ~(uint256(type(uint64).max) << shift)) | (uint256(uint64(int64(position))) << shift);
+        }
     }
 }

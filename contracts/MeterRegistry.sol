@@ -3,19 +3,37 @@ pragma solidity 0.8.30;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IMeterRegistry} from "./interfaces/IMeterRegistry.sol";
+import {MeterRecords} from "./MeterRecords.sol";
+import {PackedMeters} from "./PackedMeters.sol";
 import {Roles} from "./Roles.sol";
 import {MeterId, NeighbourhoodId, intervalAt} from "./Units.sol";
 
 /// @title MeterRegistry
 /// @notice See {IMeterRegistry}.
 contract MeterRegistry is IMeterRegistry, AccessControl {
+    using MeterRecords for mapping(uint256 => uint256);
+
     mapping(NeighbourhoodId neighbourhood => Neighbourhood config) private _neighbourhoods;
+    mapping(NeighbourhoodId neighbourhood => uint32 number) private _neighbourhoodNumbers;
+    mapping(uint256 number => NeighbourhoodId neighbourhood) private _neighbourhoodIds;
+    uint32 private _neighbourhoodCount;
     mapping(NeighbourhoodId neighbourhood => MeterId[] meters) private _metersIn;
-    mapping(MeterId meter => Meter record) private _meters;
-    mapping(address account => bool registered) private _participants;
-    /// @dev The record as it was before the latest change, and the interval from which the change counts.
-    mapping(MeterId meter => Meter record) private _before;
-    mapping(MeterId meter => uint64 interval) private _changesAt;
+
+    mapping(MeterId meter => uint32 number) private _meterNumbers;
+    mapping(uint256 number => MeterId meter) private _meterIds;
+    /// @dev MeterRecords, two meters per slot: the latest settings, and those before the latest change.
+    mapping(uint256 pair => uint256 records) private _records;
+    mapping(uint256 pair => uint256 records) private _before;
+    /// @dev The interval from which a meter's latest change counts; earlier intervals see `_before`.
+    mapping(uint256 number => uint64 interval) private _changesAt;
+    /// @dev Per neighbourhood number: the latest `_changesAt` of its meters. Intervals from then on
+    ///      read every meter's latest record without looking up its own change.
+    mapping(uint256 neighbourhood => uint64 interval) private _neighbourhoodChangesAt;
+    uint32 private _meterCount;
+
+    mapping(address account => uint32 number) private _accountNumbers;
+    mapping(uint256 number => address account) private _accounts;
+    uint32 private _accountCount;
 
     constructor(address admin, address operator) {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
@@ -31,6 +49,10 @@ contract MeterRegistry is IMeterRegistry, AccessControl {
         Neighbourhood memory stored = config;
         stored.exists = true;
         _neighbourhoods[neighbourhood] = stored;
+        uint32 number = ++_neighbourhoodCount;
+        _checkLimit("neighbourhoods", number, MeterRecords.MAX_NEIGHBOURHOODS);
+        _neighbourhoodNumbers[neighbourhood] = number;
+        _neighbourhoodIds[number] = neighbourhood;
         emit NeighbourhoodRegistered(neighbourhood, stored);
     }
 
@@ -45,40 +67,50 @@ contract MeterRegistry is IMeterRegistry, AccessControl {
         NeighbourhoodId neighbourhood,
         address owner
     ) external onlyRole(Roles.OPERATOR) {
-        if (!_neighbourhoods[neighbourhood].exists) revert RegistryNeighbourhoodUnknown(neighbourhood);
-        _addMeter(meter, Meter(neighbourhood, owner, true, 0, 0, 1));
+        uint32 hood = _neighbourhoodNumbers[neighbourhood];
+        if (hood == 0) revert RegistryNeighbourhoodUnknown(neighbourhood);
+        _addMeter(meter, neighbourhood, MeterRecords.Record(hood, _registerParticipant(owner), true, 0, 0, 1));
     }
 
     /// @inheritdoc IMeterRegistry
     function retireMeter(MeterId meter) external onlyRole(Roles.OPERATOR) {
-        _changing(meter).active = false;
+        (uint32 number, MeterRecords.Record memory record) = _changing(meter);
+        record.active = false;
+        _records.write(number, MeterRecords.pack(record));
         emit MeterRetired(meter);
     }
 
     /// @inheritdoc IMeterRegistry
     function replaceMeter(MeterId oldMeter, MeterId newMeter) external onlyRole(Roles.OPERATOR) {
-        Meter storage old = _changing(oldMeter);
-        Meter memory replacement = old;
-        old.active = false;
+        (uint32 number, MeterRecords.Record memory record) = _changing(oldMeter);
+        record.active = false;
+        _records.write(number, MeterRecords.pack(record));
         emit MeterRetired(oldMeter);
-        _addMeter(newMeter, replacement);
+        record.active = true;
+        _addMeter(newMeter, _neighbourhoodIds[record.neighbourhood], record);
         emit MeterReplaced(oldMeter, newMeter);
     }
 
     /// @inheritdoc IMeterRegistry
-    function setPreferences(MeterId meter, uint64 maxBuyPrice, uint64 minSellPrice) external {
-        if (msg.sender != _activeMeter(meter).owner && !hasRole(Roles.OPERATOR, msg.sender)) {
+    function setPreferences(MeterId meter, uint32 maxBuyPrice, uint32 minSellPrice) external {
+        (uint32 number, MeterRecords.Record memory record) = _changing(meter);
+        if (msg.sender != _accounts[record.account] && !hasRole(Roles.OPERATOR, msg.sender)) {
             revert RegistryNotMeterOwner(meter, msg.sender);
         }
-        Meter storage record = _changing(meter);
+        _checkLimit("maxBuyPrice", maxBuyPrice, MeterRecords.MAX_PRICE);
+        _checkLimit("minSellPrice", minSellPrice, MeterRecords.MAX_PRICE);
         record.maxBuyPrice = maxBuyPrice;
         record.minSellPrice = minSellPrice;
+        _records.write(number, MeterRecords.pack(record));
         emit MeterPreferencesSet(meter, maxBuyPrice, minSellPrice);
     }
 
     /// @inheritdoc IMeterRegistry
     function setShareWeight(MeterId meter, uint32 shareWeight) external onlyRole(Roles.OPERATOR) {
-        _changing(meter).shareWeight = shareWeight;
+        _checkLimit("shareWeight", shareWeight, MeterRecords.MAX_SHARE_WEIGHT);
+        (uint32 number, MeterRecords.Record memory record) = _changing(meter);
+        record.shareWeight = shareWeight;
+        _records.write(number, MeterRecords.pack(record));
         emit MeterShareWeightSet(meter, shareWeight);
     }
 
@@ -91,16 +123,20 @@ contract MeterRegistry is IMeterRegistry, AccessControl {
 
     /// @inheritdoc IMeterRegistry
     function meterOf(MeterId meter) external view returns (Meter memory) {
-        Meter memory record = _meters[meter];
-        if (record.owner == address(0)) revert RegistryMeterUnknown(meter);
-        return record;
+        uint32 number = _numberOf(meter);
+        return _view(number, _records.read(number));
     }
 
     /// @inheritdoc IMeterRegistry
     function meterAt(MeterId meter, uint64 interval) external view returns (Meter memory) {
-        Meter memory record = _meters[meter];
-        if (record.owner == address(0)) revert RegistryMeterUnknown(meter);
-        return interval < _changesAt[meter] ? _before[meter] : record;
+        uint32 number = _numberOf(meter);
+        return _view(number, interval < _changesAt[number] ? _before.read(number) : _records.read(number));
+    }
+
+    /// @inheritdoc IMeterRegistry
+    function meterIdOf(uint32 number) external view returns (MeterId) {
+        if (number == 0 || number > _meterCount) revert RegistryMeterNumberUnknown(number);
+        return _meterIds[number];
     }
 
     /// @inheritdoc IMeterRegistry
@@ -110,38 +146,103 @@ contract MeterRegistry is IMeterRegistry, AccessControl {
 
     /// @inheritdoc IMeterRegistry
     function isParticipant(address account) external view returns (bool) {
-        return _participants[account];
+        return _accountNumbers[account] != 0;
     }
 
-    function _addMeter(MeterId meter, Meter memory record) private {
-        if (_meters[meter].owner != address(0)) revert RegistryMeterExists(meter);
-        _registerParticipant(record.owner);
-        _meters[meter] = record;
-        _metersIn[record.neighbourhood].push(meter);
-        emit MeterRegistered(meter, record.neighbourhood, record.owner);
+    /// @inheritdoc IMeterRegistry
+    function accountNumberOf(address account) external view returns (uint32) {
+        return _accountNumbers[account];
+    }
+
+    /// @inheritdoc IMeterRegistry
+    function settlementWords(
+        NeighbourhoodId neighbourhood,
+        uint64 interval,
+        bytes calldata meters
+    ) external view returns (uint256[] memory words) {
+        uint256 hood = _neighbourhoodNumbers[neighbourhood];
+        // Only when a meter of the neighbourhood changed at or after `interval` must each meter's own
+        // change be looked up.
+        bool recentChange = interval < _neighbourhoodChangesAt[hood];
+        uint256 n = PackedMeters.count(meters);
+        uint256 meterCount = _meterCount;
+        words = new uint256[](n);
+        uint256 pair = type(uint256).max;
+        uint256 slot;
+        for (uint256 i; i < n; ++i) {
+            uint32 number = PackedMeters.numberAt(meters, i);
+            if (number == 0 || number > meterCount) revert RegistryMeterNumberUnknown(number);
+            // Neighbouring meters share a slot: read it once.
+            if (number >> 1 != pair) {
+                pair = number >> 1;
+                slot = _records[pair];
+            }
+            uint256 bits = (slot >> ((number & 1) * 128)) & type(uint128).max;
+            if (recentChange && interval < _changesAt[number]) bits = _before.read(number);
+            // The record's fields are MeterRecords': neighbourhood (bits 0–15), active (40–47).
+            if (bits & 0xffff != hood) revert RegistryMeterNotInNeighbourhood(number, neighbourhood);
+            if ((bits >> 40) & 0xff == 0) revert RegistryMeterInactive(number, interval);
+            words[i] = MeterRecords.settlementWord(bits);
+        }
+    }
+
+    function _addMeter(MeterId meter, NeighbourhoodId neighbourhood, MeterRecords.Record memory record) private {
+        if (_meterNumbers[meter] != 0) revert RegistryMeterExists(meter);
+        uint32 number = ++_meterCount;
+        _meterNumbers[meter] = number;
+        _meterIds[number] = meter;
+        _records.write(number, MeterRecords.pack(record));
+        _metersIn[neighbourhood].push(meter);
+        emit MeterRegistered(meter, neighbourhood, _accounts[record.account], number);
     }
 
     /// @dev The record of an active meter about to change: the change counts from the next interval, so
     ///      an interval already begun is settled with the record as it was.
-    function _changing(MeterId meter) private returns (Meter storage record) {
-        record = _activeMeter(meter);
+    function _changing(MeterId meter) private returns (uint32 number, MeterRecords.Record memory record) {
+        number = _numberOf(meter);
+        uint256 bits = _records.read(number);
+        if (!MeterRecords.isActive(bits)) revert RegistryMeterRetired(meter);
+        record = MeterRecords.unpack(bits);
         uint64 next = intervalAt(block.timestamp) + 1;
-        if (_changesAt[meter] < next) {
-            _before[meter] = record;
-            _changesAt[meter] = next;
+        if (_changesAt[number] < next) {
+            _before.write(number, bits);
+            _changesAt[number] = next;
+            if (_neighbourhoodChangesAt[record.neighbourhood] < next)
+                _neighbourhoodChangesAt[record.neighbourhood] = next;
         }
     }
 
-    function _activeMeter(MeterId meter) private view returns (Meter storage record) {
-        record = _meters[meter];
-        if (record.owner == address(0)) revert RegistryMeterUnknown(meter);
-        if (!record.active) revert RegistryMeterRetired(meter);
+    function _numberOf(MeterId meter) private view returns (uint32 number) {
+        number = _meterNumbers[meter];
+        if (number == 0) revert RegistryMeterUnknown(meter);
     }
 
-    function _registerParticipant(address account) private {
+    function _view(uint32 number, uint256 bits) private view returns (Meter memory) {
+        MeterRecords.Record memory r = MeterRecords.unpack(bits);
+        return
+            Meter(
+                _neighbourhoodIds[r.neighbourhood],
+                _accounts[r.account],
+                number,
+                r.active,
+                uint32(r.maxBuyPrice),
+                uint32(r.minSellPrice),
+                uint32(r.shareWeight)
+            );
+    }
+
+    function _checkLimit(string memory field, uint256 value, uint256 max) private pure {
+        if (value > max) revert RegistryValueTooLarge(field, value, max);
+    }
+
+    function _registerParticipant(address account) private returns (uint32 number) {
         if (account == address(0)) revert RegistryZeroAccount();
-        if (_participants[account]) return;
-        _participants[account] = true;
-        emit ParticipantRegistered(account);
+        number = _accountNumbers[account];
+        if (number != 0) return number;
+        number = ++_accountCount;
+        _checkLimit("accounts", number, MeterRecords.MAX_ACCOUNTS);
+        _accountNumbers[account] = number;
+        _accounts[number] = account;
+        emit ParticipantRegistered(account, number);
     }
 }

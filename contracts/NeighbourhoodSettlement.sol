@@ -2,36 +2,67 @@
 pragma solidity 0.8.30;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {ICostCap} from "./interfaces/ICostCap.sol";
 import {ICreditToken} from "./interfaces/ICreditToken.sol";
 import {IMeterRegistry} from "./interfaces/IMeterRegistry.sol";
 import {INeighbourhoodSettlement} from "./interfaces/INeighbourhoodSettlement.sol";
 import {IPowerContracts} from "./interfaces/IPowerContracts.sol";
 import {ITariffSchedule} from "./interfaces/ITariffSchedule.sol";
+import {PackedMeters} from "./PackedMeters.sol";
 import {Roles} from "./Roles.sol";
 import {SettlementMath} from "./SettlementMath.sol";
-import {AllocationKey, INTERVAL_SECONDS, MeterId, NeighbourhoodId} from "./Units.sol";
+import {AllocationKey, INTERVAL_SECONDS, NeighbourhoodId} from "./Units.sol";
 
 /// @title NeighbourhoodSettlement
 /// @notice See {INeighbourhoodSettlement}.
 contract NeighbourhoodSettlement is INeighbourhoodSettlement, AccessControl {
-    using SettlementMath for SettlementMath.Chunk;
+    using SettlementMath for SettlementMath.Deliveries;
 
-    /// @notice The most meters one chunk may carry; keeps a transaction far below the block gas cap.
-    uint256 public constant MAX_CHUNK = 200;
+    /// @notice The most meters one chunk may carry. The bridge sizes chunks by their gas (ADR 0005);
+    ///         this bound only keeps calldata sane.
+    uint256 public constant MAX_CHUNK = 5000;
+    /// @notice Bytes per meter in {ChunkSettled}'s results.
+    uint256 public constant RESULT_SIZE = 44;
+    uint256 private constant MAX_AMOUNT = uint256(int256(type(int64).max));
+
+    struct ChunkRecord {
+        bytes32 contentHash;
+        bytes32 resultsHash;
+    }
 
     IMeterRegistry private immutable _registry;
     ITariffSchedule private immutable _tariffs;
     IPowerContracts private immutable _contracts;
     ICreditToken private immutable _credit;
+    ICostCap private immutable _costCap;
     mapping(NeighbourhoodId neighbourhood => mapping(uint64 interval => IntervalRecord record)) private _intervals;
-    mapping(bytes32 intervalKey => mapping(uint16 chunk => bytes32 contentHash)) private _chunkHashes;
+    mapping(bytes32 intervalKey => mapping(uint16 chunk => ChunkRecord record)) private _chunks;
+    /// @dev One bit per meter number settled in the interval: a meter settles once, whatever the chunks.
+    mapping(bytes32 intervalKey => mapping(uint256 word => uint256 bits)) private _settled;
 
+    /// @dev A chunk's energy totals, added to the interval's record.
+    struct Sums {
+        uint64 importWh;
+        uint64 exportWh;
+        uint64 localWh;
+        uint64 poolBoughtWh;
+    }
+
+    /// @dev What one chunk works with besides its calldata.
     struct Context {
         NeighbourhoodId neighbourhood;
         uint64 interval;
+        bytes32 key;
         AllocationKey allocationKey;
-        MeterId[] ids;
-        address[] owners;
+        /// Whether the neighbourhood caps each household's month at grid-only cost (ICostCap).
+        bool costCap;
+        SettlementMath.Prices prices;
+        /// From the registry: account number, price limits and share weight per meter; then, once
+        /// billed, the account's change for the ledger (ICreditToken.applyChanges).
+        uint256[] words;
+        /// The chunk's results as ChunkSettled carries them, and its energy sums.
+        bytes results;
+        Sums sums;
     }
 
     constructor(
@@ -40,7 +71,8 @@ contract NeighbourhoodSettlement is INeighbourhoodSettlement, AccessControl {
         IMeterRegistry registry,
         ITariffSchedule tariffs,
         IPowerContracts contracts,
-        ICreditToken credit
+        ICreditToken credit,
+        ICostCap costCap
     ) {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(Roles.BRIDGE, bridge);
@@ -48,6 +80,7 @@ contract NeighbourhoodSettlement is INeighbourhoodSettlement, AccessControl {
         _tariffs = tariffs;
         _contracts = contracts;
         _credit = credit;
+        _costCap = costCap;
     }
 
     /// @inheritdoc INeighbourhoodSettlement
@@ -56,20 +89,99 @@ contract NeighbourhoodSettlement is INeighbourhoodSettlement, AccessControl {
         uint64 interval,
         BatchHeader calldata header,
         uint16 chunkIndex,
-        MeterEnergy[] calldata meters
+        bytes calldata meters
     ) external onlyRole(Roles.BRIDGE) {
-        _checkShape(neighbourhood, interval, meters.length);
+        uint256 n = PackedMeters.count(meters);
+        _checkShape(neighbourhood, interval, n);
         IntervalRecord storage record = _intervals[neighbourhood][interval];
-        if (_alreadyIn(record, neighbourhood, interval, header, chunkIndex, meters)) return;
-        Context memory ctx = Context(
-            neighbourhood,
-            interval,
-            _registry.neighbourhoodOf(neighbourhood).allocationKey,
-            new MeterId[](meters.length),
-            new address[](meters.length)
+        bytes32 key = keccak256(abi.encode(neighbourhood, interval));
+        if (_alreadyIn(record, key, neighbourhood, interval, header, chunkIndex, meters)) return;
+        _admit(neighbourhood, interval, record, header, chunkIndex);
+        Context memory ctx = _context(neighbourhood, interval, key, meters);
+        _settle(ctx, record, header, meters, n);
+        _record(ctx, record, chunkIndex, meters);
+        if (record.chunksIn == record.chunkCount) _finalise(ctx, record, header);
+        _credit.applyChanges(ctx.words);
+        if (ctx.costCap) _costCap.recordChunk(neighbourhood, interval, ctx.results);
+    }
+
+    /// @dev Contracts first, then the pool, then the grid: the chunk's results and energy sums.
+    function _settle(
+        Context memory ctx,
+        IntervalRecord storage record,
+        BatchHeader calldata header,
+        bytes calldata meters,
+        uint256 n
+    ) private {
+        (ctx.sums.importWh, ctx.sums.exportWh) = _markSettled(_settled[ctx.key], meters, n);
+        SettlementMath.Deliveries memory delivered = _serveContracts(ctx, meters, n);
+        SettlementMath.Pool memory pool = _pool(ctx, record, header);
+        // 24 spare bytes: each record's last 8-byte field is written with a 32-byte store.
+        bytes memory results = new bytes(n * RESULT_SIZE + 24);
+        ctx.results = results;
+        for (uint256 i; i < n; ++i) _settleMeter(ctx, pool, delivered, meters, i);
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(results, mul(n, 44))
+        }
+        ctx.sums.localWh = uint64(delivered.totalWh + pool.chunkBought);
+        ctx.sums.poolBoughtWh = uint64(pool.chunkBought);
+        record.poolDemandWh += uint64(pool.chunkDemand);
+        record.poolSupplyWh += uint64(pool.chunkSupply);
+        record.shareWeightTotal += uint64(pool.chunkWeights);
+    }
+
+    /// @dev The pool as the header declares it, with the running sums of the interval's earlier chunks.
+    function _pool(
+        Context memory ctx,
+        IntervalRecord storage record,
+        BatchHeader calldata header
+    ) private view returns (SettlementMath.Pool memory pool) {
+        pool.key = ctx.allocationKey;
+        pool.demand = header.poolDemandWh;
+        pool.supply = header.poolSupplyWh;
+        pool.bought = header.poolBoughtWh;
+        pool.weightTotal = header.shareWeightTotal;
+        pool.local = pool.demand < pool.supply ? pool.demand : pool.supply;
+        pool.demandBefore = record.poolDemandWh;
+        pool.supplyBefore = record.poolSupplyWh;
+    }
+
+    /// @dev Settles meter `i`: writes its result (RESULT_SIZE bytes) and turns its registry word into
+    ///      its owner's change for the ledger: account number
+    ///      (bits 64–95), credit − debit as int64 (bits 0–63).
+    function _settleMeter(
+        Context memory ctx,
+        SettlementMath.Pool memory pool,
+        SettlementMath.Deliveries memory delivered,
+        bytes calldata meters,
+        uint256 i
+    ) private pure {
+        uint256 meter = PackedMeters.word(meters, i);
+        (uint256 flows, uint256 debit, uint256 credit) = SettlementMath.settleMeter(
+            pool,
+            ctx.prices,
+            meter,
+            ctx.words[i],
+            delivered,
+            i
         );
-        _admit(ctx, record, header, chunkIndex);
-        _settle(ctx, record, header, chunkIndex, meters);
+        // Results and ledger hold money as 64-bit; no real interval comes near (9.2 trillion euros).
+        if (debit > MAX_AMOUNT || credit > MAX_AMOUNT) revert SettlementAmountTooLarge(i, debit, credit);
+        // The record: number, import and export as in calldata, then the flows, debit and credit; each
+        // a left-aligned 32-byte store that the next one overwrites past its own width.
+        bytes memory results = ctx.results;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let p := add(add(results, 32), mul(i, 44))
+            mstore(p, meter)
+            mstore(add(p, 12), shl(128, flows))
+            mstore(add(p, 28), shl(192, debit))
+            mstore(add(p, 36), shl(192, credit))
+        }
+        unchecked {
+            ctx.words[i] = ((ctx.words[i] & 0xffffffff) << 64) | uint64(int64(int256(credit) - int256(debit)));
+        }
     }
 
     /// @inheritdoc INeighbourhoodSettlement
@@ -83,6 +195,26 @@ contract NeighbourhoodSettlement is INeighbourhoodSettlement, AccessControl {
         return record.chunkCount > 0 && record.chunksIn == record.chunkCount;
     }
 
+    /// @inheritdoc INeighbourhoodSettlement
+    function chunkOf(
+        NeighbourhoodId neighbourhood,
+        uint64 interval,
+        uint16 chunk
+    ) external view returns (bytes32 contentHash, bytes32 resultsHash) {
+        ChunkRecord storage record = _chunks[keccak256(abi.encode(neighbourhood, interval))][chunk];
+        return (record.contentHash, record.resultsHash);
+    }
+
+    /// @inheritdoc INeighbourhoodSettlement
+    function isMeterSettled(
+        NeighbourhoodId neighbourhood,
+        uint64 interval,
+        uint32 number
+    ) external view returns (bool) {
+        uint256 bits = _settled[keccak256(abi.encode(neighbourhood, interval))][number >> 8];
+        return (bits >> (number & 255)) & 1 == 1;
+    }
+
     function _checkShape(NeighbourhoodId neighbourhood, uint64 interval, uint256 size) private view {
         if (size == 0) revert SettlementBatchEmpty();
         if (size > MAX_CHUNK) revert SettlementBatchTooLarge(size, MAX_CHUNK);
@@ -90,34 +222,15 @@ contract NeighbourhoodSettlement is INeighbourhoodSettlement, AccessControl {
         if (block.timestamp < closesAt) revert SettlementIntervalNotClosed(neighbourhood, interval, closesAt);
     }
 
-    /// @dev Contracts first, then the pool, then the grid; records the results and moves the money.
-    function _settle(
-        Context memory ctx,
-        IntervalRecord storage record,
-        BatchHeader calldata header,
-        uint16 chunkIndex,
-        MeterEnergy[] calldata meters
-    ) private {
-        (ITariffSchedule.Tariff memory tariff, ) = _tariffs.tariffAt(ctx.neighbourhood, ctx.interval);
-        SettlementMath.Prices memory prices = SettlementMath.prices(tariff);
-        SettlementMath.Chunk memory chunk = _load(ctx, record, meters, prices);
-        _serveContracts(ctx, chunk, prices);
-        (uint64 demandBefore, uint64 supplyBefore) = _addPoolTotals(record, chunk);
-        chunk.sharePool(header, _registry.neighbourhoodOf(ctx.neighbourhood).allocationKey, demandBefore, supplyBefore);
-        chunk.bill(prices);
-        _record(ctx, record, chunk, chunkIndex, meters);
-        if (record.chunksIn == record.chunkCount) _finalise(ctx, record, header);
-        _moveMoney(ctx.owners, chunk.results);
-    }
-
     /// @dev True when this exact chunk is already in (a resubmission: no-op); reverts on a conflict.
     function _alreadyIn(
         IntervalRecord storage record,
+        bytes32 key,
         NeighbourhoodId neighbourhood,
         uint64 interval,
         BatchHeader calldata header,
         uint16 chunkIndex,
-        MeterEnergy[] calldata meters
+        bytes calldata meters
     ) private view returns (bool) {
         bool isFinal = record.chunkCount > 0 && record.chunksIn == record.chunkCount;
         // A final interval takes nothing more: not another batch, not a chunk beyond its last.
@@ -125,34 +238,30 @@ contract NeighbourhoodSettlement is INeighbourhoodSettlement, AccessControl {
             revert SettlementIntervalAlreadySettled(neighbourhood, interval);
         }
         if (chunkIndex >= record.chunksIn) return false;
-        bytes32 key = keccak256(abi.encode(neighbourhood, interval));
         if (
             header.batchKey != record.batchKey ||
             keccak256(abi.encode(header)) != record.headerHash ||
-            _chunkHashes[key][chunkIndex] != keccak256(abi.encode(meters))
+            _chunks[key][chunkIndex].contentHash != keccak256(meters)
         ) revert SettlementChunkConflict(neighbourhood, interval, chunkIndex);
         return true;
     }
 
     /// @dev Checks the chunk's place in its batch and stores the header with the first chunk.
     function _admit(
-        Context memory ctx,
+        NeighbourhoodId neighbourhood,
+        uint64 interval,
         IntervalRecord storage record,
         BatchHeader calldata header,
         uint16 chunkIndex
     ) private {
-        if (chunkIndex != record.chunksIn) {
-            revert SettlementChunkOutOfOrder(ctx.neighbourhood, ctx.interval, record.chunksIn, chunkIndex);
-        }
-        if (chunkIndex >= header.chunkCount) {
-            revert SettlementChunkOutOfOrder(ctx.neighbourhood, ctx.interval, record.chunksIn, chunkIndex);
+        if (chunkIndex != record.chunksIn || chunkIndex >= header.chunkCount) {
+            revert SettlementChunkOutOfOrder(neighbourhood, interval, record.chunksIn, chunkIndex);
         }
         bytes32 headerHash = keccak256(abi.encode(header));
         if (chunkIndex > 0) {
-            if (headerHash != record.headerHash) revert SettlementHeaderMismatch(ctx.neighbourhood, ctx.interval);
+            if (headerHash != record.headerHash) revert SettlementHeaderMismatch(neighbourhood, interval);
             return;
         }
-        if (header.chunkCount == 0) revert SettlementHeaderInvalid("chunkCount");
         uint64 local = header.poolDemandWh < header.poolSupplyWh ? header.poolDemandWh : header.poolSupplyWh;
         if (header.poolBoughtWh > local) revert SettlementHeaderInvalid("poolBoughtWh");
         record.batchKey = header.batchKey;
@@ -161,144 +270,98 @@ contract NeighbourhoodSettlement is INeighbourhoodSettlement, AccessControl {
         record.chunkCount = header.chunkCount;
     }
 
-    /// @dev Reads each meter from the registry, checks it and its order, and seeds the chunk.
-    function _load(
-        Context memory ctx,
-        IntervalRecord storage record,
-        MeterEnergy[] calldata meters,
-        SettlementMath.Prices memory prices
-    ) private view returns (SettlementMath.Chunk memory chunk) {
-        chunk = SettlementMath.newChunk(meters.length);
-        bytes32 previous = MeterId.unwrap(record.lastMeter);
-        for (uint256 i; i < meters.length; ++i) {
-            MeterId id = meters[i].meter;
-            if (MeterId.unwrap(id) <= previous) revert SettlementMetersNotAscending(i, id);
-            previous = MeterId.unwrap(id);
-            IMeterRegistry.Meter memory meter = _registry.meterAt(id, ctx.interval);
-            if (NeighbourhoodId.unwrap(meter.neighbourhood) != NeighbourhoodId.unwrap(ctx.neighbourhood)) {
-                revert SettlementMeterNotInNeighbourhood(id, ctx.neighbourhood);
+    function _context(
+        NeighbourhoodId neighbourhood,
+        uint64 interval,
+        bytes32 key,
+        bytes calldata meters
+    ) private view returns (Context memory ctx) {
+        (ITariffSchedule.Tariff memory tariff, ) = _tariffs.tariffAt(neighbourhood, interval);
+        ctx.neighbourhood = neighbourhood;
+        ctx.interval = interval;
+        ctx.key = key;
+        IMeterRegistry.Neighbourhood memory rules = _registry.neighbourhoodOf(neighbourhood);
+        ctx.allocationKey = rules.allocationKey;
+        ctx.costCap = rules.costCap;
+        ctx.prices = SettlementMath.prices(tariff);
+        ctx.words = _registry.settlementWords(neighbourhood, interval, meters);
+    }
+
+    /// @return importWh Σ the chunk's import.
+    /// @return exportWh Σ the chunk's export.
+    function _markSettled(
+        mapping(uint256 => uint256) storage settled,
+        bytes calldata meters,
+        uint256 n
+    ) private returns (uint64 importWh, uint64 exportWh) {
+        uint256 previous;
+        uint256 slot = type(uint256).max;
+        uint256 bits;
+        for (uint256 i; i < n; ++i) {
+            uint256 meter = PackedMeters.word(meters, i);
+            uint256 number = meter >> 224;
+            // 32-bit energies of at most MAX_CHUNK meters: the sums fit 64 bits.
+            unchecked {
+                importWh += uint64(PackedMeters.importOf(meter));
+                exportWh += uint64(PackedMeters.exportOf(meter));
             }
-            if (!meter.active) revert SettlementMeterInactive(id);
-            ctx.ids[i] = id;
-            ctx.owners[i] = meter.owner;
-            chunk.remainingImport[i] = meters[i].importWh;
-            chunk.remainingExport[i] = meters[i].exportWh;
-            chunk.results[i].importWh = meters[i].importWh;
-            chunk.results[i].exportWh = meters[i].exportWh;
-            // Price limits keep a household out of the pool: the most it pays (gross), the least it
-            // accepts; 0 means no limit.
-            chunk.buysFromPool[i] = meter.maxBuyPrice == 0 || meter.maxBuyPrice >= prices.poolBuyGross;
-            chunk.sellsToPool[i] = meter.minSellPrice <= prices.community;
-            // Weights count only where the neighbourhood shares by them.
-            chunk.shareWeights[i] = ctx.allocationKey == AllocationKey.StaticShares ? meter.shareWeight : 0;
+            if (number <= previous) revert SettlementMetersNotAscending(i, uint32(number));
+            previous = number;
+            // Ascending numbers share bitmap words: write each word once.
+            if (number >> 8 != slot) {
+                if (slot != type(uint256).max) settled[slot] = bits;
+                slot = number >> 8;
+                bits = settled[slot];
+            }
+            uint256 bit = uint256(1) << (number & 255);
+            if (bits & bit != 0) revert SettlementMeterTwice(uint32(number));
+            bits |= bit;
         }
+        settled[slot] = bits;
     }
 
     /// @dev Serves the contracts sold by this chunk's meters before the pool: by seller, then by id.
     function _serveContracts(
         Context memory ctx,
-        SettlementMath.Chunk memory chunk,
-        SettlementMath.Prices memory prices
-    ) private view {
-        uint64[] memory ids = _contractsOf(ctx.ids);
-        for (uint256 k; k < ids.length; ++k) {
-            IPowerContracts.PowerContract memory terms = _contracts.contractOf(ids[k]);
-            if (
-                terms.status != IPowerContracts.Status.Active ||
-                ctx.interval < terms.validFrom ||
-                ctx.interval >= terms.validUntil
-            ) continue;
-            (bool hasSeller, uint256 seller) = _indexOf(ctx.ids, terms.seller);
-            (bool hasBuyer, uint256 buyer) = _indexOf(ctx.ids, terms.buyer);
-            if (!hasSeller || !hasBuyer) continue;
-            chunk.serveContract(prices, seller, buyer, terms.capWh, terms.pricePerKwh);
+        bytes calldata meters,
+        uint256 n
+    ) private view returns (SettlementMath.Deliveries memory delivered) {
+        uint256[] memory terms = _contracts.contractsFor(meters, ctx.interval);
+        if (terms.length == 0) return delivered;
+        delivered.flows = new uint256[](n);
+        delivered.value = new uint256[](n);
+        for (uint256 k; k < terms.length; ++k) {
+            uint256 t = terms[k];
+            uint256 seller = t & 0xffffffff;
+            uint256 buyer = (t >> 32) & 0xffffffff;
+            delivered.deliver(
+                ctx.prices,
+                seller,
+                buyer,
+                PackedMeters.exportOf(PackedMeters.word(meters, seller)),
+                PackedMeters.importOf(PackedMeters.word(meters, buyer)),
+                (t >> 96) & 0xffffffff,
+                (t >> 64) & 0xffffffff
+            );
         }
     }
 
-    /// @dev The ids of the contracts sold by `ids`' meters: by seller in chunk order, then by id.
-    function _contractsOf(MeterId[] memory ids) private view returns (uint64[] memory all) {
-        uint64[][] memory perMeter = new uint64[][](ids.length);
-        uint256 count;
-        for (uint256 i; i < ids.length; ++i) {
-            perMeter[i] = _contracts.contractsSoldBy(ids[i]);
-            count += perMeter[i].length;
-        }
-        all = new uint64[](count);
-        uint256 n;
-        for (uint256 i; i < ids.length; ++i) {
-            for (uint256 j; j < perMeter[i].length; ++j) all[n++] = perMeter[i][j];
-        }
-    }
-
-    /// @dev Binary search in the chunk's ascending meter ids.
-    function _indexOf(MeterId[] memory ids, MeterId id) private pure returns (bool found, uint256 index) {
-        uint256 low;
-        uint256 high = ids.length;
-        while (low < high) {
-            uint256 mid = (low + high) / 2;
-            bytes32 value = MeterId.unwrap(ids[mid]);
-            if (value == MeterId.unwrap(id)) return (true, mid);
-            if (value < MeterId.unwrap(id)) low = mid + 1;
-            else high = mid;
-        }
-        return (false, 0);
-    }
-
-    /// @dev Adds this chunk's pool demand, supply and share weights to the interval's running totals.
-    /// @return demandBefore The pool demand of the earlier chunks.
-    /// @return supplyBefore The pool supply of the earlier chunks.
-    function _addPoolTotals(
-        IntervalRecord storage record,
-        SettlementMath.Chunk memory chunk
-    ) private returns (uint64 demandBefore, uint64 supplyBefore) {
-        demandBefore = record.poolDemandWh;
-        supplyBefore = record.poolSupplyWh;
-        uint64 demand;
-        uint64 supply;
-        uint64 weights;
-        for (uint256 i; i < chunk.results.length; ++i) {
-            if (chunk.buysFromPool[i]) {
-                demand += chunk.remainingImport[i];
-                weights += chunk.shareWeights[i];
-            }
-            if (chunk.sellsToPool[i]) supply += chunk.remainingExport[i];
-        }
-        record.poolDemandWh += demand;
-        record.poolSupplyWh += supply;
-        record.shareWeightTotal += weights;
-    }
-
-    /// @dev Emits every meter's result and adds the chunk to the interval's record.
+    /// @dev Emits the chunk's results and adds the chunk to the interval's record.
     function _record(
         Context memory ctx,
         IntervalRecord storage record,
-        SettlementMath.Chunk memory chunk,
         uint16 chunkIndex,
-        MeterEnergy[] calldata meters
+        bytes calldata meters
     ) private {
-        uint64 importWh;
-        uint64 exportWh;
-        uint64 localWh;
-        uint64 bought;
-        for (uint256 i; i < meters.length; ++i) {
-            MeterResult memory r = chunk.results[i];
-            importWh += r.importWh;
-            exportWh += r.exportWh;
-            localWh += r.contractBoughtWh + r.poolBoughtWh;
-            bought += r.poolBoughtWh;
-            emit MeterSettled(ctx.neighbourhood, ctx.interval, ctx.ids[i], r);
-        }
-        record.importWh += importWh;
-        record.exportWh += exportWh;
-        record.localWh += localWh;
-        record.poolBoughtWh += bought;
-        record.meterCount += uint32(meters.length);
-        record.lastMeter = meters[meters.length - 1].meter;
+        Sums memory sums = ctx.sums;
+        record.importWh += sums.importWh;
+        record.exportWh += sums.exportWh;
+        record.localWh += sums.localWh;
+        record.poolBoughtWh += sums.poolBoughtWh;
+        record.meterCount += uint32(meters.length / PackedMeters.SIZE);
         record.chunksIn = chunkIndex + 1;
-        _chunkHashes[keccak256(abi.encode(ctx.neighbourhood, ctx.interval))][chunkIndex] = keccak256(
-            abi.encode(meters)
-        );
-        emit ChunkSettled(ctx.neighbourhood, ctx.interval, chunkIndex, uint32(meters.length));
+        _chunks[ctx.key][chunkIndex] = ChunkRecord(keccak256(meters), keccak256(ctx.results));
+        emit ChunkSettled(ctx.neighbourhood, ctx.interval, chunkIndex, ctx.results);
     }
 
     /// @dev The last chunk is in: the header's totals must be what the chunks added up to.
@@ -322,21 +385,5 @@ contract NeighbourhoodSettlement is INeighbourhoodSettlement, AccessControl {
 
     function _check(string memory field, uint64 declared, uint64 actual) private pure {
         if (declared != actual) revert SettlementHeaderTotalsMismatch(field, declared, actual);
-    }
-
-    /// @dev Net per meter against the treasury: first every charge (what cannot be covered becomes
-    ///      debt), then every payment, so producers are paid in full.
-    function _moveMoney(address[] memory owners, MeterResult[] memory results) private {
-        address treasury = _credit.treasury();
-        for (uint256 i; i < owners.length; ++i) {
-            if (results[i].debit > results[i].credit) {
-                _credit.charge(owners[i], treasury, results[i].debit - results[i].credit);
-            }
-        }
-        for (uint256 i; i < owners.length; ++i) {
-            if (results[i].credit > results[i].debit) {
-                _credit.pay(treasury, owners[i], results[i].credit - results[i].debit);
-            }
-        }
     }
 }

@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {IMeterRegistry} from "./interfaces/IMeterRegistry.sol";
 import {IPowerContracts} from "./interfaces/IPowerContracts.sol";
+import {PackedMeters} from "./PackedMeters.sol";
 import {MeterId, NeighbourhoodId, intervalAt} from "./Units.sol";
 
 /// @title PowerContracts
@@ -14,8 +15,11 @@ contract PowerContracts is IPowerContracts {
     IMeterRegistry private immutable _registry;
     uint64 private _nextId = 1;
     mapping(uint64 id => PowerContract terms) private _contracts;
-    mapping(MeterId meter => uint64[] ids) private _soldBy;
-    mapping(MeterId meter => uint64[] ids) private _boughtBy;
+    mapping(uint32 sellerNumber => uint64[] ids) private _soldBy;
+    mapping(uint32 buyerNumber => uint64[] ids) private _boughtBy;
+    /// @dev One bit per meter number that has ever sold by contract, so settlement reads the contract
+    ///      lists only of those meters (256 meters per slot).
+    mapping(uint256 word => uint256 bits) private _sellers;
 
     constructor(IMeterRegistry registry) {
         _registry = registry;
@@ -25,8 +29,8 @@ contract PowerContracts is IPowerContracts {
     function offer(
         MeterId seller,
         MeterId buyer,
-        uint64 pricePerKwh,
-        uint64 capWh,
+        uint32 pricePerKwh,
+        uint32 capWh,
         uint64 validFrom,
         uint64 validUntil
     ) external returns (uint64 id) {
@@ -40,18 +44,23 @@ contract PowerContracts is IPowerContracts {
             NeighbourhoodId.unwrap(sellerMeter.neighbourhood) != NeighbourhoodId.unwrap(buyerMeter.neighbourhood)
         ) revert PowerContractMetersInvalid(seller, buyer);
         // No contract reaches back: an interval's inputs are fixed once it has begun.
-        if (capWh == 0 || validFrom >= validUntil || validFrom <= intervalAt(block.timestamp)) {
-            revert PowerContractTermsInvalid(capWh, validFrom, validUntil);
-        }
+        if (
+            capWh == 0 ||
+            validFrom >= validUntil ||
+            validFrom <= intervalAt(block.timestamp) ||
+            validUntil > type(uint48).max
+        ) revert PowerContractTermsInvalid(capWh, validFrom, validUntil);
         id = _nextId++;
         PowerContract memory terms = PowerContract(
             sellerMeter.neighbourhood,
             seller,
             buyer,
+            sellerMeter.number,
+            buyerMeter.number,
             pricePerKwh,
             capWh,
-            validFrom,
-            validUntil,
+            uint48(validFrom),
+            uint48(validUntil),
             Status.Offered
         );
         _contracts[id] = terms;
@@ -66,15 +75,16 @@ contract PowerContracts is IPowerContracts {
             revert PowerContractNotMeterOwner(terms.buyer, msg.sender);
         }
         // It serves from the next interval at the earliest, never one already begun.
-        uint64 next = intervalAt(block.timestamp) + 1;
+        uint48 next = uint48(intervalAt(block.timestamp) + 1);
         if (terms.validFrom < next) terms.validFrom = next;
         if (terms.validFrom >= terms.validUntil) {
             revert PowerContractTermsInvalid(terms.capWh, terms.validFrom, terms.validUntil);
         }
         terms.status = Status.Active;
         // Only accepted contracts are listed: an offer takes no one's place.
-        _add(_soldBy[terms.seller], terms.seller, id);
-        _add(_boughtBy[terms.buyer], terms.buyer, id);
+        _add(_soldBy[terms.sellerNumber], terms.seller, id);
+        _add(_boughtBy[terms.buyerNumber], terms.buyer, id);
+        _sellers[terms.sellerNumber >> 8] |= uint256(1) << (terms.sellerNumber & 255);
         emit PowerContractAccepted(id);
     }
 
@@ -89,7 +99,8 @@ contract PowerContracts is IPowerContracts {
         } else if (terms.status == Status.Active) {
             uint64 notice = _registry.neighbourhoodOf(terms.neighbourhood).contractNoticeIntervals;
             uint64 endsAt = intervalAt(block.timestamp) + 1 + notice;
-            if (endsAt < terms.validUntil) terms.validUntil = endsAt < terms.validFrom ? terms.validFrom : endsAt;
+            if (endsAt < terms.validUntil)
+                terms.validUntil = uint48(endsAt < terms.validFrom ? terms.validFrom : endsAt);
         } else {
             revert PowerContractNotActive(id, terms.status);
         }
@@ -103,12 +114,91 @@ contract PowerContracts is IPowerContracts {
 
     /// @inheritdoc IPowerContracts
     function contractsSoldBy(MeterId meter) external view returns (uint64[] memory) {
-        return _soldBy[meter];
+        return _soldBy[_registry.meterOf(meter).number];
     }
 
     /// @inheritdoc IPowerContracts
     function contractsBoughtBy(MeterId meter) external view returns (uint64[] memory) {
-        return _boughtBy[meter];
+        return _boughtBy[_registry.meterOf(meter).number];
+    }
+
+    /// @inheritdoc IPowerContracts
+    function contractsFor(bytes calldata meters, uint64 interval) external view returns (uint256[] memory words) {
+        uint256 n = PackedMeters.count(meters);
+        (uint256[] memory sellers, uint256 count, uint256 candidates) = _sellersIn(meters, n);
+        words = new uint256[](candidates);
+        uint256 found;
+        for (uint256 s; s < count; ++s) found = _collect(words, found, meters, n, sellers[s], interval);
+        // Shrinks the array to the contracts found; memory beyond it is simply left unused.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(words, found)
+        }
+    }
+
+    /// @dev Adds to `words` the contracts of the seller at chunk position `i` that serve `interval`
+    ///      and whose buyer is in the chunk; returns the new count.
+    function _collect(
+        uint256[] memory words,
+        uint256 found,
+        bytes calldata meters,
+        uint256 n,
+        uint256 i,
+        uint64 interval
+    ) private view returns (uint256) {
+        uint64[] storage ids = _soldBy[PackedMeters.numberAt(meters, i)];
+        for (uint256 k; k < ids.length; ++k) {
+            PowerContract storage terms = _contracts[ids[k]];
+            if (terms.status != Status.Active || interval < terms.validFrom || interval >= terms.validUntil) continue;
+            (bool hasBuyer, uint256 buyer) = _positionOf(meters, n, terms.buyerNumber);
+            if (!hasBuyer) continue;
+            words[found++] =
+                i |
+                (buyer << 32) |
+                (uint256(terms.pricePerKwh) << 64) |
+                (uint256(terms.capWh) << 96) |
+                (uint256(ids[k]) << 128);
+        }
+        return found;
+    }
+
+    /// @dev The chunk positions of meters that have sold by contract, and how many contracts they list.
+    function _sellersIn(
+        bytes calldata meters,
+        uint256 n
+    ) private view returns (uint256[] memory positions, uint256 count, uint256 candidates) {
+        positions = new uint256[](n);
+        uint256 word = type(uint256).max;
+        uint256 bits;
+        for (uint256 i; i < n; ++i) {
+            uint32 number = PackedMeters.numberAt(meters, i);
+            // Ascending numbers: one bitmap word serves 256 meters.
+            if (number >> 8 != word) {
+                word = number >> 8;
+                bits = _sellers[word];
+            }
+            if ((bits >> (number & 255)) & 1 == 0) continue;
+            positions[count++] = i;
+            candidates += _soldBy[number].length;
+        }
+    }
+
+    /// @dev Binary search for meter number `number` in the chunk's ascending numbers.
+    function _positionOf(
+        bytes calldata meters,
+        uint256 n,
+        uint32 number
+    ) private pure returns (bool found, uint256 position) {
+        uint256 low;
+        uint256 high = n;
+        while (low < high) {
+            uint256 mid = (low + high) / 2;
+            uint32 value = PackedMeters.numberAt(meters, mid);
+            if (value == number) return (true, mid);
+            if (value < number) low = mid + 1;
+            else high = mid;
+        }
+        return (false, 0);
     }
 
     function _known(uint64 id) private view returns (PowerContract storage terms) {

@@ -13,4 +13,7 @@ library Roles {
     bytes32 internal constant BRIDGE = keccak256("nachbarstrom.role.bridge");
     /// @notice The settlement contract: the only holder allowed to move credit between participants.
     bytes32 internal constant SETTLEMENT = keccak256("nachbarstrom.role.settlement");
+    /// @notice An auditor: reads everything, changes nothing. Checked by the portal's server, which shows
+    ///         the operator console read-only; on chain the role grants no write.
+    bytes32 internal constant AUDITOR = keccak256("nachbarstrom.role.auditor");
 }

@@ -2,9 +2,10 @@
 pragma solidity 0.8.30;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import {IMeterRegistry} from "./interfaces/IMeterRegistry.sol";
 import {ITariffSchedule} from "./interfaces/ITariffSchedule.sol";
 import {Roles} from "./Roles.sol";
-import {NeighbourhoodId} from "./Units.sol";
+import {AllocationKey} from "./Units.sol";
 import {Fixture} from "./test/Fixture.t.sol";
 
 contract TariffScheduleTest is Fixture {
@@ -55,10 +56,35 @@ contract TariffScheduleTest is Fixture {
         tariffs.announceTariff(HOOD, t, NOW + 96);
     }
 
+    function test_announceTariff_revertsWhen_feedInAboveCommunityPrice() public {
+        ITariffSchedule.Tariff memory t = _tariff(170_000);
+        t.feedInPrice = t.communityPrice + 1;
+        vm.expectRevert(
+            abi.encodeWithSelector(ITariffSchedule.TariffInvalid.selector, "feedInPrice above communityPrice")
+        );
+        tariffs.announceTariff(HOOD, t, NOW + 96);
+    }
+
+    function test_announceTariff_emitsTariffAnnounced() public {
+        ITariffSchedule.Tariff memory t = _tariff(170_000);
+        vm.expectEmit(address(tariffs));
+        emit ITariffSchedule.TariffAnnounced(HOOD, NOW + 96, t);
+        tariffs.announceTariff(HOOD, t, NOW + 96);
+    }
+
+    function test_setInitialTariff_revertsWhen_neighbourhoodUnknown() public {
+        vm.expectRevert(abi.encodeWithSelector(IMeterRegistry.RegistryNeighbourhoodUnknown.selector, OTHER));
+        tariffs.setInitialTariff(OTHER, _tariff(170_000), 0);
+    }
+
     function test_tariffAt_revertsWhen_noTariffInForce() public {
-        NeighbourhoodId other = NeighbourhoodId.wrap(keccak256("frankenberg"));
-        vm.expectRevert(abi.encodeWithSelector(ITariffSchedule.TariffNotInForce.selector, other, 5));
-        tariffs.tariffAt(other, 5);
+        vm.expectRevert(abi.encodeWithSelector(ITariffSchedule.TariffNotInForce.selector, OTHER, 5));
+        tariffs.tariffAt(OTHER, 5);
+        // Nor before the first tariff's start.
+        registry.registerNeighbourhood(OTHER, _config(AllocationKey.ProRata, 0, 0));
+        tariffs.setInitialTariff(OTHER, _tariff(170_000), 10);
+        vm.expectRevert(abi.encodeWithSelector(ITariffSchedule.TariffNotInForce.selector, OTHER, 9));
+        tariffs.tariffAt(OTHER, 9);
     }
 
     function test_setInitialTariff_revertsWhen_alreadySet() public {
@@ -70,10 +96,10 @@ contract TariffScheduleTest is Fixture {
         tariffs.announceTariff(HOOD, _tariff(166_000), NOW + 96);
         vm.warp(uint256(NOW + 200) * 900);
         // 1000 Wh from the grid: (166 + 110 + 20.5 + 13.2 + 26.51) ct net × 1.19 = 0.400090 €.
-        _settle(NOW + 100, _batch([uint64(1000), 0, 0, 0], [uint64(0), 0, 0, 0]));
+        _settle(NOW + 100, _batch([uint32(1000), 0, 0, 0], [uint32(0), 0, 0, 0]));
         assertEq(credit.balanceOf(owners[0]), TOP_UP - 400_089, "new tariff with VAT, rounded down");
         // The interval before the change is priced with the old tariff: 1000 Wh × 40 ct.
-        _settle(NOW + 95, _batch([uint64(0), 1000, 0, 0], [uint64(0), 0, 0, 0]));
+        _settle(NOW + 95, _batch([uint32(0), 1000, 0, 0], [uint32(0), 0, 0, 0]));
         assertEq(credit.balanceOf(owners[1]), TOP_UP - 400_000, "old tariff");
     }
 }

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { network } from "hardhat";
 import { deploySystem } from "../test/contracts/system.ts";
 import { keccak256, toBytes, type Hex } from "viem";
-import { DEMO_TARIFF, neighbourhoodId, planBatch, readSettlementInputs, settleInterval } from "@nachbarstrom/core";
+import { CHUNK_GAS, DEMO_TARIFF, neighbourhoodId, planBatch, readSettlementInputs } from "@nachbarstrom/core";
 
 const sizes = process.argv
   .slice(2)
@@ -18,6 +18,7 @@ const SIZES = sizes.length > 0 ? sizes : [10, 100, 1000, 10000];
 
 type Row = {
   meters: number;
+  largestTransaction: number;
   gasPerMeter: number;
   transactions: number;
   baselineGasPerMeter: number;
@@ -39,7 +40,7 @@ async function bench(size: number): Promise<Row> {
   const hood = neighbourhoodId(`bench-${size}`);
   await registry.write.registerNeighbourhood([
     hood,
-    { exists: true, allocationKey: 0, tariffNoticeIntervals: 0, contractNoticeIntervals: 0 },
+    { exists: true, allocationKey: 0, tariffNoticeIntervals: 0, contractNoticeIntervals: 0, costCap: false },
   ]);
   await tariffs.write.setInitialTariff([hood, DEMO_TARIFF, 0n]);
 
@@ -62,7 +63,7 @@ async function bench(size: number): Promise<Row> {
     const seller = 2 * k;
     const buyer = 2 * k + 1;
     const now = BigInt(Math.floor(Number(await networkHelpers.time.latest()) / 900));
-    await contracts.write.offer([meterIds[seller], meterIds[buyer], 220_000n, 500n, now + 1n, now + 100n], {
+    await contracts.write.offer([meterIds[seller], meterIds[buyer], 220_000, 500, now + 1n, now + 100n], {
       account: wallets[seller + 2].account,
     });
     await contracts.write.accept([BigInt(k + 1)], { account: wallets[buyer + 2].account });
@@ -84,15 +85,18 @@ async function bench(size: number): Promise<Row> {
     interval,
     meters: energy,
   });
-  const { header, chunks } = planBatch(inputs, {
+  const { header, chunks, expected } = planBatch(inputs, {
     neighbourhoodId: hood,
     interval,
     commitment: keccak256(toBytes("bench")),
   });
   let gas = 0n;
+  let largest = 0n;
   for (const [index, chunk] of chunks.entries()) {
     const hash = await settlement.write.settleChunk([hood, interval, header, index, chunk]);
-    gas += (await publicClient.waitForTransactionReceipt({ hash })).gasUsed;
+    const used = (await publicClient.waitForTransactionReceipt({ hash })).gasUsed;
+    gas += used;
+    if (used > largest) largest = used;
   }
 
   // Baseline: one plain ERC-20 transfer per trade — each meter's payment and each contract delivery.
@@ -100,10 +104,9 @@ async function bench(size: number): Promise<Row> {
   const treasury = wallets[1].account.address;
   for (const owner of owners) await baseline.write.mint([owner, 50_000_000n]);
   await baseline.write.mint([treasury, 10n ** 15n]);
-  const result = settleInterval({ ...inputs });
   const trades: [Hex, Hex, bigint][] = [];
-  result.meters.forEach((m, i) => {
-    const owner = owners[meterIds.indexOf(m.meter)] ?? owners[i];
+  expected.meters.forEach((m) => {
+    const owner = owners[meterIds.indexOf(inputs.idOf.get(m.number)!)];
     if (m.debit > 0n) trades.push([owner, treasury, m.debit]);
     if (m.credit > 0n) trades.push([treasury, owner, m.credit]);
   });
@@ -119,6 +122,7 @@ async function bench(size: number): Promise<Row> {
   }
   return {
     meters: size,
+    largestTransaction: Number(largest),
     gasPerMeter: Number(gas) / size,
     transactions: chunks.length,
     baselineGasPerMeter: Number(baselineGas) / size,
@@ -133,13 +137,17 @@ for (const size of SIZES) {
   console.error(`  ${size} meters measured in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 console.log("\nGas per settled meter-interval (Hardhat EDR, cancun, optimizer 200 runs)\n");
-console.log("| meters | contracts | transactions | gas / meter-interval | baseline: ERC-20 transfer per trade |");
-console.log("|---:|---:|---:|---:|---:|");
+console.log(
+  "| meters | contracts | transactions | largest transaction | gas / meter-interval | baseline: ERC-20 transfer per trade |",
+);
+console.log("|---:|---:|---:|---:|---:|---:|");
 for (const r of rows) {
-  console.log(
-    `| ${r.meters} | ${r.contracts} | ${r.transactions} | ${Math.round(r.gasPerMeter)} | ${Math.round(r.baselineGasPerMeter)} |`,
-  );
+  const cells = [r.meters, r.contracts, r.transactions, r.largestTransaction, r.gasPerMeter, r.baselineGasPerMeter];
+  console.log(`| ${cells.map((c) => Math.round(c).toLocaleString("en")).join(" | ")} |`);
 }
+console.log(
+  `\nChunks are planned by CHUNK_GAS (packages/core/src/chunks.ts): budget ${CHUNK_GAS.budget.toLocaleString("en")} gas.`,
+);
 const json: Record<string, number> = {};
 for (const r of rows) {
   json[`gasPerMeterInterval_${r.meters}`] = Math.round(r.gasPerMeter);

@@ -7,7 +7,15 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const contracts = ["MeterRegistry", "CreditToken", "TariffSchedule", "PowerContracts", "NeighbourhoodSettlement"];
+const contracts = [
+  "MeterRegistry",
+  "CreditToken",
+  "TariffSchedule",
+  "PowerContracts",
+  "NeighbourhoodSettlement",
+  "SettlementCorrections",
+  "CostCap",
+];
 
 const parts = contracts.map((name) => {
   const artifact = JSON.parse(readFileSync(`${root}artifacts/contracts/${name}.sol/${name}.json`, "utf8"));

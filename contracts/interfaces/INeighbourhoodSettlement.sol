@@ -1,21 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
-import {MeterId, NeighbourhoodId} from "../Units.sol";
+import {NeighbourhoodId} from "../Units.sol";
 
 /// @title INeighbourhoodSettlement
 /// @notice Settles one neighbourhood-interval (15 minutes) from the metered energy of each meter, in
-///         one or more chunks: bilateral power contracts first (by ascending id), then the community
-///         pool by the neighbourhood's allocation key and the households' price limits, then the grid.
-///         All money is cleared through the utility's treasury. Rules: doc/settlement.md.
+///         one or more chunks: bilateral power contracts first (by seller, then by id), then the
+///         community pool by the neighbourhood's allocation key and the households' price limits, then
+///         the grid. All money is cleared through the utility's treasury. Rules: doc/settlement.md;
+///         data layout: ADR 0005.
 interface INeighbourhoodSettlement {
-    /// @notice Energy a meter measured in one interval, from its cumulative registers (OBIS 1.8.0, 2.8.0).
-    struct MeterEnergy {
-        MeterId meter;
-        uint64 importWh;
-        uint64 exportWh;
-    }
-
     /// @notice What the submitter computed over the whole interval; the same in every chunk, checked
     ///         against the chunks when the last one is in.
     struct BatchHeader {
@@ -34,26 +28,11 @@ interface INeighbourhoodSettlement {
         uint64 shareWeightTotal;
     }
 
-    /// @notice One meter's share of a settled interval. Energy in Wh, money in credit base units.
-    struct MeterResult {
-        uint64 importWh;
-        uint64 exportWh;
-        uint64 contractBoughtWh;
-        uint64 contractSoldWh;
-        uint64 poolBoughtWh;
-        uint64 poolSoldWh;
-        /// What the owner pays, gross: contract and pool energy with local fees, grid energy, VAT.
-        uint256 debit;
-        /// What the owner receives: contract and pool energy sold, and feed-in.
-        uint256 credit;
-    }
-
     /// @notice The running state of an interval; final when `chunksIn == chunkCount`.
     struct IntervalRecord {
         bytes32 batchKey;
         bytes32 commitment;
         bytes32 headerHash;
-        MeterId lastMeter;
         uint16 chunkCount;
         uint16 chunksIn;
         uint32 meterCount;
@@ -76,13 +55,19 @@ interface INeighbourhoodSettlement {
     error SettlementHeaderTotalsMismatch(string field, uint64 declared, uint64 actual);
     error SettlementBatchEmpty();
     error SettlementBatchTooLarge(uint256 size, uint256 maxSize);
-    /// @notice Meters must ascend strictly by id, within and across chunks: this fixes the order and
-    ///         rules out duplicates.
-    error SettlementMetersNotAscending(uint256 index, MeterId meter);
-    error SettlementMeterNotInNeighbourhood(MeterId meter, NeighbourhoodId neighbourhood);
-    error SettlementMeterInactive(MeterId meter);
+    /// @notice Meters must ascend strictly by number within a chunk (`index` is the position).
+    error SettlementMetersNotAscending(uint256 index, uint32 number);
+    /// @notice A meter's debit or credit exceeds the 64 bits results and ledger hold (a broken tariff).
+    error SettlementAmountTooLarge(uint256 index, uint256 debit, uint256 credit);
+    /// @notice The meter is already settled in this interval, by an earlier chunk.
+    error SettlementMeterTwice(uint32 number);
 
-    event ChunkSettled(NeighbourhoodId indexed neighbourhood, uint64 indexed interval, uint16 chunk, uint32 meterCount);
+    /// @notice One chunk is in. `results` holds RESULT_SIZE (44) bytes per meter, in the chunk's
+    ///         order, big-endian: uint32 number, importWh, exportWh, contractBoughtWh, contractSoldWh,
+    ///         poolBoughtWh, poolSoldWh, then uint64 debit and credit in credit base units. Its hash is
+    ///         kept on chain ({chunkOf}), so any result can be proved later.
+    event ChunkSettled(NeighbourhoodId indexed neighbourhood, uint64 indexed interval, uint16 chunk, bytes results);
+
     event IntervalSettled(
         NeighbourhoodId indexed neighbourhood,
         uint64 indexed interval,
@@ -93,25 +78,19 @@ interface INeighbourhoodSettlement {
         uint64 exportWh,
         uint64 localWh
     );
-    event MeterSettled(
-        NeighbourhoodId indexed neighbourhood,
-        uint64 indexed interval,
-        MeterId indexed meter,
-        MeterResult result
-    );
 
     /// @notice Settles chunk `chunkIndex` of `interval` (unix seconds / 900) of `neighbourhood`.
     ///         Bridge only. Chunks come in order; a chunk already in (same batch key, same content)
     ///         is a no-op; the interval is final when its last chunk is in.
-    /// @param meters This chunk's meters, ascending by id and after every meter of earlier chunks,
-    ///        at most MAX_CHUNK. Both meters of a power contract belong in the same chunk; a contract
-    ///        whose buyer is not in the seller's chunk is not served in this interval.
+    /// @param meters This chunk's meters in the PackedMeters layout, ascending by number; no meter in
+    ///        two chunks. Both meters of a power contract belong in the same chunk; a contract whose
+    ///        buyer is not in the seller's chunk is not served in this interval.
     function settleChunk(
         NeighbourhoodId neighbourhood,
         uint64 interval,
         BatchHeader calldata header,
         uint16 chunkIndex,
-        MeterEnergy[] calldata meters
+        bytes calldata meters
     ) external;
 
     /// @return The record of an interval (chunksIn is 0 when nothing of it has been settled).
@@ -119,4 +98,15 @@ interface INeighbourhoodSettlement {
 
     /// @return Whether every chunk of the interval is in.
     function isSettled(NeighbourhoodId neighbourhood, uint64 interval) external view returns (bool);
+
+    /// @return contentHash keccak256 of the chunk's calldata meters.
+    /// @return resultsHash keccak256 of the results its {ChunkSettled} event carries.
+    function chunkOf(
+        NeighbourhoodId neighbourhood,
+        uint64 interval,
+        uint16 chunk
+    ) external view returns (bytes32 contentHash, bytes32 resultsHash);
+
+    /// @return Whether meter `number` is settled in the interval.
+    function isMeterSettled(NeighbourhoodId neighbourhood, uint64 interval, uint32 number) external view returns (bool);
 }

@@ -21,10 +21,13 @@ interface IPowerContracts {
         NeighbourhoodId neighbourhood;
         MeterId seller;
         MeterId buyer;
-        uint64 pricePerKwh;
-        uint64 capWh;
-        uint64 validFrom;
-        uint64 validUntil;
+        /// The meters' numbers (MeterRegistry), as settlement names them; with the rest in one slot.
+        uint32 sellerNumber;
+        uint32 buyerNumber;
+        uint32 pricePerKwh;
+        uint32 capWh;
+        uint48 validFrom;
+        uint48 validUntil;
         Status status;
     }
 
@@ -34,7 +37,7 @@ interface IPowerContracts {
     error PowerContractNotParty(uint64 id, address caller);
     error PowerContractNotMeterOwner(MeterId meter, address caller);
     error PowerContractMetersInvalid(MeterId seller, MeterId buyer);
-    error PowerContractTermsInvalid(uint64 capWh, uint64 validFrom, uint64 validUntil);
+    error PowerContractTermsInvalid(uint32 capWh, uint64 validFrom, uint64 validUntil);
     error PowerContractLimitReached(MeterId meter, uint256 limit);
 
     event PowerContractOffered(uint64 indexed id, MeterId indexed seller, MeterId indexed buyer, PowerContract terms);
@@ -45,8 +48,8 @@ interface IPowerContracts {
     function offer(
         MeterId seller,
         MeterId buyer,
-        uint64 pricePerKwh,
-        uint64 capWh,
+        uint32 pricePerKwh,
+        uint32 capWh,
         uint64 validFrom,
         uint64 validUntil
     ) external returns (uint64 id);
@@ -67,4 +70,10 @@ interface IPowerContracts {
 
     /// @return The ids of the accepted contracts in which `meter` is the buyer, ascending.
     function contractsBoughtBy(MeterId meter) external view returns (uint64[] memory);
+
+    /// @notice The contracts settlement serves in a chunk (PackedMeters layout, ascending numbers):
+    ///         active, valid for `interval`, seller and buyer both in the chunk; by seller, then by id.
+    /// @return words Per contract: seller's position in the chunk (bits 0–31), buyer's position
+    ///         (32–63), pricePerKwh (64–95), capWh (96–127), id (128–191).
+    function contractsFor(bytes calldata meters, uint64 interval) external view returns (uint256[] memory words);
 }

@@ -1,4 +1,12 @@
-import { neighbourhoodSettlementAbi, planBatch, readSettlementInputs, type Deployment } from "@nachbarstrom/core";
+import {
+  costCapAbi,
+  meterRegistryAbi,
+  monthClosedBy,
+  neighbourhoodSettlementAbi,
+  planBatch,
+  readSettlementInputs,
+  type Deployment,
+} from "@nachbarstrom/core";
 import {
   createPublicClient,
   createWalletClient,
@@ -35,6 +43,8 @@ export type ChainSettlementPort = SettlementPort & {
 };
 
 const BRIDGE_ROLE = keccak256(toBytes("nachbarstrom.role.bridge"));
+/** Meters per closeMonth transaction: about 15,000 gas each keeps it far below a block. */
+const CLOSE_MONTH_BATCH = 500;
 
 /** The settlement contract through viem: a wallet client with the bridge's local account. */
 export function createSettlementPort({
@@ -56,6 +66,40 @@ export function createSettlementPort({
   const publicClient = createPublicClient({ chain, transport, pollingInterval: pollingIntervalMs });
   const walletClient = createWalletClient({ account, chain, transport });
   const address = deployment.contracts.neighbourhoodSettlement;
+
+  /** Credits the cost cap of `month` for every meter of the neighbourhood, in transactions of 500 meters. */
+  async function closeMonth(neighbourhoodId: Hex, month: number): Promise<void> {
+    const registry = deployment.contracts.meterRegistry;
+    const ids = await publicClient.readContract({
+      address: registry,
+      abi: meterRegistryAbi,
+      functionName: "metersIn",
+      args: [neighbourhoodId],
+    });
+    const numbers = await Promise.all(
+      ids.map(
+        async (id) =>
+          (
+            await publicClient.readContract({
+              address: registry,
+              abi: meterRegistryAbi,
+              functionName: "meterOf",
+              args: [id],
+            })
+          ).number,
+      ),
+    );
+    for (let i = 0; i < numbers.length; i += CLOSE_MONTH_BATCH) {
+      const { request } = await publicClient.simulateContract({
+        account,
+        address: deployment.contracts.costCap,
+        abi: costCapAbi,
+        functionName: "closeMonth",
+        args: [neighbourhoodId, month, numbers.slice(i, i + CLOSE_MONTH_BATCH)],
+      });
+      await walletClient.writeContract(request);
+    }
+  }
 
   return {
     account: account.address,
@@ -91,6 +135,10 @@ export function createSettlementPort({
         hash = await walletClient.writeContract(request);
       }
       if (!hash) throw new SettlementFailedError(`interval ${batch.interval} has no meters to settle`);
+      // The first interval of a month closes the previous one under the cost cap. Sent after the chunks,
+      // so it is mined after them; closing is idempotent, so a retry of this batch may send it again.
+      const month = monthClosedBy(batch.interval);
+      if (inputs.costCap && month !== undefined) await closeMonth(batch.neighbourhoodId, month);
       return hash;
     },
     async waitForReceipt(hash) {

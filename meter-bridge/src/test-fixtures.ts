@@ -79,6 +79,8 @@ export function writeUnreachableDeploymentFile(dir: string): string {
         tariffSchedule: address("04"),
         powerContracts: address("05"),
         neighbourhoodSettlement: address("03"),
+        settlementCorrections: address("06"),
+        costCap: address("07"),
       },
     }),
   );

@@ -35,6 +35,8 @@ export async function deployContracts({ rpcUrl, runtimeDir, roles }: DeployParam
       tariffSchedule: deployed.tariffSchedule.address,
       powerContracts: deployed.powerContracts.address,
       neighbourhoodSettlement: deployed.neighbourhoodSettlement.address,
+      settlementCorrections: deployed.settlementCorrections.address,
+      costCap: deployed.costCap.address,
     },
   };
   await connection.close();

@@ -11,10 +11,9 @@ import {
   NachbarstromError,
   pricesOf,
   settleInterval,
-  type MeterEnergy,
+  type SettlementMeter,
   type SettleIntervalReturnType,
 } from "@nachbarstrom/core";
-import type { Hex } from "viem";
 import { createIntervalEnergy } from "./interval-energy.ts";
 import type { Scenario } from "./scenario.ts";
 import { createSeries, type Flows } from "./series.ts";
@@ -56,11 +55,11 @@ function toBigInt(wh: number): bigint {
 }
 
 /**
- * Meter id of household number `index` in the offline year: 0x1, 0x2, … in scenario order. Without
- * power contracts the settlement's result does not depend on the ids, and short ones sort fast.
+ * Meter number of household `index` in the offline year: 1, 2, … in scenario order, as a registry
+ * numbers meters registered in that order.
  */
-export function offlineMeterId(index: number): Hex {
-  return `0x${(index + 1).toString(16)}`;
+export function offlineMeterNumber(index: number): number {
+  return index + 1;
 }
 
 export function settleRange(parameters: SettleRangeParameters): RangeSums {
@@ -71,12 +70,11 @@ export function settleRange(parameters: SettleRangeParameters): RangeSums {
 
   const series = createSeries(scenario.year);
   const sums = new Float64Array(SUMS.length * count);
-  const meters: MeterEnergy[] = scenario.households.map((_, h) => ({
-    meter: offlineMeterId(h),
+  const meters: SettlementMeter[] = scenario.households.map((_, h) => ({
+    number: offlineMeterNumber(h),
     importWh: 0n,
     exportWh: 0n,
   }));
-  const householdOf = new Map(meters.map(({ meter }, h) => [meter, h]));
   // Grid-only bill as settlement bills grid energy: Wh × net price × VAT factor / 10^7, Wh × feed-in / 1000, floored.
   const prices = pricesOf(scenario.tariff);
   const [gridNet, vatFactor, feedIn] = [Number(prices.gridNet), Number(prices.vatFactor), Number(prices.feedIn)];
@@ -107,8 +105,10 @@ export function settleRange(parameters: SettleRangeParameters): RangeSums {
     let localSoldWh = 0;
     for (let i = 0; i < settled.length; i++) {
       const m = settled[i];
-      const h = m.meter === meters[i].meter ? i : householdOf.get(m.meter);
-      if (h === undefined) throw new NachbarstromError(`the settlement returned an unknown meter ${m.meter}`);
+      const h = m.number - 1;
+      if (meters[h]?.number !== m.number) {
+        throw new NachbarstromError(`the settlement returned an unknown meter number ${m.number}`);
+      }
       const imported = energy.importWh[h];
       const exported = energy.exportWh[h];
       sums[at(IMPORT, h)] += imported;

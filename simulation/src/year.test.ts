@@ -5,7 +5,7 @@ import { simulateReadings } from "./day.ts";
 import { stepEnergy } from "./profiles.ts";
 import { loadScenario, yearBounds, type Scenario } from "./scenario.ts";
 import { FLOWS } from "./series.ts";
-import { offlineMeterId } from "./year-range.ts";
+import { offlineMeterNumber } from "./year-range.ts";
 import { simulateYear, type YearResult } from "./year.ts";
 import { simulateYearParallel } from "./year-parallel.ts";
 
@@ -45,7 +45,7 @@ describe("simulateYear", () => {
         meters: demo.households.map((_, h) => {
           const [before, after] = [readings[k * n + h].payload, readings[(k + 1) * n + h].payload];
           return {
-            meter: offlineMeterId(h),
+            number: offlineMeterNumber(h),
             importWh: BigInt(after.importWh - before.importWh),
             exportWh: BigInt(after.exportWh - before.exportWh),
           };

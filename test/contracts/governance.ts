@@ -40,9 +40,10 @@ describe("governance of the deployed contracts", async () => {
     }
   });
 
-  it("lets the settlement, and only it, move credit", async () => {
+  it("lets the settlement and its corrections, and only them, move credit", async () => {
     const credit = deployed.creditToken;
     assert.equal(await credit.read.hasRole([role("settlement"), deployed.neighbourhoodSettlement.address]), true);
+    assert.equal(await credit.read.hasRole([role("settlement"), deployed.settlementCorrections.address]), true);
     assert.equal(await credit.read.hasRole([role("settlement"), operator.account.address]), false);
   });
 

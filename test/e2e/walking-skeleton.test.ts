@@ -13,7 +13,9 @@ import { createPublicClient, http } from "viem";
 import {
   DEMO_NEIGHBOURHOOD,
   creditTokenAbi,
+  decodeChunkResults,
   intervalOf,
+  meterRegistryAbi,
   neighbourhoodSettlementAbi,
   settleInterval,
   type SettleIntervalReturnType,
@@ -35,6 +37,8 @@ describe("a meter reading travels through the real stack to a settled balance in
   // An interval well in the past, so the wall clock plays no part.
   const interval = intervalOf(Date.now() / 1000) - 96n;
   let expected: SettleIntervalReturnType;
+  /** The directory entry of meter number `n` (numbered in directory order by onboarding). */
+  const ownerOf = (n: number) => stack.directory.neighbourhoods[0].meters[n - 1];
 
   before(async () => {
     runtimeDir = mkdtempSync(join(tmpdir(), "nachbarstrom-e2e-"));
@@ -51,7 +55,8 @@ describe("a meter reading travels through the real stack to a settled balance in
     const meters = stack.directory.neighbourhoods[0].meters;
     expected = settleInterval({
       tariff: DEMO_NEIGHBOURHOOD.tariff,
-      meters: meters.map((meter, index) => ({ meter: meter.meterId, ...testEnergy(index) })),
+      // Onboarding registers the meters in directory order, so they are numbered 1, 2, … on chain.
+      meters: meters.map((_, index) => ({ number: index + 1, ...testEnergy(index) })),
     });
   });
 
@@ -100,29 +105,36 @@ describe("a meter reading travels through the real stack to a settled balance in
     const events = await chain.getContractEvents({
       address: contracts.neighbourhoodSettlement,
       abi: neighbourhoodSettlementAbi,
-      eventName: "MeterSettled",
+      eventName: "ChunkSettled",
       args: { interval },
       fromBlock: BigInt(deployedAtBlock),
     });
     assert.deepEqual(
-      events.map(({ args }) => ({ meter: args.meter, ...args.result })),
+      events.flatMap(({ args }) => decodeChunkResults(args.results!)).sort((x, y) => x.number - y.number),
       expected.meters,
     );
     for (const m of expected.meters) {
-      const owner = stack.directory.neighbourhoods[0].meters.find((d) => d.meterId === m.meter)!.owner;
+      const { meterId, owner } = ownerOf(m.number);
+      const registered = await chain.readContract({
+        address: contracts.meterRegistry,
+        abi: meterRegistryAbi,
+        functionName: "meterOf",
+        args: [meterId as `0x${string}`],
+      });
+      assert.equal(registered.number, m.number, `number of meter ${meterId}`);
       const balance = await chain.readContract({
         address: contracts.creditToken,
         abi: creditTokenAbi,
-        functionName: "balanceOf",
+        functionName: "positionOf",
         args: [owner as `0x${string}`],
       });
-      assert.equal(balance, DEMO_TOP_UP - m.debit + m.credit, `balance of ${owner}`);
+      assert.equal(balance, BigInt(DEMO_TOP_UP) - m.debit + m.credit, `position of ${owner}`);
     }
   });
 
   it("shows the settled figures on the household page in headless Chromium", async () => {
     const buyer = expected.meters.find((m) => m.poolBoughtWh > 0n)!;
-    const owner = stack.directory.neighbourhoods[0].meters.find((d) => d.meterId === buyer.meter)!.owner;
+    const { owner } = ownerOf(buyer.number);
     const browser = await launchChromium();
     try {
       const context = await browser.newContext();

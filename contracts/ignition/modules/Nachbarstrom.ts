@@ -5,8 +5,8 @@ const ADMIN_ROLE = `0x${"00".repeat(32)}`;
 const SETTLEMENT_ROLE = keccak256(toBytes("nachbarstrom.role.settlement"));
 
 /**
- * Deploys the registry, the credit, the tariff schedule, the power contracts and the settlement; lets
- * the settlement move credit; and hands the admin role of every contract to a timelock whose proposer
+ * Deploys the registry, the credit, the tariff schedule, the power contracts, the settlement, its
+ * corrections and the cost cap; lets settlement, corrections and cost cap move credit; and hands the admin role of every contract to a timelock whose proposer
  * and executor is `admin` (the operators' joint multisig in production). The deploying account keeps no
  * role. Parameters: admin, operator, bridge, treasury (addresses), adminDelaySeconds (default 2 days).
  */
@@ -22,6 +22,7 @@ export default buildModule("Nachbarstrom", (m) => {
   const creditToken = m.contract("CreditToken", [deployer, operator, meterRegistry, treasury]);
   const tariffSchedule = m.contract("TariffSchedule", [deployer, operator, meterRegistry]);
   const powerContracts = m.contract("PowerContracts", [meterRegistry]);
+  const costCap = m.contract("CostCap", [deployer, meterRegistry, tariffSchedule, creditToken]);
   const neighbourhoodSettlement = m.contract("NeighbourhoodSettlement", [
     deployer,
     bridge,
@@ -29,18 +30,51 @@ export default buildModule("Nachbarstrom", (m) => {
     tariffSchedule,
     powerContracts,
     creditToken,
+    costCap,
   ]);
-  const wired = m.call(creditToken, "grantRole", [SETTLEMENT_ROLE, neighbourhoodSettlement]);
+  const settlementCorrections = m.contract("SettlementCorrections", [
+    deployer,
+    operator,
+    meterRegistry,
+    tariffSchedule,
+    neighbourhoodSettlement,
+    creditToken,
+    costCap,
+  ]);
+  // Settlement, corrections and the cost cap move credit; settlement and corrections feed the cost cap.
+  const wiring = [
+    m.call(creditToken, "grantRole", [SETTLEMENT_ROLE, neighbourhoodSettlement]),
+    m.call(creditToken, "grantRole", [SETTLEMENT_ROLE, settlementCorrections], { id: "credit_corrections" }),
+    m.call(creditToken, "grantRole", [SETTLEMENT_ROLE, costCap], { id: "credit_costCap" }),
+    m.call(costCap, "grantRole", [SETTLEMENT_ROLE, neighbourhoodSettlement], { id: "costCap_settlement" }),
+    m.call(costCap, "grantRole", [SETTLEMENT_ROLE, settlementCorrections], { id: "costCap_corrections" }),
+  ];
   const timelock = m.contract("NachbarstromTimelock", [adminDelaySeconds, [admin], [admin]]);
 
-  const governed = { meterRegistry, creditToken, tariffSchedule, neighbourhoodSettlement };
+  const governed = {
+    meterRegistry,
+    creditToken,
+    tariffSchedule,
+    neighbourhoodSettlement,
+    settlementCorrections,
+    costCap,
+  };
   for (const [name, contract] of Object.entries(governed)) {
     const granted = m.call(contract, "grantRole", [ADMIN_ROLE, timelock], { id: `${name}_grantAdminToTimelock` });
     m.call(contract, "renounceRole", [ADMIN_ROLE, deployer], {
       id: `${name}_deployerRenouncesAdmin`,
-      after: [granted, wired],
+      after: [granted, ...wiring],
     });
   }
 
-  return { meterRegistry, creditToken, tariffSchedule, powerContracts, neighbourhoodSettlement, timelock };
+  return {
+    meterRegistry,
+    creditToken,
+    tariffSchedule,
+    powerContracts,
+    neighbourhoodSettlement,
+    settlementCorrections,
+    costCap,
+    timelock,
+  };
 });

@@ -41,12 +41,66 @@ export const meterRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "length",
+        "type": "uint256"
+      }
+    ],
+    "name": "PackedMetersMalformed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "MeterId",
         "name": "meter",
         "type": "bytes32"
       }
     ],
     "name": "RegistryMeterExists",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "number",
+        "type": "uint32"
+      },
+      {
+        "internalType": "uint64",
+        "name": "interval",
+        "type": "uint64"
+      }
+    ],
+    "name": "RegistryMeterInactive",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "number",
+        "type": "uint32"
+      },
+      {
+        "internalType": "NeighbourhoodId",
+        "name": "neighbourhood",
+        "type": "bytes32"
+      }
+    ],
+    "name": "RegistryMeterNotInNeighbourhood",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "number",
+        "type": "uint32"
+      }
+    ],
+    "name": "RegistryMeterNumberUnknown",
     "type": "error"
   },
   {
@@ -110,6 +164,27 @@ export const meterRegistryAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "string",
+        "name": "field",
+        "type": "string"
+      },
+      {
+        "internalType": "uint256",
+        "name": "value",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "max",
+        "type": "uint256"
+      }
+    ],
+    "name": "RegistryValueTooLarge",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "RegistryZeroAccount",
     "type": "error"
@@ -125,15 +200,15 @@ export const meterRegistryAbi = [
       },
       {
         "indexed": false,
-        "internalType": "uint64",
+        "internalType": "uint32",
         "name": "maxBuyPrice",
-        "type": "uint64"
+        "type": "uint32"
       },
       {
         "indexed": false,
-        "internalType": "uint64",
+        "internalType": "uint32",
         "name": "minSellPrice",
-        "type": "uint64"
+        "type": "uint32"
       }
     ],
     "name": "MeterPreferencesSet",
@@ -159,6 +234,12 @@ export const meterRegistryAbi = [
         "internalType": "address",
         "name": "owner",
         "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "number",
+        "type": "uint32"
       }
     ],
     "name": "MeterRegistered",
@@ -245,6 +326,11 @@ export const meterRegistryAbi = [
             "internalType": "uint32",
             "name": "contractNoticeIntervals",
             "type": "uint32"
+          },
+          {
+            "internalType": "bool",
+            "name": "costCap",
+            "type": "bool"
           }
         ],
         "indexed": false,
@@ -264,6 +350,12 @@ export const meterRegistryAbi = [
         "internalType": "address",
         "name": "account",
         "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "number",
+        "type": "uint32"
       }
     ],
     "name": "ParticipantRegistered",
@@ -352,6 +444,25 @@ export const meterRegistryAbi = [
         "internalType": "bytes32",
         "name": "",
         "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "accountNumberOf",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "",
+        "type": "uint32"
       }
     ],
     "stateMutability": "view",
@@ -465,19 +576,24 @@ export const meterRegistryAbi = [
             "type": "address"
           },
           {
+            "internalType": "uint32",
+            "name": "number",
+            "type": "uint32"
+          },
+          {
             "internalType": "bool",
             "name": "active",
             "type": "bool"
           },
           {
-            "internalType": "uint64",
+            "internalType": "uint32",
             "name": "maxBuyPrice",
-            "type": "uint64"
+            "type": "uint32"
           },
           {
-            "internalType": "uint64",
+            "internalType": "uint32",
             "name": "minSellPrice",
-            "type": "uint64"
+            "type": "uint32"
           },
           {
             "internalType": "uint32",
@@ -488,6 +604,25 @@ export const meterRegistryAbi = [
         "internalType": "struct IMeterRegistry.Meter",
         "name": "",
         "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "number",
+        "type": "uint32"
+      }
+    ],
+    "name": "meterIdOf",
+    "outputs": [
+      {
+        "internalType": "MeterId",
+        "name": "",
+        "type": "bytes32"
       }
     ],
     "stateMutability": "view",
@@ -516,19 +651,24 @@ export const meterRegistryAbi = [
             "type": "address"
           },
           {
+            "internalType": "uint32",
+            "name": "number",
+            "type": "uint32"
+          },
+          {
             "internalType": "bool",
             "name": "active",
             "type": "bool"
           },
           {
-            "internalType": "uint64",
+            "internalType": "uint32",
             "name": "maxBuyPrice",
-            "type": "uint64"
+            "type": "uint32"
           },
           {
-            "internalType": "uint64",
+            "internalType": "uint32",
             "name": "minSellPrice",
-            "type": "uint64"
+            "type": "uint32"
           },
           {
             "internalType": "uint32",
@@ -594,6 +734,11 @@ export const meterRegistryAbi = [
             "internalType": "uint32",
             "name": "contractNoticeIntervals",
             "type": "uint32"
+          },
+          {
+            "internalType": "bool",
+            "name": "costCap",
+            "type": "bool"
           }
         ],
         "internalType": "struct IMeterRegistry.Neighbourhood",
@@ -655,6 +800,11 @@ export const meterRegistryAbi = [
             "internalType": "uint32",
             "name": "contractNoticeIntervals",
             "type": "uint32"
+          },
+          {
+            "internalType": "bool",
+            "name": "costCap",
+            "type": "bool"
           }
         ],
         "internalType": "struct IMeterRegistry.Neighbourhood",
@@ -755,14 +905,14 @@ export const meterRegistryAbi = [
         "type": "bytes32"
       },
       {
-        "internalType": "uint64",
+        "internalType": "uint32",
         "name": "maxBuyPrice",
-        "type": "uint64"
+        "type": "uint32"
       },
       {
-        "internalType": "uint64",
+        "internalType": "uint32",
         "name": "minSellPrice",
-        "type": "uint64"
+        "type": "uint32"
       }
     ],
     "name": "setPreferences",
@@ -786,6 +936,35 @@ export const meterRegistryAbi = [
     "name": "setShareWeight",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "NeighbourhoodId",
+        "name": "neighbourhood",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint64",
+        "name": "interval",
+        "type": "uint64"
+      },
+      {
+        "internalType": "bytes",
+        "name": "meters",
+        "type": "bytes"
+      }
+    ],
+    "name": "settlementWords",
+    "outputs": [
+      {
+        "internalType": "uint256[]",
+        "name": "words",
+        "type": "uint256[]"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -860,6 +1039,17 @@ export const creditTokenAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "CreditAmountTooLarge",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "account",
         "type": "address"
@@ -897,87 +1087,12 @@ export const creditTokenAbi = [
   {
     "inputs": [
       {
-        "internalType": "address",
-        "name": "spender",
-        "type": "address"
-      },
-      {
-        "internalType": "uint256",
-        "name": "allowance",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "needed",
-        "type": "uint256"
+        "internalType": "uint32",
+        "name": "account",
+        "type": "uint32"
       }
     ],
-    "name": "ERC20InsufficientAllowance",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "sender",
-        "type": "address"
-      },
-      {
-        "internalType": "uint256",
-        "name": "balance",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "needed",
-        "type": "uint256"
-      }
-    ],
-    "name": "ERC20InsufficientBalance",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "approver",
-        "type": "address"
-      }
-    ],
-    "name": "ERC20InvalidApprover",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "receiver",
-        "type": "address"
-      }
-    ],
-    "name": "ERC20InvalidReceiver",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "sender",
-        "type": "address"
-      }
-    ],
-    "name": "ERC20InvalidSender",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "spender",
-        "type": "address"
-      }
-    ],
-    "name": "ERC20InvalidSpender",
+    "name": "CreditPositionOverflow",
     "type": "error"
   },
   {
@@ -1013,31 +1128,6 @@ export const creditTokenAbi = [
       }
     ],
     "name": "Approval",
-    "type": "event"
-  },
-  {
-    "anonymous": false,
-    "inputs": [
-      {
-        "indexed": true,
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "totalDebt",
-        "type": "uint256"
-      }
-    ],
-    "name": "DebtIncurred",
     "type": "event"
   },
   {
@@ -1227,12 +1317,12 @@ export const creditTokenAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "owner",
+        "name": "",
         "type": "address"
       },
       {
         "internalType": "address",
-        "name": "spender",
+        "name": "",
         "type": "address"
       }
     ],
@@ -1244,7 +1334,20 @@ export const creditTokenAbi = [
         "type": "uint256"
       }
     ],
-    "stateMutability": "view",
+    "stateMutability": "pure",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256[]",
+        "name": "changes",
+        "type": "uint256[]"
+      }
+    ],
+    "name": "applyChanges",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -1288,35 +1391,6 @@ export const creditTokenAbi = [
       }
     ],
     "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "from",
-        "type": "address"
-      },
-      {
-        "internalType": "address",
-        "name": "to",
-        "type": "address"
-      },
-      {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
-    ],
-    "name": "charge",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "debt",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -1414,6 +1488,19 @@ export const creditTokenAbi = [
   },
   {
     "inputs": [],
+    "name": "issued",
+    "outputs": [
+      {
+        "internalType": "int256",
+        "name": "",
+        "type": "int256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "name",
     "outputs": [
       {
@@ -1422,7 +1509,7 @@ export const creditTokenAbi = [
         "type": "string"
       }
     ],
-    "stateMutability": "view",
+    "stateMutability": "pure",
     "type": "function"
   },
   {
@@ -1449,29 +1536,6 @@ export const creditTokenAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "from",
-        "type": "address"
-      },
-      {
-        "internalType": "address",
-        "name": "to",
-        "type": "address"
-      },
-      {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
-    ],
-    "name": "pay",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
         "name": "account",
         "type": "address"
       },
@@ -1484,6 +1548,25 @@ export const creditTokenAbi = [
     "name": "payOut",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "positionOf",
+    "outputs": [
+      {
+        "internalType": "int256",
+        "name": "",
+        "type": "int256"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -1551,7 +1634,7 @@ export const creditTokenAbi = [
         "type": "string"
       }
     ],
-    "stateMutability": "view",
+    "stateMutability": "pure",
     "type": "function"
   },
   {
@@ -1646,6 +1729,19 @@ export const creditTokenAbi = [
         "internalType": "address",
         "name": "",
         "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "treasuryPosition",
+    "outputs": [
+      {
+        "internalType": "int256",
+        "name": "",
+        "type": "int256"
       }
     ],
     "stateMutability": "view",
@@ -2370,6 +2466,17 @@ export const powerContractsAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "length",
+        "type": "uint256"
+      }
+    ],
+    "name": "PackedMetersMalformed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "MeterId",
         "name": "meter",
         "type": "bytes32"
@@ -2466,9 +2573,9 @@ export const powerContractsAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint64",
+        "internalType": "uint32",
         "name": "capWh",
-        "type": "uint64"
+        "type": "uint32"
       },
       {
         "internalType": "uint64",
@@ -2566,24 +2673,34 @@ export const powerContractsAbi = [
             "type": "bytes32"
           },
           {
-            "internalType": "uint64",
+            "internalType": "uint32",
+            "name": "sellerNumber",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "buyerNumber",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
             "name": "pricePerKwh",
-            "type": "uint64"
+            "type": "uint32"
           },
           {
-            "internalType": "uint64",
+            "internalType": "uint32",
             "name": "capWh",
-            "type": "uint64"
+            "type": "uint32"
           },
           {
-            "internalType": "uint64",
+            "internalType": "uint48",
             "name": "validFrom",
-            "type": "uint64"
+            "type": "uint48"
           },
           {
-            "internalType": "uint64",
+            "internalType": "uint48",
             "name": "validUntil",
-            "type": "uint64"
+            "type": "uint48"
           },
           {
             "internalType": "enum IPowerContracts.Status",
@@ -2654,24 +2771,34 @@ export const powerContractsAbi = [
             "type": "bytes32"
           },
           {
-            "internalType": "uint64",
+            "internalType": "uint32",
+            "name": "sellerNumber",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "buyerNumber",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
             "name": "pricePerKwh",
-            "type": "uint64"
+            "type": "uint32"
           },
           {
-            "internalType": "uint64",
+            "internalType": "uint32",
             "name": "capWh",
-            "type": "uint64"
+            "type": "uint32"
           },
           {
-            "internalType": "uint64",
+            "internalType": "uint48",
             "name": "validFrom",
-            "type": "uint64"
+            "type": "uint48"
           },
           {
-            "internalType": "uint64",
+            "internalType": "uint48",
             "name": "validUntil",
-            "type": "uint64"
+            "type": "uint48"
           },
           {
             "internalType": "enum IPowerContracts.Status",
@@ -2701,6 +2828,30 @@ export const powerContractsAbi = [
         "internalType": "uint64[]",
         "name": "",
         "type": "uint64[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes",
+        "name": "meters",
+        "type": "bytes"
+      },
+      {
+        "internalType": "uint64",
+        "name": "interval",
+        "type": "uint64"
+      }
+    ],
+    "name": "contractsFor",
+    "outputs": [
+      {
+        "internalType": "uint256[]",
+        "name": "words",
+        "type": "uint256[]"
       }
     ],
     "stateMutability": "view",
@@ -2751,14 +2902,14 @@ export const powerContractsAbi = [
         "type": "bytes32"
       },
       {
-        "internalType": "uint64",
+        "internalType": "uint32",
         "name": "pricePerKwh",
-        "type": "uint64"
+        "type": "uint32"
       },
       {
-        "internalType": "uint64",
+        "internalType": "uint32",
         "name": "capWh",
-        "type": "uint64"
+        "type": "uint32"
       },
       {
         "internalType": "uint64",
@@ -2816,6 +2967,11 @@ export const neighbourhoodSettlementAbi = [
         "internalType": "contract ICreditToken",
         "name": "credit",
         "type": "address"
+      },
+      {
+        "internalType": "contract ICostCap",
+        "name": "costCap",
+        "type": "address"
       }
     ],
     "stateMutability": "nonpayable",
@@ -2840,6 +2996,38 @@ export const neighbourhoodSettlementAbi = [
       }
     ],
     "name": "AccessControlUnauthorizedAccount",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "length",
+        "type": "uint256"
+      }
+    ],
+    "name": "PackedMetersMalformed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "index",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "debit",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "credit",
+        "type": "uint256"
+      }
+    ],
+    "name": "SettlementAmountTooLarge",
     "type": "error"
   },
   {
@@ -2998,28 +3186,12 @@ export const neighbourhoodSettlementAbi = [
   {
     "inputs": [
       {
-        "internalType": "MeterId",
-        "name": "meter",
-        "type": "bytes32"
+        "internalType": "uint32",
+        "name": "number",
+        "type": "uint32"
       }
     ],
-    "name": "SettlementMeterInactive",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "MeterId",
-        "name": "meter",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "NeighbourhoodId",
-        "name": "neighbourhood",
-        "type": "bytes32"
-      }
-    ],
-    "name": "SettlementMeterNotInNeighbourhood",
+    "name": "SettlementMeterTwice",
     "type": "error"
   },
   {
@@ -3030,9 +3202,9 @@ export const neighbourhoodSettlementAbi = [
         "type": "uint256"
       },
       {
-        "internalType": "MeterId",
-        "name": "meter",
-        "type": "bytes32"
+        "internalType": "uint32",
+        "name": "number",
+        "type": "uint32"
       }
     ],
     "name": "SettlementMetersNotAscending",
@@ -3061,9 +3233,9 @@ export const neighbourhoodSettlementAbi = [
       },
       {
         "indexed": false,
-        "internalType": "uint32",
-        "name": "meterCount",
-        "type": "uint32"
+        "internalType": "bytes",
+        "name": "results",
+        "type": "bytes"
       }
     ],
     "name": "ChunkSettled",
@@ -3122,79 +3294,6 @@ export const neighbourhoodSettlementAbi = [
       }
     ],
     "name": "IntervalSettled",
-    "type": "event"
-  },
-  {
-    "anonymous": false,
-    "inputs": [
-      {
-        "indexed": true,
-        "internalType": "NeighbourhoodId",
-        "name": "neighbourhood",
-        "type": "bytes32"
-      },
-      {
-        "indexed": true,
-        "internalType": "uint64",
-        "name": "interval",
-        "type": "uint64"
-      },
-      {
-        "indexed": true,
-        "internalType": "MeterId",
-        "name": "meter",
-        "type": "bytes32"
-      },
-      {
-        "components": [
-          {
-            "internalType": "uint64",
-            "name": "importWh",
-            "type": "uint64"
-          },
-          {
-            "internalType": "uint64",
-            "name": "exportWh",
-            "type": "uint64"
-          },
-          {
-            "internalType": "uint64",
-            "name": "contractBoughtWh",
-            "type": "uint64"
-          },
-          {
-            "internalType": "uint64",
-            "name": "contractSoldWh",
-            "type": "uint64"
-          },
-          {
-            "internalType": "uint64",
-            "name": "poolBoughtWh",
-            "type": "uint64"
-          },
-          {
-            "internalType": "uint64",
-            "name": "poolSoldWh",
-            "type": "uint64"
-          },
-          {
-            "internalType": "uint256",
-            "name": "debit",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "credit",
-            "type": "uint256"
-          }
-        ],
-        "indexed": false,
-        "internalType": "struct INeighbourhoodSettlement.MeterResult",
-        "name": "result",
-        "type": "tuple"
-      }
-    ],
-    "name": "MeterSettled",
     "type": "event"
   },
   {
@@ -3299,6 +3398,53 @@ export const neighbourhoodSettlementAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "RESULT_SIZE",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "NeighbourhoodId",
+        "name": "neighbourhood",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint64",
+        "name": "interval",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint16",
+        "name": "chunk",
+        "type": "uint16"
+      }
+    ],
+    "name": "chunkOf",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "contentHash",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "resultsHash",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "bytes32",
@@ -3392,11 +3538,6 @@ export const neighbourhoodSettlementAbi = [
             "type": "bytes32"
           },
           {
-            "internalType": "MeterId",
-            "name": "lastMeter",
-            "type": "bytes32"
-          },
-          {
             "internalType": "uint16",
             "name": "chunkCount",
             "type": "uint16"
@@ -3455,6 +3596,35 @@ export const neighbourhoodSettlementAbi = [
         "internalType": "struct INeighbourhoodSettlement.IntervalRecord",
         "name": "",
         "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "NeighbourhoodId",
+        "name": "neighbourhood",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint64",
+        "name": "interval",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint32",
+        "name": "number",
+        "type": "uint32"
+      }
+    ],
+    "name": "isMeterSettled",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
       }
     ],
     "stateMutability": "view",
@@ -3580,29 +3750,1119 @@ export const neighbourhoodSettlementAbi = [
         "type": "uint16"
       },
       {
-        "components": [
-          {
-            "internalType": "MeterId",
-            "name": "meter",
-            "type": "bytes32"
-          },
-          {
-            "internalType": "uint64",
-            "name": "importWh",
-            "type": "uint64"
-          },
-          {
-            "internalType": "uint64",
-            "name": "exportWh",
-            "type": "uint64"
-          }
-        ],
-        "internalType": "struct INeighbourhoodSettlement.MeterEnergy[]",
+        "internalType": "bytes",
         "name": "meters",
-        "type": "tuple[]"
+        "type": "bytes"
       }
     ],
     "name": "settleChunk",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes4",
+        "name": "interfaceId",
+        "type": "bytes4"
+      }
+    ],
+    "name": "supportsInterface",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  }
+] as const;
+
+export const settlementCorrectionsAbi = [
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "admin",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      },
+      {
+        "internalType": "contract IMeterRegistry",
+        "name": "registry",
+        "type": "address"
+      },
+      {
+        "internalType": "contract ITariffSchedule",
+        "name": "tariffs",
+        "type": "address"
+      },
+      {
+        "internalType": "contract INeighbourhoodSettlement",
+        "name": "settlement",
+        "type": "address"
+      },
+      {
+        "internalType": "contract ICreditToken",
+        "name": "credit",
+        "type": "address"
+      },
+      {
+        "internalType": "contract ICostCap",
+        "name": "costCap",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "constructor"
+  },
+  {
+    "inputs": [],
+    "name": "AccessControlBadConfirmation",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "neededRole",
+        "type": "bytes32"
+      }
+    ],
+    "name": "AccessControlUnauthorizedAccount",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "number",
+        "type": "uint32"
+      },
+      {
+        "internalType": "string",
+        "name": "field",
+        "type": "string"
+      },
+      {
+        "internalType": "uint32",
+        "name": "corrected",
+        "type": "uint32"
+      },
+      {
+        "internalType": "uint32",
+        "name": "traded",
+        "type": "uint32"
+      }
+    ],
+    "name": "CorrectionBelowLocalEnergy",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "NeighbourhoodId",
+        "name": "neighbourhood",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint64",
+        "name": "interval",
+        "type": "uint64"
+      }
+    ],
+    "name": "CorrectionIntervalNotSettled",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "position",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "meters",
+        "type": "uint256"
+      }
+    ],
+    "name": "CorrectionPositionInvalid",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "CorrectionReasonMissing",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "NeighbourhoodId",
+        "name": "neighbourhood",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint64",
+        "name": "interval",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint16",
+        "name": "chunk",
+        "type": "uint16"
+      }
+    ],
+    "name": "CorrectionResultsMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "number",
+        "type": "uint32"
+      }
+    ],
+    "name": "CorrectionUnchanged",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "bits",
+        "type": "uint8"
+      },
+      {
+        "internalType": "int256",
+        "name": "value",
+        "type": "int256"
+      }
+    ],
+    "name": "SafeCastOverflowedIntDowncast",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "bits",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "value",
+        "type": "uint256"
+      }
+    ],
+    "name": "SafeCastOverflowedUintDowncast",
+    "type": "error"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "NeighbourhoodId",
+        "name": "neighbourhood",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint64",
+        "name": "interval",
+        "type": "uint64"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint32",
+        "name": "number",
+        "type": "uint32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "importWh",
+        "type": "uint32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "exportWh",
+        "type": "uint32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "debit",
+        "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "credit",
+        "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "int256",
+        "name": "change",
+        "type": "int256"
+      },
+      {
+        "indexed": false,
+        "internalType": "string",
+        "name": "reason",
+        "type": "string"
+      }
+    ],
+    "name": "MeterCorrected",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "previousAdminRole",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "newAdminRole",
+        "type": "bytes32"
+      }
+    ],
+    "name": "RoleAdminChanged",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "sender",
+        "type": "address"
+      }
+    ],
+    "name": "RoleGranted",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "sender",
+        "type": "address"
+      }
+    ],
+    "name": "RoleRevoked",
+    "type": "event"
+  },
+  {
+    "inputs": [],
+    "name": "DEFAULT_ADMIN_ROLE",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "NeighbourhoodId",
+        "name": "neighbourhood",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint64",
+        "name": "interval",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint16",
+        "name": "chunk",
+        "type": "uint16"
+      },
+      {
+        "internalType": "bytes",
+        "name": "results",
+        "type": "bytes"
+      },
+      {
+        "internalType": "uint256",
+        "name": "position",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint32",
+        "name": "importWh",
+        "type": "uint32"
+      },
+      {
+        "internalType": "uint32",
+        "name": "exportWh",
+        "type": "uint32"
+      },
+      {
+        "internalType": "string",
+        "name": "reason",
+        "type": "string"
+      }
+    ],
+    "name": "correctMeter",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "NeighbourhoodId",
+        "name": "neighbourhood",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint64",
+        "name": "interval",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint32",
+        "name": "number",
+        "type": "uint32"
+      }
+    ],
+    "name": "correctionOf",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint32",
+            "name": "importWh",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "exportWh",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint64",
+            "name": "debit",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "credit",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint32",
+            "name": "count",
+            "type": "uint32"
+          }
+        ],
+        "internalType": "struct ISettlementCorrections.Correction",
+        "name": "",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      }
+    ],
+    "name": "getRoleAdmin",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "grantRole",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "hasRole",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "callerConfirmation",
+        "type": "address"
+      }
+    ],
+    "name": "renounceRole",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "revokeRole",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes4",
+        "name": "interfaceId",
+        "type": "bytes4"
+      }
+    ],
+    "name": "supportsInterface",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  }
+] as const;
+
+export const costCapAbi = [
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "admin",
+        "type": "address"
+      },
+      {
+        "internalType": "contract IMeterRegistry",
+        "name": "registry",
+        "type": "address"
+      },
+      {
+        "internalType": "contract ITariffSchedule",
+        "name": "tariffs",
+        "type": "address"
+      },
+      {
+        "internalType": "contract ICreditToken",
+        "name": "credit",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "constructor"
+  },
+  {
+    "inputs": [],
+    "name": "AccessControlBadConfirmation",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "neededRole",
+        "type": "bytes32"
+      }
+    ],
+    "name": "AccessControlUnauthorizedAccount",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "number",
+        "type": "uint32"
+      },
+      {
+        "internalType": "NeighbourhoodId",
+        "name": "neighbourhood",
+        "type": "bytes32"
+      }
+    ],
+    "name": "CostCapMeterNotInNeighbourhood",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "month",
+        "type": "uint32"
+      },
+      {
+        "internalType": "uint64",
+        "name": "endsAtInterval",
+        "type": "uint64"
+      }
+    ],
+    "name": "CostCapMonthNotOver",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "NeighbourhoodId",
+        "name": "neighbourhood",
+        "type": "bytes32"
+      }
+    ],
+    "name": "CostCapNotEnabled",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "bits",
+        "type": "uint8"
+      },
+      {
+        "internalType": "int256",
+        "name": "value",
+        "type": "int256"
+      }
+    ],
+    "name": "SafeCastOverflowedIntDowncast",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "int256",
+        "name": "value",
+        "type": "int256"
+      }
+    ],
+    "name": "SafeCastOverflowedIntToUint",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "bits",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "value",
+        "type": "uint256"
+      }
+    ],
+    "name": "SafeCastOverflowedUintDowncast",
+    "type": "error"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "NeighbourhoodId",
+        "name": "neighbourhood",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint32",
+        "name": "month",
+        "type": "uint32"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint32",
+        "name": "number",
+        "type": "uint32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "paid",
+        "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "gridOnly",
+        "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "credited",
+        "type": "uint64"
+      }
+    ],
+    "name": "CostCapCredited",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "previousAdminRole",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "newAdminRole",
+        "type": "bytes32"
+      }
+    ],
+    "name": "RoleAdminChanged",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "sender",
+        "type": "address"
+      }
+    ],
+    "name": "RoleGranted",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "sender",
+        "type": "address"
+      }
+    ],
+    "name": "RoleRevoked",
+    "type": "event"
+  },
+  {
+    "inputs": [],
+    "name": "DEFAULT_ADMIN_ROLE",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "NeighbourhoodId",
+        "name": "neighbourhood",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint32",
+        "name": "month",
+        "type": "uint32"
+      },
+      {
+        "internalType": "uint32[]",
+        "name": "numbers",
+        "type": "uint32[]"
+      }
+    ],
+    "name": "closeMonth",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "month",
+        "type": "uint32"
+      }
+    ],
+    "name": "firstIntervalOf",
+    "outputs": [
+      {
+        "internalType": "uint64",
+        "name": "",
+        "type": "uint64"
+      }
+    ],
+    "stateMutability": "pure",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      }
+    ],
+    "name": "getRoleAdmin",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "grantRole",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "hasRole",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "NeighbourhoodId",
+        "name": "neighbourhood",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint32",
+        "name": "month",
+        "type": "uint32"
+      },
+      {
+        "internalType": "uint32",
+        "name": "number",
+        "type": "uint32"
+      }
+    ],
+    "name": "monthAccountOf",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint64",
+            "name": "paid",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "gridOnly",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "credited",
+            "type": "uint64"
+          }
+        ],
+        "internalType": "struct ICostCap.MonthAccount",
+        "name": "",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "interval",
+        "type": "uint64"
+      }
+    ],
+    "name": "monthOf",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "pure",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "NeighbourhoodId",
+        "name": "neighbourhood",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint64",
+        "name": "interval",
+        "type": "uint64"
+      },
+      {
+        "internalType": "bytes",
+        "name": "results",
+        "type": "bytes"
+      }
+    ],
+    "name": "recordChunk",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "NeighbourhoodId",
+        "name": "neighbourhood",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint64",
+        "name": "interval",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint32",
+        "name": "number",
+        "type": "uint32"
+      },
+      {
+        "internalType": "int256",
+        "name": "paidChange",
+        "type": "int256"
+      },
+      {
+        "internalType": "int256",
+        "name": "gridOnlyChange",
+        "type": "int256"
+      }
+    ],
+    "name": "recordCorrection",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "callerConfirmation",
+        "type": "address"
+      }
+    ],
+    "name": "renounceRole",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "revokeRole",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"

@@ -43,7 +43,12 @@ export const DEMO_TARIFF: Tariff = {
 };
 
 /** Notice periods of the demo, in intervals: none, so a demo can change its tariff at once. */
-export const DEMO_RULES = { allocationKey: 0, tariffNoticeIntervals: 0, contractNoticeIntervals: 0 } as const;
+export const DEMO_RULES = {
+  allocationKey: 0,
+  tariffNoticeIntervals: 0,
+  contractNoticeIntervals: 0,
+  costCap: false,
+} as const;
 
 const annualKwh = [2900, 3400, 4100, 1800, 2500, 3900, 4600, 2200, 3100, 1500, 3600, 2700];
 const pvKwp = [9.8, 0, 6.5, 0, 0, 12.0, 0, 4.2, 0, 0, 7.6, 0];

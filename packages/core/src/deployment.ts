@@ -23,6 +23,8 @@ export const deploymentSchema = z.strictObject({
     tariffSchedule: address,
     powerContracts: address,
     neighbourhoodSettlement: address,
+    settlementCorrections: address,
+    costCap: address,
   }),
 });
 

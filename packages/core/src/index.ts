@@ -9,3 +9,7 @@ export * from "./settlement.ts";
 export * from "./settlement-inputs.ts";
 export * from "./tariff.ts";
 export * from "./units.ts";
+export * from "./packed.ts";
+export * from "./chunks.ts";
+export * from "./correction.ts";
+export * from "./billing-month.ts";

@@ -1,15 +1,20 @@
 import { encodeAbiParameters, keccak256, type Hex, type PublicClient } from "viem";
 import { meterRegistryAbi, powerContractsAbi, tariffScheduleAbi } from "./abi.ts";
+import { CHUNK_GAS, type ChunkGas } from "./chunks.ts";
 import type { Deployment } from "./deployment.ts";
+import { packMeters } from "./packed.ts";
 import {
-  MAX_CHUNK,
   settleInterval,
   type AllocationKey,
-  type MeterEnergy,
+  type SettleIntervalReturnType,
   type SettlementContract,
   type SettlementMeter,
 } from "./settlement.ts";
 import type { Tariff } from "./tariff.ts";
+import type { WattHours } from "./units.ts";
+
+/** A meter's energy in one interval, by its id, as the bridge aggregates it from readings. */
+export type MeterEnergy = { meter: Hex; importWh: WattHours; exportWh: WattHours };
 
 const ACTIVE = 2; // IPowerContracts.Status.Active
 
@@ -18,6 +23,10 @@ export type SettlementInputs = {
   allocationKey: AllocationKey;
   meters: SettlementMeter[];
   contracts: SettlementContract[];
+  /** Each meter's id by its number. */
+  idOf: Map<number, Hex>;
+  /** Whether the neighbourhood caps each household's month at grid-only cost (CostCap). */
+  costCap: boolean;
 };
 
 export type ReadSettlementInputsParameters = {
@@ -68,9 +77,11 @@ export async function readSettlementInputs({
         blockNumber,
       });
       return {
-        ...m,
-        maxBuyPrice: record.maxBuyPrice,
-        minSellPrice: record.minSellPrice,
+        number: record.number,
+        importWh: m.importWh,
+        exportWh: m.exportWh,
+        maxBuyPrice: BigInt(record.maxBuyPrice),
+        minSellPrice: BigInt(record.minSellPrice),
         shareWeight: record.shareWeight,
       };
     }),
@@ -101,13 +112,13 @@ export async function readSettlementInputs({
   );
   const contracts: SettlementContract[] = [];
   terms.forEach((c, k) => {
-    if (c.status === ACTIVE && c.validFrom <= interval && interval < c.validUntil) {
+    if (c.status === ACTIVE && BigInt(c.validFrom) <= interval && interval < BigInt(c.validUntil)) {
       contracts.push({
         id: contractIds[k],
-        seller: c.seller,
-        buyer: c.buyer,
-        pricePerKwh: c.pricePerKwh,
-        capWh: c.capWh,
+        seller: c.sellerNumber,
+        buyer: c.buyerNumber,
+        pricePerKwh: BigInt(c.pricePerKwh),
+        capWh: BigInt(c.capWh),
       });
     }
   });
@@ -116,6 +127,8 @@ export async function readSettlementInputs({
     allocationKey: neighbourhood.allocationKey === 1 ? "staticShares" : "proRata",
     meters: withPreferences,
     contracts,
+    idOf: new Map(withPreferences.map((m, i) => [m.number, meters[i].meter])),
+    costCap: neighbourhood.costCap,
   };
 }
 
@@ -129,12 +142,14 @@ export type BatchHeader = {
   shareWeightTotal: bigint;
 };
 
-export type PlannedBatch = { header: BatchHeader; chunks: MeterEnergy[][] };
+/** A batch ready to send: the header, each chunk's packed calldata, and the expected results. */
+export type PlannedBatch = { header: BatchHeader; chunks: Hex[]; expected: SettleIntervalReturnType };
 
 /**
- * Cuts an interval's meters into chunks (ascending id) and computes the header's pool totals with the
- * reference settlement. The batch key is derived from neighbourhood, interval and commitment, so the
- * same raw readings always give the same key and a resubmission is recognised as one.
+ * Cuts an interval's meters into chunks (planChunks: contract-joined meters together, sized by gas) and
+ * computes the header's pool totals with the reference settlement. The batch key is derived from
+ * neighbourhood, interval and commitment, so the same raw readings always give the same key and a
+ * resubmission is recognised as one.
  */
 export function planBatch(
   inputs: SettlementInputs,
@@ -142,10 +157,10 @@ export function planBatch(
     neighbourhoodId,
     interval,
     commitment,
-    chunkSize = MAX_CHUNK,
-  }: { neighbourhoodId: Hex; interval: bigint; commitment: Hex; chunkSize?: number },
+    gas = CHUNK_GAS,
+  }: { neighbourhoodId: Hex; interval: bigint; commitment: Hex; gas?: ChunkGas },
 ): PlannedBatch {
-  const result = settleInterval({ ...inputs, chunkSize });
+  const expected = settleInterval({ ...inputs, gas });
   const batchKey = keccak256(
     encodeAbiParameters(
       [{ type: "bytes32" }, { type: "uint64" }, { type: "bytes32" }],
@@ -153,7 +168,19 @@ export function planBatch(
     ),
   );
   return {
-    header: { batchKey, commitment, chunkCount: result.chunks.length, ...result.totals },
-    chunks: result.chunks.map((chunk) => chunk.map(({ meter, importWh, exportWh }) => ({ meter, importWh, exportWh }))),
+    header: { batchKey, commitment, chunkCount: expected.chunks.length, ...expected.totals },
+    chunks: expected.chunks.map((chunk) => packMeters(chunk)),
+    expected,
   };
+}
+
+/** Meters in a canonical order: ascending id; a meter twice is an error. */
+export function sortByMeter<T extends { meter: Hex }>(meters: readonly T[]): T[] {
+  const sorted = [...meters].sort((a, b) => (BigInt(a.meter) < BigInt(b.meter) ? -1 : 1));
+  for (let i = 1; i < sorted.length; i++) {
+    if (BigInt(sorted[i].meter) === BigInt(sorted[i - 1].meter)) {
+      throw new RangeError(`meter ${sorted[i].meter} appears twice in one interval`);
+    }
+  }
+  return sorted;
 }

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Hex } from "viem";
-import { settleInterval, sortByMeter, type SettlementMeter } from "./settlement.ts";
+import { sortByMeter } from "./settlement-inputs.ts";
+import { settleInterval, type SettlementMeter } from "./settlement.ts";
 import type { Tariff } from "./tariff.ts";
 
 const id = (n: number): Hex => `0x${n.toString(16).padStart(64, "0")}`;
@@ -19,8 +20,11 @@ const SIMPLE: Tariff = {
   vatBasisPoints: 0,
 };
 
+/** A budget that fits one meter, or one pair joined by a contract, per chunk. */
+const ONE_METER_PER_CHUNK = { base: 0, perMeter: 10, perContract: 0, budget: 20 };
+
 const meters = (...list: [number, number, number][]): SettlementMeter[] =>
-  list.map(([n, importWh, exportWh]) => ({ meter: id(n), importWh: BigInt(importWh), exportWh: BigInt(exportWh) }));
+  list.map(([n, importWh, exportWh]) => ({ number: n, importWh: BigInt(importWh), exportWh: BigInt(exportWh) }));
 
 describe("settleInterval", () => {
   it("shares the pool pro rata and prices the rest at grid and feed-in tariffs", () => {
@@ -32,11 +36,11 @@ describe("settleInterval", () => {
       shareWeightTotal: 0n,
     });
     assert.deepEqual(
-      result.meters.map((m) => [m.meter, m.poolBoughtWh, m.poolSoldWh, m.debit, m.credit]),
+      result.meters.map((m) => [m.number, m.poolBoughtWh, m.poolSoldWh, m.debit, m.credit]),
       [
-        [id(1), 0n, 1000n, 0n, 250_000n],
-        [id(2), 400n, 0n, 180_000n, 0n],
-        [id(3), 600n, 0n, 270_000n, 0n],
+        [1, 0n, 1000n, 0n, 250_000n],
+        [2, 400n, 0n, 180_000n, 0n],
+        [3, 600n, 0n, 270_000n, 0n],
       ],
     );
   });
@@ -46,8 +50,8 @@ describe("settleInterval", () => {
       tariff: SIMPLE,
       meters: meters([1, 0, 1000], [2, 600, 0], [3, 900, 0]),
       contracts: [
-        { id: 9n, seller: id(1), buyer: id(3), pricePerKwh: 100_000n, capWh: 900n },
-        { id: 4n, seller: id(1), buyer: id(2), pricePerKwh: 200_000n, capWh: 300n },
+        { id: 9n, seller: 1, buyer: 3, pricePerKwh: 100_000n, capWh: 900n },
+        { id: 4n, seller: 1, buyer: 2, pricePerKwh: 200_000n, capWh: 300n },
       ],
     });
     const [seller, buyer2, buyer3] = result.meters;
@@ -58,16 +62,19 @@ describe("settleInterval", () => {
     assert.equal(result.totals.poolSupplyWh, 0n, "nothing left for the pool");
   });
 
-  it("does not serve a contract whose meters are in different chunks", () => {
+  it("keeps a contract's meters in one chunk however small the chunks", () => {
     const result = settleInterval({
       tariff: SIMPLE,
-      meters: meters([1, 0, 1000], [2, 600, 0]),
-      contracts: [{ id: 1n, seller: id(1), buyer: id(2), pricePerKwh: 200_000n, capWh: 300n }],
-      chunkSize: 1,
+      meters: meters([1, 0, 1000], [2, 0, 0], [3, 600, 0]),
+      contracts: [{ id: 1n, seller: 1, buyer: 3, pricePerKwh: 200_000n, capWh: 300n }],
+      gas: ONE_METER_PER_CHUNK,
     });
-    assert.equal(result.chunks.length, 2);
-    assert.equal(result.meters[1].contractBoughtWh, 0n);
-    assert.equal(result.meters[1].poolBoughtWh, 600n);
+    assert.deepEqual(
+      result.chunks.map((chunk) => chunk.map((m) => m.number)),
+      [[1, 3], [2]],
+    );
+    assert.equal(result.meters[2].contractBoughtWh, 300n);
+    assert.equal(result.meters[2].poolBoughtWh, 300n);
   });
 
   it("keeps a buyer above its price limit and a seller below its minimum out of the pool", () => {
@@ -125,7 +132,7 @@ describe("settleInterval", () => {
       const next = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
       const size = 1 + (seed % 30);
       const list: SettlementMeter[] = Array.from({ length: size }, (_, i) => ({
-        meter: id(1000 - i * 7),
+        number: 1000 - i * 7,
         importWh: next() < 0.3 ? 0n : BigInt(Math.floor(next() * 10_000)),
         exportWh: next() < 0.5 ? 0n : BigInt(Math.floor(next() * 10_000)),
         maxBuyPrice: next() < 0.2 ? BigInt(Math.floor(next() * 400_000)) : 0n,
@@ -133,8 +140,8 @@ describe("settleInterval", () => {
       }));
       const contracts = Array.from({ length: seed % 4 }, (_, k) => ({
         id: BigInt(k + 1),
-        seller: list[Math.floor(next() * size)].meter,
-        buyer: list[Math.floor(next() * size)].meter,
+        seller: list[Math.floor(next() * size)].number,
+        buyer: list[Math.floor(next() * size)].number,
         pricePerKwh: 150_000n,
         capWh: BigInt(Math.floor(next() * 2000)),
       })).filter((c) => c.seller !== c.buyer);
@@ -144,7 +151,7 @@ describe("settleInterval", () => {
         meters: list,
         contracts,
         allocationKey,
-        chunkSize: 1 + (seed % 7),
+        gas: { base: 0, perMeter: 1, perContract: 0, budget: 4 + (seed % 7) },
       });
       let contractBought = 0n;
       let contractSold = 0n;

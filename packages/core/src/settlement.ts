@@ -1,6 +1,7 @@
-import type { Hex } from "viem";
+import { CHUNK_GAS, planChunks, type ChunkGas } from "./chunks.ts";
+import type { ChunkResult, NumberedEnergy } from "./packed.ts";
 import { pricesOf, type Prices, type Tariff } from "./tariff.ts";
-import type { MicroEuro, MicroEuroPerKwh, WattHours } from "./units.ts";
+import type { MicroEuroPerKwh, WattHours } from "./units.ts";
 
 export type { Tariff } from "./tariff.ts";
 
@@ -8,37 +9,27 @@ export type { Tariff } from "./tariff.ts";
 export const ALLOCATION_KEY = { proRata: 0, staticShares: 1 } as const;
 export type AllocationKey = keyof typeof ALLOCATION_KEY;
 
-/** The most meters one chunk carries (NeighbourhoodSettlement.MAX_CHUNK). */
-export const MAX_CHUNK = 200;
+/** The most meters one chunk carries (NeighbourhoodSettlement.MAX_CHUNK); gas limits chunks first. */
+export const MAX_CHUNK = 5000;
 
-export type MeterEnergy = { meter: Hex; importWh: WattHours; exportWh: WattHours };
-
-/** A meter with its owner's preferences (MeterRegistry.Meter); absent preferences mean no limit. */
-export type SettlementMeter = MeterEnergy & {
+/** A meter with its owner's preferences as they count for the interval; absent ones mean no limit. */
+export type SettlementMeter = NumberedEnergy & {
   maxBuyPrice?: MicroEuroPerKwh;
   minSellPrice?: MicroEuroPerKwh;
   shareWeight?: number;
 };
 
-/** An active power contract valid for the interval being settled. Served by seller, then by id. */
+/** An active power contract valid for the interval, between two meter numbers. */
 export type SettlementContract = {
   id: bigint;
-  seller: Hex;
-  buyer: Hex;
+  seller: number;
+  buyer: number;
   pricePerKwh: MicroEuroPerKwh;
   capWh: WattHours;
 };
 
-export type MeterSettlement = MeterEnergy & {
-  contractBoughtWh: WattHours;
-  contractSoldWh: WattHours;
-  poolBoughtWh: WattHours;
-  poolSoldWh: WattHours;
-  /** What the owner pays, gross. */
-  debit: MicroEuro;
-  /** What the owner receives. */
-  credit: MicroEuro;
-};
+/** One meter's settled interval (the ChunkSettled record). */
+export type MeterSettlement = ChunkResult;
 
 /** The totals a batch header declares (INeighbourhoodSettlement.BatchHeader without key and commitment). */
 export type PoolTotals = { poolDemandWh: bigint; poolSupplyWh: bigint; poolBoughtWh: bigint; shareWeightTotal: bigint };
@@ -48,14 +39,15 @@ export type SettleIntervalParameters = {
   meters: readonly SettlementMeter[];
   allocationKey?: AllocationKey;
   contracts?: readonly SettlementContract[];
-  /** Meters per chunk; a contract is served only when both its meters are in one chunk. */
-  chunkSize?: number;
+  /** How chunks are sized (planChunks); the default is the chain's. */
+  gas?: ChunkGas;
 };
 
 export type SettleIntervalReturnType = {
   totals: PoolTotals;
-  /** The meters in chunk order (ascending id), cut into chunks of `chunkSize`. */
+  /** The meters cut into chunks as the contract receives them (planChunks). */
   chunks: MeterSettlement[][];
+  /** Every meter, by ascending number. */
   meters: MeterSettlement[];
   importWh: WattHours;
   exportWh: WattHours;
@@ -75,28 +67,25 @@ type Working = {
 
 /**
  * The reference settlement of one neighbourhood-interval, the TypeScript twin of
- * NeighbourhoodSettlement.sol and SettlementMath.sol: same order, same rounding, same result to the unit.
+ * NeighbourhoodSettlement.sol and SettlementMath.sol: same chunks, same order, same rounding, same
+ * result to the unit.
  */
 export function settleInterval(parameters: SettleIntervalParameters): SettleIntervalReturnType {
-  const { tariff, allocationKey = "proRata", contracts = [], chunkSize = MAX_CHUNK } = parameters;
-  if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > MAX_CHUNK) {
-    throw new RangeError(`chunkSize must be a whole number from 1 to ${MAX_CHUNK}, got ${chunkSize}`);
-  }
+  const { tariff, allocationKey = "proRata", contracts = [], gas = CHUNK_GAS } = parameters;
   const prices = pricesOf(tariff);
-  const working = sortByMeter(parameters.meters).map((source) => start(source, prices));
-  const chunks: Working[][] = [];
-  for (let i = 0; i < working.length; i += chunkSize) chunks.push(working.slice(i, i + chunkSize));
-  // The contract's order: by seller (ascending meter id), then by contract id.
-  const sortedContracts = [...contracts].sort(
-    (a, b) => compare(BigInt(a.seller), BigInt(b.seller)) || compare(a.id, b.id),
-  );
+  const planned = planChunks(parameters.meters, contracts, gas);
+  const chunks = planned.map((chunk) => chunk.map((source) => start(source, prices)));
+  // Within a chunk the contract serves by seller (ascending number), then by contract id.
+  const sortedContracts = [...contracts].sort((a, b) => a.seller - b.seller || compare(a.id, b.id));
   for (const chunk of chunks) serveContracts(chunk, sortedContracts, prices);
 
+  // The pool's cumulative rounding runs in chunk order, as the chain receives the meters.
+  const working = chunks.flat();
   const totals = poolTotals(working, allocationKey);
   sharePool(working, totals, allocationKey);
   for (const w of working) bill(w, prices);
 
-  const meters = working.map((w) => w.result);
+  const meters = working.map((w) => w.result).sort((a, b) => a.number - b.number);
   return {
     totals,
     chunks: chunks.map((chunk) => chunk.map((w) => w.result)),
@@ -112,7 +101,7 @@ function start(source: SettlementMeter, prices: Prices): Working {
   return {
     source,
     result: {
-      meter: source.meter,
+      number: source.number,
       importWh: source.importWh,
       exportWh: source.exportWh,
       contractBoughtWh: 0n,
@@ -132,10 +121,10 @@ function start(source: SettlementMeter, prices: Prices): Working {
 }
 
 function serveContracts(chunk: Working[], contracts: readonly SettlementContract[], prices: Prices): void {
-  const byMeter = new Map(chunk.map((w) => [BigInt(w.result.meter), w]));
+  const byNumber = new Map(chunk.map((w) => [w.result.number, w]));
   for (const c of contracts) {
-    const seller = byMeter.get(BigInt(c.seller));
-    const buyer = byMeter.get(BigInt(c.buyer));
+    const seller = byNumber.get(c.seller);
+    const buyer = byNumber.get(c.buyer);
     if (!seller || !buyer) continue;
     const wh = min(c.capWh, seller.remainingExport, buyer.remainingImport);
     if (wh === 0n) continue;
@@ -175,7 +164,7 @@ function staticShare(w: Working, { poolSupplyWh, shareWeightTotal }: PoolTotals)
 }
 
 /**
- * SettlementMath.sharePool: cumulative rounding in meter order, so the shares add up exactly — a meter
+ * SettlementMath.sharePool: cumulative rounding in chunk order, so the shares add up exactly — a meter
  * gets floor(cum × total / base) − floor(cumBefore × total / base).
  */
 function sharePool(working: readonly Working[], totals: PoolTotals, key: AllocationKey): void {
@@ -215,17 +204,6 @@ function bill(w: Working, p: Prices): void {
   const sold = w.soldValue + w.result.poolSoldWh * p.community + w.remainingExport * p.feedIn;
   w.result.debit = (bought * p.vatFactor) / 10_000_000n;
   w.result.credit = sold / 1000n;
-}
-
-/** Meters in the order the contract requires: strictly ascending id; a meter twice is an error. */
-export function sortByMeter<T extends { meter: Hex }>(meters: readonly T[]): T[] {
-  const sorted = [...meters].sort((a, b) => compare(BigInt(a.meter), BigInt(b.meter)));
-  for (let i = 1; i < sorted.length; i++) {
-    if (BigInt(sorted[i].meter) === BigInt(sorted[i - 1].meter)) {
-      throw new RangeError(`meter ${sorted[i].meter} appears twice in one interval`);
-    }
-  }
-  return sorted;
 }
 
 function compare(x: bigint, y: bigint): number {

@@ -16,6 +16,8 @@ const valid = {
     tariffSchedule: "0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9",
     powerContracts: "0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9",
     neighbourhoodSettlement: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0",
+    settlementCorrections: "0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9",
+    costCap: "0x5FC8d32690cc91D4c39d9d3abcBD16989F875707",
   },
 };
 

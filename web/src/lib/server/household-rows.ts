@@ -1,24 +1,17 @@
+import { decodeChunkResults } from "@nachbarstrom/core/packed";
 import type { Hex } from "viem";
 import { compareChainOrder, type DecodedLog } from "./decoded-log.ts";
+import type { MeterRegistration } from "./meter-registrations.ts";
 
 /** How many settled intervals the household page shows. */
 export const HOUSEHOLD_INTERVAL_LIMIT = 24;
 
-/** The arguments of a MeterSettled event (INeighbourhoodSettlement.sol). */
-export type MeterSettledArgs = {
+/** The arguments of a ChunkSettled event (INeighbourhoodSettlement.sol): `results` has 44 bytes per meter. */
+export type ChunkSettledArgs = {
   neighbourhood: Hex;
   interval: bigint;
-  meter: Hex;
-  result: {
-    importWh: bigint;
-    exportWh: bigint;
-    contractBoughtWh: bigint;
-    contractSoldWh: bigint;
-    poolBoughtWh: bigint;
-    poolSoldWh: bigint;
-    debit: bigint;
-    credit: bigint;
-  };
+  chunk: number;
+  results: Hex;
 };
 
 /** One meter in one settled interval, as the household's table shows it. Energy in Wh, money in base units. */
@@ -26,6 +19,8 @@ export type HouseholdIntervalRow = {
   neighbourhood: Hex;
   interval: bigint;
   meter: Hex;
+  /** The meter's number in the registry, by which ChunkSettled names it. */
+  number: number;
   importWh: bigint;
   exportWh: bigint;
   /** Bought from neighbours: through power contracts and from the pool. */
@@ -40,49 +35,63 @@ export type HouseholdIntervalRow = {
   transactionHash: Hex;
 };
 
-/** MeterSettled logs as rows: the newest `limit` intervals, newest first, meters in id order within one. */
-export function householdRows(
-  logs: readonly DecodedLog<MeterSettledArgs>[],
+/**
+ * The household's meters in ChunkSettled logs, as rows in chain order: each log's results are
+ * decoded and the entries of `meters` kept, matched by neighbourhood and meter number.
+ */
+export function householdMeterRows(
+  logs: readonly DecodedLog<ChunkSettledArgs>[],
+  meters: readonly MeterRegistration[],
+): HouseholdIntervalRow[] {
+  const ours = new Map(meters.map((m) => [meterKey(m.neighbourhood, m.number), m]));
+  return [...logs].sort(compareChainOrder).flatMap(({ args, transactionHash }) =>
+    decodeChunkResults(args.results).flatMap((result) => {
+      const registration = ours.get(meterKey(args.neighbourhood, result.number));
+      if (!registration) return [];
+      const localBoughtWh = result.contractBoughtWh + result.poolBoughtWh;
+      const localSoldWh = result.contractSoldWh + result.poolSoldWh;
+      return [
+        {
+          neighbourhood: args.neighbourhood,
+          interval: args.interval,
+          meter: registration.meter,
+          number: result.number,
+          importWh: result.importWh,
+          exportWh: result.exportWh,
+          localBoughtWh,
+          localSoldWh,
+          debit: result.debit,
+          credit: result.credit,
+          fromGridWh: result.importWh - localBoughtWh,
+          toGridWh: result.exportWh - localSoldWh,
+          net: result.credit - result.debit,
+          transactionHash,
+        },
+      ];
+    }),
+  );
+}
+
+/** The rows of the newest `limit` intervals, newest first, meters in number order within one. */
+export function newestIntervalRows(
+  rows: readonly HouseholdIntervalRow[],
   limit: number = HOUSEHOLD_INTERVAL_LIMIT,
 ): HouseholdIntervalRow[] {
-  const rows = [...logs].sort(compareChainOrder).map(toRow);
-  const newest = [...new Set(rows.map((row) => row.interval))].sort(descending).slice(0, limit);
-  const shown = new Set(newest);
+  const shown = new Set([...new Set(rows.map((row) => row.interval))].sort(descending).slice(0, limit));
   return rows
     .filter((row) => shown.has(row.interval))
-    .sort((a, b) => descending(a.interval, b.interval) || ascending(BigInt(a.meter), BigInt(b.meter)));
+    .sort((a, b) => descending(a.interval, b.interval) || a.number - b.number);
 }
 
-/** How many distinct intervals some logs cover: the scan stops once there are enough. */
-export function distinctIntervals(logs: readonly DecodedLog<{ interval: bigint }>[]): number {
-  return new Set(logs.map((log) => log.args.interval)).size;
+/** How many distinct intervals some rows cover: the scan stops once there are enough. */
+export function distinctIntervals(rows: readonly { interval: bigint }[]): number {
+  return new Set(rows.map((row) => row.interval)).size;
 }
 
-function toRow({ args, transactionHash }: DecodedLog<MeterSettledArgs>): HouseholdIntervalRow {
-  const { neighbourhood, interval, meter, result: r } = args;
-  const localBoughtWh = r.contractBoughtWh + r.poolBoughtWh;
-  const localSoldWh = r.contractSoldWh + r.poolSoldWh;
-  return {
-    neighbourhood,
-    interval,
-    meter,
-    importWh: r.importWh,
-    exportWh: r.exportWh,
-    localBoughtWh,
-    localSoldWh,
-    debit: r.debit,
-    credit: r.credit,
-    fromGridWh: r.importWh - localBoughtWh,
-    toGridWh: r.exportWh - localSoldWh,
-    net: r.credit - r.debit,
-    transactionHash,
-  };
+function meterKey(neighbourhood: Hex, number: number): string {
+  return `${neighbourhood.toLowerCase()}:${number}`;
 }
 
 function descending(a: bigint, b: bigint): number {
   return a === b ? 0 : a > b ? -1 : 1;
-}
-
-function ascending(a: bigint, b: bigint): number {
-  return -descending(a, b);
 }

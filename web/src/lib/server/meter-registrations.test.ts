@@ -11,9 +11,9 @@ const hood = id(0x11);
 describe("meterOwners", () => {
   it("lists owners in order of their first meter, with all their meters", () => {
     const logs = [
-      fakeLog({ meter: id(0xa3), neighbourhood: hood, owner: alice }, 9n),
-      fakeLog({ meter: id(0xa1), neighbourhood: hood, owner: bob }, 5n, 1),
-      fakeLog({ meter: id(0xa2), neighbourhood: hood, owner: alice }, 5n, 0),
+      fakeLog({ meter: id(0xa3), neighbourhood: hood, owner: alice, number: 3 }, 9n),
+      fakeLog({ meter: id(0xa1), neighbourhood: hood, owner: bob, number: 2 }, 5n, 1),
+      fakeLog({ meter: id(0xa2), neighbourhood: hood, owner: alice, number: 1 }, 5n, 0),
     ];
     assert.deepEqual(
       meterOwners(logs).map(({ owner, meters }) => [owner, meters.map((m) => m.meter)]),
@@ -26,22 +26,25 @@ describe("meterOwners", () => {
 
   it("treats addresses in different case as one owner", () => {
     const logs = [
-      fakeLog({ meter: id(1), neighbourhood: hood, owner: alice }, 1n),
-      fakeLog({ meter: id(2), neighbourhood: hood, owner: alice.toLowerCase() as Address }, 2n),
+      fakeLog({ meter: id(1), neighbourhood: hood, owner: alice, number: 1 }, 1n),
+      fakeLog({ meter: id(2), neighbourhood: hood, owner: alice.toLowerCase() as Address, number: 2 }, 2n),
     ];
     assert.equal(meterOwners(logs).length, 1);
   });
 });
 
 describe("meterRegistrations", () => {
-  it("keeps registration order", () => {
+  it("keeps registration order and each meter's number", () => {
     const logs = [
-      fakeLog({ meter: id(2), neighbourhood: hood, owner: alice }, 3n),
-      fakeLog({ meter: id(1), neighbourhood: hood, owner: alice }, 2n),
+      fakeLog({ meter: id(2), neighbourhood: hood, owner: alice, number: 2 }, 3n),
+      fakeLog({ meter: id(1), neighbourhood: hood, owner: alice, number: 1 }, 2n),
     ];
     assert.deepEqual(
-      meterRegistrations(logs).map((m) => m.meter),
-      [id(1), id(2)],
+      meterRegistrations(logs).map((m) => [m.meter, m.number]),
+      [
+        [id(1), 1],
+        [id(2), 2],
+      ],
     );
   });
 });

@@ -1,7 +1,8 @@
 import type { Address, Hex } from "viem";
 import { compareChainOrder, type DecodedLog } from "./decoded-log.ts";
 
-export type MeterRegisteredArgs = { meter: Hex; neighbourhood: Hex; owner: Address };
+/** The arguments of a MeterRegistered event (IMeterRegistry.sol); `number` names the meter in settlement's events. */
+export type MeterRegisteredArgs = { meter: Hex; neighbourhood: Hex; owner: Address; number: number };
 export type MeterRegistration = MeterRegisteredArgs;
 export type MeterOwner = { owner: Address; meters: MeterRegistration[] };
 
