@@ -21,15 +21,16 @@ contract CreditToken is ICreditToken, IERC20Metadata, AccessControl, Pausable {
     /// @dev Signed: once producers paid out pay the utility advanced, more was paid out than topped up.
     int256 private _issued;
 
-    constructor(address admin, address operator, IMeterRegistry registry, address treasury_) {
+    constructor(address admin, address operator, address treasurer, IMeterRegistry registry, address treasury_) {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(Roles.OPERATOR, operator);
+        _grantRole(Roles.TREASURER, treasurer);
         _registry = registry;
         _treasury = treasury_;
     }
 
     /// @inheritdoc ICreditToken
-    function topUp(address account, uint256 amount) external onlyRole(Roles.OPERATOR) whenNotPaused {
+    function topUp(address account, uint256 amount) external onlyRole(Roles.TREASURER) whenNotPaused {
         if (amount > uint256(int256(type(int64).max))) revert CreditAmountTooLarge(amount);
         int256 before = _position(account);
         int256 change = int256(amount);
@@ -40,7 +41,7 @@ contract CreditToken is ICreditToken, IERC20Metadata, AccessControl, Pausable {
     }
 
     /// @inheritdoc ICreditToken
-    function payOut(address account, uint256 amount) external onlyRole(Roles.OPERATOR) whenNotPaused {
+    function payOut(address account, uint256 amount) external onlyRole(Roles.TREASURER) whenNotPaused {
         int256 position = _position(account);
         uint256 balance = position > 0 ? uint256(position) : 0;
         if (balance < amount) revert CreditInsufficientBalance(account, balance, amount);

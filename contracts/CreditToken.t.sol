@@ -74,10 +74,10 @@ contract CreditTokenTest is Fixture {
         assertEq(credit.balanceOf(owners[0]), 15e6, "rest credited");
     }
 
-    function test_topUp_revertsWhen_callerIsNotTheOperator() public {
+    function test_topUp_revertsWhen_callerIsNotTheTreasurer() public {
         vm.prank(STRANGER);
         vm.expectRevert(
-            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, STRANGER, Roles.OPERATOR)
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, STRANGER, Roles.TREASURER)
         );
         credit.topUp(STRANGER, 1e6);
     }
@@ -127,10 +127,10 @@ contract CreditTokenTest is Fixture {
         _expectInsufficient(STRANGER, 0, 1);
     }
 
-    function test_payOut_revertsWhen_callerIsNotTheOperator() public {
+    function test_payOut_revertsWhen_callerIsNotTheTreasurer() public {
         vm.prank(STRANGER);
         vm.expectRevert(
-            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, STRANGER, Roles.OPERATOR)
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, STRANGER, Roles.TREASURER)
         );
         credit.payOut(owners[0], 1);
     }

@@ -40,7 +40,7 @@ contract NeighbourhoodSettlementInvariantTest is Fixture {
             SPARE,
             FIRST
         );
-        credit.grantRole(Roles.OPERATOR, address(handler));
+        credit.grantRole(Roles.TREASURER, address(handler));
         settlement.grantRole(Roles.BRIDGE, address(handler));
         issuedAtStart = _issued();
     }

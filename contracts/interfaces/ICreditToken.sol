@@ -20,10 +20,10 @@ interface ICreditToken {
     /// @notice A pay-out of `amount` (burned; the utility transfers the euros).
     event PaidOut(address indexed account, uint256 amount);
 
-    /// @notice Mints `amount` against euros paid in; an open debt is repaid first. Operator only.
+    /// @notice Mints `amount` against euros paid in; an open debt is repaid first. Treasurer only.
     function topUp(address account, uint256 amount) external;
 
-    /// @notice Burns `amount` that the utility pays out in euros; reverts beyond the balance. Operator only.
+    /// @notice Burns `amount` that the utility pays out in euros; reverts beyond the balance. Treasurer only.
     function payOut(address account, uint256 amount) external;
 
     /// @notice Applies settlement's net changes against the treasury. Settlement only.

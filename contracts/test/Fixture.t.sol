@@ -46,7 +46,7 @@ abstract contract Fixture is TestBase {
     function setUp() public virtual {
         vm.warp(uint256(NOW) * 900);
         registry = new MeterRegistry(address(this), address(this));
-        credit = new CreditToken(address(this), address(this), registry, TREASURY);
+        credit = new CreditToken(address(this), address(this), address(this), registry, TREASURY);
         tariffs = new TariffSchedule(address(this), address(this), registry);
         contracts = new PowerContracts(registry);
         costCap = new CostCap(address(this), registry, tariffs, credit);

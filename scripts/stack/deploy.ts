@@ -7,7 +7,13 @@ import NachbarstromModule from "../../contracts/ignition/modules/Nachbarstrom.ts
 export type DeployParameters = {
   rpcUrl: string;
   runtimeDir: string;
-  roles: { admin: `0x${string}`; operator: `0x${string}`; bridge: `0x${string}`; treasury: `0x${string}` };
+  roles: {
+    admin: `0x${string}`;
+    operator: `0x${string}`;
+    treasurer: `0x${string}`;
+    bridge: `0x${string}`;
+    treasury: `0x${string}`;
+  };
 };
 
 /**

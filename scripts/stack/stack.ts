@@ -62,7 +62,9 @@ export async function startStack(parameters: StartStackParameters): Promise<Stac
       runtimeDir,
       roles: {
         admin: account(DEV_ACCOUNT_INDEX.admin),
+        // The demo's one development key operates and mints; in production these are two keys.
         operator: account(DEV_ACCOUNT_INDEX.admin),
+        treasurer: account(DEV_ACCOUNT_INDEX.admin),
         bridge: account(DEV_ACCOUNT_INDEX.bridge),
         treasury: account(DEV_ACCOUNT_INDEX.treasury),
       },

@@ -12,13 +12,14 @@ const role = (name: string) => keccak256(toBytes(`nachbarstrom.role.${name}`));
 
 describe("governance of the deployed contracts", async () => {
   const { viem, ignition, networkHelpers } = await network.create();
-  const [deployer, bridge, treasury, operator, multisig] = await viem.getWalletClients();
+  const [deployer, bridge, treasury, operator, multisig, treasurer] = await viem.getWalletClients();
   const delay = 3600n;
   const deployed = await ignition.deploy(NachbarstromModule, {
     parameters: {
       Nachbarstrom: {
         admin: multisig.account.address,
         operator: operator.account.address,
+        treasurer: treasurer.account.address,
         bridge: bridge.account.address,
         treasury: treasury.account.address,
         adminDelaySeconds: delay,
@@ -56,9 +57,22 @@ describe("governance of the deployed contracts", async () => {
         /AccessControlUnauthorizedAccount/,
       );
     }
-    // The operator cannot mint itself money: it is no participant, and minting needs a registered account.
+  });
+
+  it("takes two keys to mint: the operator registers, the treasurer tops up", async () => {
+    // The operator registers an account of its own, but cannot mint credit to it …
+    await deployed.meterRegistry.write.registerParticipant([operator.account.address], { account: operator.account });
     await assert.rejects(
       deployed.creditToken.write.topUp([operator.account.address, 1_000_000n], { account: operator.account }),
+      /AccessControlUnauthorizedAccount/,
+    );
+    // … and the treasurer cannot register the account it would mint to.
+    await assert.rejects(
+      deployed.meterRegistry.write.registerParticipant([treasurer.account.address], { account: treasurer.account }),
+      /AccessControlUnauthorizedAccount/,
+    );
+    await assert.rejects(
+      deployed.creditToken.write.topUp([treasurer.account.address, 1_000_000n], { account: treasurer.account }),
       /CreditHolderNotRegistered/,
     );
   });

@@ -12,7 +12,7 @@ export type DeploySystemParameters = { admin: Address; bridge: Address; treasury
  */
 export async function deploySystem(viem: HardhatViemHelpers, { admin, bridge, treasury }: DeploySystemParameters) {
   const registry = await viem.deployContract("MeterRegistry", [admin, admin]);
-  const credit = await viem.deployContract("CreditToken", [admin, admin, registry.address, treasury]);
+  const credit = await viem.deployContract("CreditToken", [admin, admin, admin, registry.address, treasury]);
   const tariffs = await viem.deployContract("TariffSchedule", [admin, admin, registry.address]);
   const contracts = await viem.deployContract("PowerContracts", [registry.address]);
   const costCap = await viem.deployContract("CostCap", [admin, registry.address, tariffs.address, credit.address]);

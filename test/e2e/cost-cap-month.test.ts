@@ -58,7 +58,7 @@ describe("the bridge closes the cost cap's month", () => {
     deployment = await deployContracts({
       rpcUrl: chain.rpcUrl,
       runtimeDir,
-      roles: { admin, operator: admin, bridge, treasury },
+      roles: { admin, operator: admin, treasurer: admin, bridge, treasury },
     });
     const transport = http(chain.rpcUrl);
     const operator = createWalletClient({ account: devAccount(0), transport });

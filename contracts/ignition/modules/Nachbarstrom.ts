@@ -8,18 +8,20 @@ const SETTLEMENT_ROLE = keccak256(toBytes("nachbarstrom.role.settlement"));
  * Deploys the registry, the credit, the tariff schedule, the power contracts, the settlement, its
  * corrections and the cost cap; lets settlement, corrections and cost cap move credit; and hands the admin role of every contract to a timelock whose proposer
  * and executor is `admin` (the operators' joint multisig in production). The deploying account keeps no
- * role. Parameters: admin, operator, bridge, treasury (addresses), adminDelaySeconds (default 2 days).
+ * role. Parameters: admin, operator, treasurer (mints and burns; a key apart from the operator's in
+ * production), bridge, treasury (addresses), adminDelaySeconds (default 2 days).
  */
 export default buildModule("Nachbarstrom", (m) => {
   const deployer = m.getAccount(0);
   const admin = m.getParameter("admin", m.getAccount(0));
   const operator = m.getParameter("operator", m.getAccount(0));
+  const treasurer = m.getParameter("treasurer", m.getAccount(0));
   const bridge = m.getParameter("bridge", m.getAccount(1));
   const treasury = m.getParameter("treasury", m.getAccount(2));
   const adminDelaySeconds = m.getParameter("adminDelaySeconds", 2n * 24n * 3600n);
 
   const meterRegistry = m.contract("MeterRegistry", [deployer, operator]);
-  const creditToken = m.contract("CreditToken", [deployer, operator, meterRegistry, treasury]);
+  const creditToken = m.contract("CreditToken", [deployer, operator, treasurer, meterRegistry, treasury]);
   const tariffSchedule = m.contract("TariffSchedule", [deployer, operator, meterRegistry]);
   const powerContracts = m.contract("PowerContracts", [meterRegistry]);
   const costCap = m.contract("CostCap", [deployer, meterRegistry, tariffSchedule, creditToken]);

@@ -1002,6 +1002,11 @@ export const creditTokenAbi = [
         "type": "address"
       },
       {
+        "internalType": "address",
+        "name": "treasurer",
+        "type": "address"
+      },
+      {
         "internalType": "contract IMeterRegistry",
         "name": "registry",
         "type": "address"
