@@ -11,9 +11,13 @@ import {Roles} from "./Roles.sol";
 /// @title CreditToken
 /// @notice See {ICreditToken}. ERC-20 only for reading (balanceOf, decimals) by wallets and explorers;
 ///         every ERC-20 write reverts with {CreditNotTransferable}.
-/// @dev Positions are int64 in base units (±9.2 trillion euros), four accounts per storage slot, so
-///      settling neighbouring accounts costs a quarter of a slot write each (ADR 0005).
+/// @dev A household's position is an int48 in base units (±140 million euros), five accounts per storage
+///      slot, so settling neighbouring accounts costs a fifth of a slot write each (ADR 0005). The
+///      treasury's position is a full int256 of its own.
 contract CreditToken is ICreditToken, IERC20Metadata, AccessControl, Pausable {
+    /// @dev Accounts per storage slot: five 48-bit positions.
+    uint256 private constant LANES = 5;
+
     IMeterRegistry private immutable _registry;
     address private immutable _treasury;
     mapping(uint256 slot => uint256 lanes) private _positions;
@@ -31,7 +35,7 @@ contract CreditToken is ICreditToken, IERC20Metadata, AccessControl, Pausable {
 
     /// @inheritdoc ICreditToken
     function topUp(address account, uint256 amount) external onlyRole(Roles.TREASURER) whenNotPaused {
-        if (amount > uint256(int256(type(int64).max))) revert CreditAmountTooLarge(amount);
+        if (amount > uint256(int256(type(int48).max))) revert CreditAmountTooLarge(amount);
         int256 before = _position(account);
         int256 change = int256(amount);
         _setPosition(account, before + change);
@@ -56,23 +60,24 @@ contract CreditToken is ICreditToken, IERC20Metadata, AccessControl, Pausable {
         uint256 slot = type(uint256).max;
         uint256 lanes;
         // Unchecked: positions are range-checked below; amounts are int64, their sum far from overflow.
+        // Accounts are numbered in registration order, so neighbouring accounts share a slot.
         unchecked {
             for (uint256 i; i < changes.length; ++i) {
                 uint256 change = changes[i];
                 uint256 account = (change >> 64) & 0xffffffff;
                 // Neighbouring accounts share a slot: write it once when the next change leaves it.
-                if (account >> 2 != slot) {
+                if (account / LANES != slot) {
                     if (slot != type(uint256).max) _positions[slot] = lanes;
-                    slot = account >> 2;
+                    slot = account / LANES;
                     lanes = _positions[slot];
                 }
                 int256 amount = int64(uint64(change));
-                uint256 shift = (account & 3) * 64;
-                int256 position = int64(uint64(lanes >> shift)) + amount;
-                if (position > type(int64).max || position < type(int64).min) {
+                uint256 shift = (account % LANES) * 48;
+                int256 position = int48(uint48(lanes >> shift)) + amount;
+                if (position > type(int48).max || position < type(int48).min) {
                     revert CreditPositionOverflow(uint32(account));
                 }
-                lanes = (lanes & ~(uint256(type(uint64).max) << shift)) | (uint256(uint64(int64(position))) << shift);
+                lanes = (lanes & ~(uint256(type(uint48).max) << shift)) | (uint256(uint48(int48(position))) << shift);
                 total += amount;
             }
         }
@@ -161,7 +166,7 @@ contract CreditToken is ICreditToken, IERC20Metadata, AccessControl, Pausable {
         if (account == _treasury) return _treasuryPosition;
         uint32 number = _registry.accountNumberOf(account);
         if (number == 0) return 0;
-        return _lane(_positions[number >> 2], number);
+        return _lane(_positions[number / LANES], number);
     }
 
     function _setPosition(address account, int256 position) private {
@@ -171,21 +176,21 @@ contract CreditToken is ICreditToken, IERC20Metadata, AccessControl, Pausable {
         }
         uint32 number = _registry.accountNumberOf(account);
         if (number == 0) revert CreditHolderNotRegistered(account);
-        _positions[number >> 2] = _withLane(_positions[number >> 2], number, position);
+        _positions[number / LANES] = _withLane(_positions[number / LANES], number, position);
     }
 
     function _lane(uint256 lanes, uint32 account) private pure returns (int256) {
         unchecked {
-            return int64(uint64(lanes >> ((account & 3) * 64)));
+            return int48(uint48(lanes >> ((account % LANES) * 48)));
         }
     }
 
-    /// @dev `lanes` with the account's lane set to `position`; reverts beyond int64.
+    /// @dev `lanes` with the account's lane set to `position`; reverts beyond int48.
     function _withLane(uint256 lanes, uint32 account, int256 position) private pure returns (uint256) {
-        if (position > type(int64).max || position < type(int64).min) revert CreditPositionOverflow(account);
+        if (position > type(int48).max || position < type(int48).min) revert CreditPositionOverflow(account);
         unchecked {
-            uint256 shift = (account & 3) * 64;
-            return (lanes & ~(uint256(type(uint64).max) << shift)) | (uint256(uint64(int64(position))) << shift);
+            uint256 shift = (account % LANES) * 48;
+            return (lanes & ~(uint256(type(uint48).max) << shift)) | (uint256(uint48(int48(position))) << shift);
         }
     }
 }

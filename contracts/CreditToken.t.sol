@@ -8,8 +8,8 @@ import {Roles} from "./Roles.sol";
 import {Fixture} from "./test/Fixture.t.sol";
 
 contract CreditTokenTest is Fixture {
-    int64 private constant MAX = type(int64).max;
-    int64 private constant MIN = type(int64).min;
+    int64 private constant MAX = type(int48).max;
+    int64 private constant MIN = type(int48).min;
 
     /// @dev This test contract also plays the settlement, to call applyChanges.
     function setUp() public override {

@@ -5,10 +5,9 @@
  * same run. Writes bench-results/gas.json. Usage: node scripts/bench-gas.ts [sizes…]
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { network } from "hardhat";
-import { deploySystem } from "../test/contracts/system.ts";
-import { keccak256, toBytes, type Hex } from "viem";
-import { CHUNK_GAS, DEMO_TARIFF, neighbourhoodId, planBatch, readSettlementInputs } from "@nachbarstrom/core";
+import type { Hex } from "viem";
+import { CHUNK_GAS } from "@nachbarstrom/core";
+import { benchNeighbourhood } from "../test/contracts/bench-neighbourhood.ts";
 
 const sizes = process.argv
   .slice(2)
@@ -26,82 +25,15 @@ type Row = {
 };
 
 async function bench(size: number): Promise<Row> {
-  const { viem, networkHelpers } = await network.create();
-  const wallets = await viem.getWalletClients();
-  const [admin] = wallets;
-  const publicClient = await viem.getPublicClient();
-  const me = admin.account.address;
-  const { registry, credit, tariffs, contracts, settlement, deployment } = await deploySystem(viem, {
-    admin: me,
-    bridge: me,
-    treasury: wallets[1].account.address,
-  });
-  await credit.write.topUp([wallets[1].account.address, 10n ** 15n]);
-  const hood = neighbourhoodId(`bench-${size}`);
-  await registry.write.registerNeighbourhood([
-    hood,
-    { exists: true, allocationKey: 0, tariffNoticeIntervals: 0, contractNoticeIntervals: 0, costCap: false },
-  ]);
-  await tariffs.write.setInitialTariff([hood, DEMO_TARIFF, 0n]);
-
-  // Meters 0…19 belong to the development accounts (they sign contract offers); the rest to
-  // addresses of their own, so every meter's owner is a separate account as in a real neighbourhood.
-  const owners: Hex[] = [];
-  for (let i = 0; i < size; i++) {
-    const owner =
-      i < wallets.length - 2
-        ? wallets[i + 2].account.address
-        : (`0x${(0x10000 + i).toString(16).padStart(40, "0")}` as Hex);
-    const meter = keccak256(toBytes(`bench-meter-${i}`));
-    await registry.write.registerMeter([meter, hood, owner]);
-    await credit.write.topUp([owner, 50_000_000n]);
-    owners.push(owner);
-  }
-  const meterIds = owners.map((_, i) => keccak256(toBytes(`bench-meter-${i}`)));
   const contractCount = Math.min(Math.floor(size / 10), 8);
-  for (let k = 0; k < contractCount; k++) {
-    const seller = 2 * k;
-    const buyer = 2 * k + 1;
-    const now = BigInt(Math.floor(Number(await networkHelpers.time.latest()) / 900));
-    await contracts.write.offer([meterIds[seller], meterIds[buyer], 220_000, 500, now + 1n, now + 100n], {
-      account: wallets[seller + 2].account,
-    });
-    await contracts.write.accept([BigInt(k + 1)], { account: wallets[buyer + 2].account });
-  }
-  // Contracts start in the next interval; settle that one once it has ended.
-  const interval = BigInt(Math.floor(Number(await networkHelpers.time.latest()) / 900)) + 1n;
-  await networkHelpers.time.increaseTo(Number(interval + 1n) * 900);
-
-  // A third prosumers (export, some import), the rest consumers.
-  const energy = meterIds.map((meter, i) => ({
-    meter,
-    importWh: BigInt(50 + ((i * 7919) % 400)),
-    exportWh: i % 3 === 0 ? BigInt(200 + ((i * 104729) % 900)) : 0n,
-  }));
-  const inputs = await readSettlementInputs({
-    client: publicClient,
-    deployment,
-    neighbourhoodId: hood,
-    interval,
-    meters: energy,
-  });
-  const { header, chunks, expected } = planBatch(inputs, {
-    neighbourhoodId: hood,
-    interval,
-    commitment: keccak256(toBytes("bench")),
-  });
-  let gas = 0n;
-  let largest = 0n;
-  for (const [index, chunk] of chunks.entries()) {
-    const hash = await settlement.write.settleChunk([hood, interval, header, index, chunk]);
-    const used = (await publicClient.waitForTransactionReceipt({ hash })).gasUsed;
-    gas += used;
-    if (used > largest) largest = used;
-  }
+  const { viem, treasury, owners, meterIds, inputs, planned, settle } = await benchNeighbourhood(size, contractCount);
+  const used = await settle();
+  const gas = used.reduce((sum, g) => sum + g, 0n);
+  const largest = used.reduce((max, g) => (g > max ? g : max), 0n);
+  const { chunks, expected } = planned;
 
   // Baseline: one plain ERC-20 transfer per trade — each meter's payment and each contract delivery.
   const baseline = await viem.deployContract("BaselineToken");
-  const treasury = wallets[1].account.address;
   for (const owner of owners) await baseline.write.mint([owner, 50_000_000n]);
   await baseline.write.mint([treasury, 10n ** 15n]);
   const trades: [Hex, Hex, bigint][] = [];
@@ -110,6 +42,7 @@ async function bench(size: number): Promise<Row> {
     if (m.debit > 0n) trades.push([owner, treasury, m.debit]);
     if (m.credit > 0n) trades.push([treasury, owner, m.credit]);
   });
+  const publicClient = await viem.getPublicClient();
   let baselineGas = 0n;
   for (let i = 0; i < trades.length; i += 200) {
     const slice = trades.slice(i, i + 200);

@@ -8,7 +8,7 @@ import { NachbarstromError } from "./errors.ts";
 export const CHUNK_GAS = {
   /** Per transaction: the call, the header, the interval record. */
   base: 600_000,
-  perMeter: 6_900,
+  perMeter: 6_600,
   perContract: 15_000,
   /** Well under a block's 16,777,216 gas, with room for the estimate's error. */
   budget: 14_000_000,
