@@ -4,12 +4,16 @@
  * (topic nachbarstrom/<neighbourhood>/<meteringPointId>/reading, JSON payload) against the meter
  * directory. Output 1: the valid reading; output 2: a rejection with its reason, addressed to
  * nachbarstrom/<neighbourhood>/rejected. The logic lives in ../src/reading-gate.ts.
+ * With another format (Tasmota, DSMR, SML, D0, LoRaWAN, EIP-712, OCMF; ../src/formats) the message is
+ * decoded first (../src/decode-reading.ts); a message may then hold several readings, each sent on
+ * output 1 as its own message. Decoding is async: messages are handled one after the other, in order.
  */
 const { configErrorStatus, errorLogText } = require("./lib/node-support.js");
 
 module.exports = async function (RED) {
   const { createReadingGate } = await import("../src/reading-gate.ts");
   const { METERS_ENV, loadDirectory, meterDirectoryFile } = await import("../src/directory.ts");
+  const { formatConfig } = await import("../src/decode-reading.ts");
 
   function NachbarstromReadingNode(config) {
     RED.nodes.createNode(this, config);
@@ -20,7 +24,10 @@ module.exports = async function (RED) {
     try {
       const file = meterDirectoryFile(config.meters, RED.util.getSetting(node, METERS_ENV));
       const maxPowerKw = Number(config.maxPowerKw);
+      const { format, settings } = formatConfig(config.format, config.formatSettings);
       gate = createReadingGate({
+        format,
+        settings,
         directory: loadDirectory(file),
         maxPowerW: Number.isFinite(maxPowerKw) && maxPowerKw > 0 ? BigInt(Math.round(maxPowerKw * 1000)) : undefined,
       });
@@ -33,37 +40,51 @@ module.exports = async function (RED) {
 
     const showCounts = (fill) => node.status({ fill, shape: "dot", text: RED._("reading.status.counts", counts) });
 
+    /** Handles one message to the end; resolves when it is done, never rejects. */
+    async function handle(msg, send, done) {
+      let results;
+      try {
+        results = await gate.passMessage(msg.topic, msg.payload, new Date());
+      } catch (error) {
+        done(error);
+        return;
+      }
+      const out = results.map(() => RED.util.cloneMessage(msg));
+      results.forEach((result, i) => {
+        const each = out[i];
+        if (result.kind === "valid") {
+          counts.valid += 1;
+          each.payload = result.reading;
+          send([each, null]);
+          showCounts("green");
+        } else if (result.kind === "duplicate") {
+          // QoS 1 delivers at least once: a repeated reading is expected, counted, and not passed on.
+          counts.duplicate += 1;
+          node.debug(RED._("reading.log.duplicate", { topic: msg.topic }));
+          showCounts("green");
+        } else {
+          counts.rejected += 1;
+          each.topic = result.topic;
+          each.payload = result.rejection;
+          send([null, each]);
+          node.warn(RED._("reading.log.rejected", { topic: result.rejection.topic, reason: result.rejection.reason }));
+          showCounts("yellow");
+        }
+      });
+      done();
+    }
+
+    // One message at a time, in arrival order: a meter's register sequence is checked in that order.
+    let queue = Promise.resolve();
     node.on("input", (msg, send, done) => {
       if (!gate) {
         done(configError);
         return;
       }
-      let result;
-      try {
-        result = gate.pass(msg.topic, msg.payload);
-      } catch (error) {
-        done(error);
-        return;
-      }
-      if (result.kind === "valid") {
-        counts.valid += 1;
-        msg.payload = result.reading;
-        send([msg, null]);
-        showCounts("green");
-      } else if (result.kind === "duplicate") {
-        // QoS 1 delivers at least once: a repeated reading is expected, counted, and not passed on.
-        counts.duplicate += 1;
-        node.debug(RED._("reading.log.duplicate", { topic: msg.topic }));
-        showCounts("green");
-      } else {
-        counts.rejected += 1;
-        msg.topic = result.topic;
-        msg.payload = result.rejection;
-        send([null, msg]);
-        node.warn(RED._("reading.log.rejected", { topic: result.rejection.topic, reason: result.rejection.reason }));
-        showCounts("yellow");
-      }
-      done();
+      queue = queue.then(() => handle(msg, send, done));
+    });
+    node.on("close", (done) => {
+      queue.then(() => done());
     });
   }
 

@@ -4,6 +4,7 @@ import { describe, test } from "node:test";
 import { parseReading, readingSchema } from "@nachbarstrom/core";
 import { indexDirectory } from "./directory.ts";
 import { createReadingGate, isReading, rejectReading, rejectedTopic } from "./reading-gate.ts";
+import { fixture, fixtureText, SETTINGS } from "./formats/test-support.ts";
 import { DIRECTORY, HOOD, MP, T0, reading } from "./test-fixtures.ts";
 
 const TOPIC = `nachbarstrom/${HOOD}/${MP.a}/reading`;
@@ -51,6 +52,53 @@ describe("reading gate", () => {
     assert.equal(parseReading(rejection.topic, rejection.payload).ok, true);
     assert.ok(isReading(reading(MP.a, T0, 1)));
     assert.ok(!isReading({ ...reading(MP.a, T0, 1), importWh: 1 }));
+  });
+});
+
+describe("reading gate with a format", () => {
+  const directory = indexDirectory({
+    neighbourhoods: [
+      {
+        ...DIRECTORY.neighbourhoods[0],
+        meters: [
+          ...DIRECTORY.neighbourhoods[0].meters,
+          { ...DIRECTORY.neighbourhoods[0].meters[0], meteringPointId: "BE-AM550" },
+        ],
+      },
+    ],
+  });
+  const telegram = fixtureText("dsmr/iskra-am550-dsmr50.txt");
+  const dsmrGate = () => createReadingGate({ directory, format: "dsmr", settings: SETTINGS });
+  const receivedAt = new Date("2026-06-21T08:15:02Z");
+
+  test("plain JSON through passMessage is pass, as before", async () => {
+    const [result] = await gate().passMessage(TOPIC, JSON.stringify({ importWh: 10, exportWh: 0, timestamp: at(0) }));
+    assert.equal(result.kind, "valid");
+  });
+
+  test("a DSMR telegram becomes a reading in the directory's neighbourhood; a repeat is a duplicate", async () => {
+    const g = dsmrGate();
+    const [first] = await g.passMessage("p1/am550", Buffer.from(telegram, "latin1"), receivedAt);
+    assert.equal(first.kind, "valid");
+    assert.equal(first.kind === "valid" ? first.reading.neighbourhood : "", HOOD);
+    const [again] = await g.passMessage("p1/am550", telegram, receivedAt);
+    assert.equal(again.kind, "duplicate");
+  });
+
+  test("a rejected telegram goes to nachbarstrom/unknown/rejected with the decoder's reason", async () => {
+    const [result] = await dsmrGate().passMessage("p1/am550", telegram.replace(/!([0-9A-F]{4})/, "!0000"), receivedAt);
+    assert.equal(result.kind, "rejected");
+    if (result.kind !== "rejected") return;
+    assert.equal(result.topic, "nachbarstrom/unknown/rejected");
+    assert.match(result.rejection.reason, /^DSMR telegram: CRC 0x0000 does not match computed 0x[0-9A-F]{4}$/);
+    assert.equal(result.rejection.topic, "p1/am550");
+  });
+
+  test("binary payloads that are not UTF-8 are kept as hex in the rejection", async () => {
+    const g = createReadingGate({ directory, format: "sml", settings: {} });
+    const [result] = await g.passMessage("sml/x", fixture("sml/iskra.bin"), receivedAt);
+    assert.equal(result.kind, "rejected");
+    assert.match(result.kind === "rejected" ? result.rejection.payload : "", /^1b1b1b1b01010101/);
   });
 });
 

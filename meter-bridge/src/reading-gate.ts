@@ -1,5 +1,8 @@
 import { parseReading, type Reading } from "@nachbarstrom/core";
+import { decodeReading } from "./decode-reading.ts";
 import { lookupMeter, type DirectoryIndex } from "./directory.ts";
+import type { FormatName } from "./formats/index.ts";
+import type { FormatSettings } from "./formats/settings.ts";
 import { checkSequence, toReadingPayload } from "./registers.ts";
 
 /** What the bridge publishes on `nachbarstrom/<neighbourhood>/rejected`. */
@@ -13,12 +16,23 @@ export type GateResult =
 export type ReadingGate = {
   /** Parses and checks one MQTT message: topic, JSON, fields, directory, register sequence. */
   pass(topic: unknown, payload: unknown): GateResult;
+  /**
+   * Decodes one message in the gate's format and checks every reading it holds (directory, register
+   * sequence): one result per reading, or one rejection for the message. Plain JSON goes through
+   * `pass`, exactly as before. Calls for one meter must not overlap (await each before the next),
+   * or the register sequence check sees them out of order.
+   */
+  passMessage(topic: unknown, payload: unknown, receivedAt?: Date): Promise<GateResult[]>;
 };
 
 export type CreateReadingGateParameters = {
   directory: DirectoryIndex;
   /** Plausibility bound for the power between two readings of a meter; undefined: no bound. */
   maxPowerW?: bigint;
+  /** The format of the messages (formats/index.ts); default "plain-json", the project's own. */
+  format?: FormatName;
+  /** Per-device settings of the format (formats/settings.ts); plain JSON needs none. */
+  settings?: FormatSettings;
 };
 
 /**
@@ -26,10 +40,27 @@ export type CreateReadingGateParameters = {
  * that names the field and value. It remembers each meter's latest reading, so a register that runs
  * backwards is rejected here; older readings arriving out of order are left to the aggregator.
  */
-export function createReadingGate({ directory, maxPowerW }: CreateReadingGateParameters): ReadingGate {
+export function createReadingGate({
+  directory,
+  maxPowerW,
+  format = "plain-json",
+  settings = {},
+}: CreateReadingGateParameters): ReadingGate {
   const latest = new Map<string, Reading>();
 
-  return {
+  /** The register sequence check of one reading against the meter's latest. */
+  function checkReading(reading: Reading, reject: (reason: string) => GateResult): GateResult {
+    const key = `${reading.neighbourhood}/${reading.meteringPointId}`;
+    const last = latest.get(key);
+    if (last && reading.unixSeconds < last.unixSeconds) return { kind: "valid", reading };
+    const verdict = checkSequence({ reading, known: last ? [last] : [], maxPowerW });
+    if (verdict.kind === "duplicate") return { kind: "duplicate", reading };
+    if (verdict.kind === "rejected") return reject(verdict.reason);
+    latest.set(key, reading);
+    return { kind: "valid", reading };
+  }
+
+  const gate: ReadingGate = {
     pass(topic, payload) {
       const topicText = typeof topic === "string" ? topic : "";
       const text = payloadText(payload);
@@ -43,17 +74,33 @@ export function createReadingGate({ directory, maxPowerW }: CreateReadingGatePar
       const reading = parsed.reading;
       const found = lookupMeter(directory, reading.neighbourhood, reading.meteringPointId);
       if (!found.ok) return reject(found.reason);
+      return checkReading(reading, reject);
+    },
 
-      const key = `${reading.neighbourhood}/${reading.meteringPointId}`;
-      const last = latest.get(key);
-      if (last && reading.unixSeconds < last.unixSeconds) return { kind: "valid", reading };
-      const verdict = checkSequence({ reading, known: last ? [last] : [], maxPowerW });
-      if (verdict.kind === "duplicate") return { kind: "duplicate", reading };
-      if (verdict.kind === "rejected") return reject(verdict.reason);
-      latest.set(key, reading);
-      return { kind: "valid", reading };
+    async passMessage(topic, payload, receivedAt = new Date()) {
+      if (format === "plain-json") return [gate.pass(topic, payload)];
+      const topicText = typeof topic === "string" ? topic : "";
+      const received = { topic: topicText, payload: payloadForRejection(payload) };
+      const rejectIn =
+        (neighbourhood: string) =>
+        (reason: string): GateResult => ({
+          kind: "rejected",
+          topic: `nachbarstrom/${neighbourhood}/rejected`,
+          rejection: { reason, ...received },
+        });
+      const decoded = await decodeReading({
+        format,
+        topic: topicText,
+        payload: payloadBytes(payload),
+        receivedAt,
+        settings,
+        directory,
+      });
+      if (!decoded.ok) return [rejectIn("unknown")(decoded.reason)];
+      return decoded.readings.map((reading) => checkReading(reading, rejectIn(reading.neighbourhood)));
     },
   };
+  return gate;
 }
 
 /** A rejection found after parsing (e.g. by the aggregator), in the same shape as the gate's. */
@@ -81,6 +128,22 @@ function payloadText(payload: unknown): string {
   if (payload === undefined) return "";
   if (typeof payload === "object") return JSON.stringify(payload);
   return String(payload);
+}
+
+/** The payload as the decoders take it: bytes as received, text and parsed JSON as UTF-8. */
+function payloadBytes(payload: unknown): Uint8Array {
+  if (payload instanceof Uint8Array) return payload;
+  return new TextEncoder().encode(payloadText(payload));
+}
+
+/** The payload for a rejection: as text, or as hex when it is bytes that are not UTF-8 (SML). */
+function payloadForRejection(payload: unknown): string {
+  if (!(payload instanceof Uint8Array)) return payloadText(payload);
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(payload);
+  } catch {
+    return Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString("hex");
+  }
 }
 
 /** Whether a message payload is a parsed Reading, as the reading node sends it. */

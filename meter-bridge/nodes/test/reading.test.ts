@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, afterEach, before, describe, test } from "node:test";
-import { HOOD, MP, T0, writeDirectoryFile } from "../../src/test-fixtures.ts";
+import { fixture, fixtureText } from "../../src/formats/test-support.ts";
+import { DIRECTORY, HOOD, MP, T0, writeDirectoryFile } from "../../src/test-fixtures.ts";
 import { helper, loadNode, nodeModule, type Harness } from "./flow-harness.ts";
 
 const TOPIC = `nachbarstrom/${HOOD}/${MP.a}/reading`;
@@ -129,5 +130,96 @@ describe("nachbarstrom-reading node", () => {
     } finally {
       if (saved !== undefined) process.env.NACHBARSTROM_METERS = saved;
     }
+  });
+
+  describe("with a format", () => {
+    const hood = DIRECTORY.neighbourhoods[0];
+    const extra = (meteringPointId: string, digit: string) => ({
+      ...hood.meters[0],
+      meteringPointId,
+      meterId: `0x${digit.repeat(64)}` as const,
+    });
+    const formatMeters = writeDirectoryFile({
+      neighbourhoods: [
+        { ...hood, meters: [...hood.meters, extra("DE-TAS-MT175", "d"), extra("BE-AM550", "e")] },
+        ...DIRECTORY.neighbourhoods.slice(1),
+      ],
+    });
+    const settings = {
+      tasmota: { devices: { "keller-mt175": { meteringPointId: "DE-TAS-MT175", preset: "iskra-mt175" } } },
+      dsmr: { meters: { E0045001591742319: { meteringPointId: "BE-AM550" } } },
+    };
+    const loadFormat = async (format: string) => {
+      harness = await loadNode([nodeModule("reading")], {
+        id: "reading",
+        type: "nachbarstrom-reading",
+        meters: formatMeters,
+        format,
+        formatSettings: JSON.stringify(settings),
+        outputs: 2,
+      });
+    };
+    const telegram = fixtureText("dsmr/iskra-am550-dsmr50.txt");
+
+    test("a Tasmota SENSOR message comes out as a reading of the directory's neighbourhood", async () => {
+      await loadFormat("tasmota");
+      harness.send({ topic: "tele/keller-mt175/SENSOR", payload: Buffer.from(fixture("tasmota/iskra-mt175.json")) });
+      await harness.waitForMessages(1);
+      assert.equal(harness.outputs[1].length, 0);
+      assert.deepEqual(harness.outputs[0][0].payload, {
+        neighbourhood: HOOD,
+        meteringPointId: "DE-TAS-MT175",
+        importWh: 1_234_567n,
+        exportWh: 23_400n,
+        unixSeconds: Date.parse("2026-06-21T08:15:00Z") / 1000,
+      });
+    });
+
+    test("a DSMR telegram comes out as a reading; the same telegram again is a repeat", async () => {
+      await loadFormat("dsmr");
+      harness.send({ topic: "p1/am550", payload: telegram });
+      harness.send({ topic: "p1/am550", payload: Buffer.from(telegram, "latin1") });
+      await harness.waitForMessages(1);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(harness.outputs[1].length, 0);
+      assert.equal(harness.outputs[0].length, 1);
+      assert.deepEqual(harness.outputs[0][0].payload, {
+        neighbourhood: HOOD,
+        meteringPointId: "BE-AM550",
+        importWh: 3_580_245n,
+        exportWh: 358_023n,
+        unixSeconds: Date.parse("2026-06-21T08:15:00Z") / 1000,
+      });
+    });
+
+    test("a DSMR telegram with a bad CRC goes to output 2 with the CRC reason", async () => {
+      await loadFormat("dsmr");
+      const bad = telegram.replace(/!([0-9A-F]{4})/, "!0000");
+      const msg = await rejectionFor("p1/am550", bad);
+      assert.equal(msg.topic, "nachbarstrom/unknown/rejected");
+      const rejection = msg.payload as { reason: string; topic: string; payload: string };
+      assert.match(rejection.reason, /^DSMR telegram: CRC 0x0000 does not match computed 0x[0-9A-F]{4}$/);
+      assert.equal(rejection.topic, "p1/am550");
+      assert.equal(rejection.payload, bad);
+    });
+
+    test("format settings that are not JSON are a configuration error", async () => {
+      harness = await loadNode([nodeModule("reading")], {
+        id: "reading",
+        type: "nachbarstrom-reading",
+        meters: formatMeters,
+        format: "dsmr",
+        formatSettings: "{dsmr:",
+        outputs: 2,
+      });
+      harness.send({ topic: "p1/am550", payload: telegram });
+      const deadline = Date.now() + 2000;
+      while (!harness.errors.some((e) => typeof e === "object") && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      const error = harness.errors.find((e) => typeof e === "object") as { shortMessage?: string };
+      assert.equal(error?.shortMessage, "The format settings are not valid JSON");
+      assert.equal(harness.outputs[0].length + harness.outputs[1].length, 0);
+    });
   });
 });
