@@ -8,6 +8,7 @@
  * The logic and the closing policy live in ../src/aggregate.ts and ../src/durable-aggregator.ts.
  */
 const { configErrorStatus, errorLogText, shortText } = require("./lib/node-support.js");
+const { runtimeMetrics } = require("./lib/metrics.js");
 
 const TICK_MS = 1000;
 
@@ -20,6 +21,7 @@ module.exports = async function (RED) {
   const { isReading, rejectReading } = await import("../src/reading-gate.ts");
   const { NachbarstromError } = await import("@nachbarstrom/core");
   const { BridgeConfigurationError } = await import("../src/errors.ts");
+  const metrics = await runtimeMetrics(RED);
 
   function NachbarstromIntervalNode(config) {
     RED.nodes.createNode(this, config);
@@ -52,6 +54,7 @@ module.exports = async function (RED) {
 
     const sendBatches = (send, batches) => {
       for (const batch of batches) {
+        metrics.intervalClosed(batch.closedBy);
         send([{ topic: `nachbarstrom/${batch.neighbourhood}/batch`, payload: batch }, null]);
         if (batch.missing.length > 0) {
           node.warn(

@@ -9,11 +9,13 @@
  * output 1 as its own message. Decoding is async: messages are handled one after the other, in order.
  */
 const { configErrorStatus, errorLogText } = require("./lib/node-support.js");
+const { runtimeMetrics } = require("./lib/metrics.js");
 
 module.exports = async function (RED) {
   const { createReadingGate } = await import("../src/reading-gate.ts");
   const { METERS_ENV, loadDirectory, meterDirectoryFile } = await import("../src/directory.ts");
   const { formatConfig } = await import("../src/decode-reading.ts");
+  const metrics = await runtimeMetrics(RED);
 
   function NachbarstromReadingNode(config) {
     RED.nodes.createNode(this, config);
@@ -42,6 +44,7 @@ module.exports = async function (RED) {
 
     /** Handles one message to the end; resolves when it is done, never rejects. */
     async function handle(msg, send, done) {
+      metrics.messageReceived();
       let results;
       try {
         results = await gate.passMessage(msg.topic, msg.payload, new Date());
@@ -54,16 +57,19 @@ module.exports = async function (RED) {
         const each = out[i];
         if (result.kind === "valid") {
           counts.valid += 1;
+          metrics.readingAccepted();
           each.payload = result.reading;
           send([each, null]);
           showCounts("green");
         } else if (result.kind === "duplicate") {
           // QoS 1 delivers at least once: a repeated reading is expected, counted, and not passed on.
           counts.duplicate += 1;
+          metrics.readingDuplicate();
           node.debug(RED._("reading.log.duplicate", { topic: msg.topic }));
           showCounts("green");
         } else {
           counts.rejected += 1;
+          metrics.readingRejected(result.rejection.reason);
           each.topic = result.topic;
           each.payload = result.rejection;
           send([null, each]);

@@ -8,6 +8,7 @@
  * unreachable a batch is retried with backoff. The logic lives in ../src/outbox-settler.ts.
  */
 const { configErrorStatus, errorLogText, errorText, shortHex, shortText } = require("./lib/node-support.js");
+const { runtimeMetrics } = require("./lib/metrics.js");
 
 /** Also look into the outbox this often, for batches that reached it without a message to this node. */
 const POLL_MS = 30_000;
@@ -19,6 +20,7 @@ module.exports = async function (RED) {
   const { STORE_FILE_ENV, storeFile } = await import("../src/store-file.ts");
   const { BridgeConfigurationError } = await import("../src/errors.ts");
   const { NachbarstromError } = await import("@nachbarstrom/core");
+  const metrics = await runtimeMetrics(RED);
 
   function NachbarstromSettleNode(config) {
     RED.nodes.createNode(this, config);
@@ -37,7 +39,9 @@ module.exports = async function (RED) {
     const batchMessage = (batch) => ({ topic: `nachbarstrom/${batch.neighbourhood}/batch`, payload: batch });
     const open = () => {
       const counts = outbox.counts();
-      return counts.pending + counts.submitted;
+      const waiting = counts.pending + counts.submitted;
+      metrics.setOutboxDepth(waiting);
+      return waiting;
     };
 
     try {
@@ -80,15 +84,19 @@ module.exports = async function (RED) {
         signal: abort.signal,
         onSettling: (entry) => {
           settling = true;
+          metrics.batchSubmitted();
           const text = RED._("settle.status.settling", { label: labelOf(entry.batch), queued: open() - 1 });
           node.status({ fill: "blue", shape: "dot", text: shortText(text) });
         },
         onRetry: (entry, { attempt, delayMs, error }) => {
+          metrics.batchRetried();
           const text = RED._("settle.status.retrying", { attempt, seconds: Math.round(delayMs / 1000) });
           node.status({ fill: "yellow", shape: "ring", text });
           node.warn(RED._("settle.log.retrying", { label: labelOf(entry.batch), attempt, error: errorLogText(error) }));
         },
         onSettled: (entry, outcome) => {
+          metrics.batchConfirmed(outcome.alreadySettled);
+          open();
           const label = labelOf(entry.batch);
           if (!outcome.commitmentMatches) node.warn(RED._("settle.log.commitmentMismatch", { label }));
           const key = outcome.alreadySettled ? "settle.status.alreadySettled" : "settle.status.settled";
@@ -97,6 +105,8 @@ module.exports = async function (RED) {
           node.send({ topic: `nachbarstrom/${entry.batch.neighbourhood}/settled`, payload: outcome });
         },
         onFailed: (entry, error) => {
+          metrics.batchFailed();
+          open();
           node.status({ fill: "red", shape: "dot", text: shortText(errorText(error)) });
           // With the batch as the message, so a catch node sees which one failed.
           node.error(error, batchMessage(entry.batch));
@@ -152,6 +162,7 @@ module.exports = async function (RED) {
       try {
         // Kept in the outbox even when the chain is not configured: it settles once that is fixed.
         outbox.enqueue(msg.payload);
+        open();
       } catch (error) {
         done(error);
         return;
