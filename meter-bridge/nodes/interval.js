@@ -11,6 +11,9 @@ const { configErrorStatus, errorLogText, shortText } = require("./lib/node-suppo
 const { runtimeMetrics } = require("./lib/metrics.js");
 
 const TICK_MS = 1000;
+/** How long readings gather before one commit stores them all, and how many at most. */
+const GROUP_MS = 5;
+const GROUP_MAX = 1000;
 
 module.exports = async function (RED) {
   const { DEFAULT_GRACE_SECONDS, GRACE_SECONDS_ENV } = await import("../src/aggregate.ts");
@@ -74,9 +77,8 @@ module.exports = async function (RED) {
           expected: last.meters.length + last.missing.length,
         });
         node.status({ fill: last.missing.length > 0 ? "yellow" : "green", shape: "dot", text });
-      } else {
-        showOpen();
       }
+      return batches.length > 0;
     };
 
     const showOpen = () => {
@@ -91,7 +93,7 @@ module.exports = async function (RED) {
     };
     if (aggregator) showOpen();
 
-    const timer = aggregator
+    const tickTimer = aggregator
       ? setInterval(() => {
           try {
             const batches = aggregator.tick();
@@ -102,6 +104,36 @@ module.exports = async function (RED) {
         }, TICK_MS)
       : undefined;
 
+    // Group commit: readings that arrive within GROUP_MS are stored in one transaction (one fsync), and
+    // each message is done only after that commit.
+    const waiting = [];
+    let timer;
+    const flush = () => {
+      timer = undefined;
+      const group = waiting.splice(0, GROUP_MAX);
+      if (waiting.length > 0) timer = setTimeout(flush, 0);
+      let results;
+      try {
+        results = aggregator.addAll(group.map((item) => item.msg.payload));
+      } catch (error) {
+        for (const item of group) item.done(error);
+        return;
+      }
+      let closed = false;
+      group.forEach(({ msg, send, done }, i) => {
+        const result = results[i];
+        if (result.status === "rejected") {
+          const { topic, rejection } = rejectReading(msg.payload, result.reason);
+          send([null, { topic, payload: rejection }]);
+          node.warn(RED._("interval.log.rejected", { topic: rejection.topic, reason: rejection.reason }));
+        }
+        closed = sendBatches(send, result.batches) || closed;
+        done();
+      });
+      // The open interval in the status, once per group: it scans every neighbourhood.
+      if (!closed) showOpen();
+    };
+
     node.on("input", (msg, send, done) => {
       if (!aggregator) {
         done(configError);
@@ -111,22 +143,17 @@ module.exports = async function (RED) {
         done(new NachbarstromError(RED._("interval.errors.notReading")));
         return;
       }
-      try {
-        const result = aggregator.add(msg.payload);
-        if (result.status === "rejected") {
-          const { topic, rejection } = rejectReading(msg.payload, result.reason);
-          send([null, { topic, payload: rejection }]);
-          node.warn(RED._("interval.log.rejected", { topic: rejection.topic, reason: rejection.reason }));
-        }
-        sendBatches(send, result.batches);
-        done();
-      } catch (error) {
-        done(error);
-      }
+      waiting.push({ msg, send, done });
+      timer ??= setTimeout(flush, GROUP_MS);
     });
 
     node.on("close", (done) => {
-      clearInterval(timer);
+      // Readings still gathering are stored before the store closes.
+      if (timer) {
+        clearTimeout(timer);
+        while (waiting.length > 0) flush();
+      }
+      clearInterval(tickTimer);
       const open = aggregator?.openIntervals() ?? [];
       // Their readings are in the database; the next start closes them.
       if (open.length > 0) node.log(RED._("interval.log.closedOpen", { count: open.length }));

@@ -160,29 +160,28 @@ export function createAggregator({
     return batches;
   }
 
-  /** The oldest interval holding a reading that is not settled yet. */
+  /** The oldest interval holding a reading that is not settled yet. Runs with every reading: no allocation. */
   function openInterval(hood: NeighbourhoodState): OpenInterval | undefined {
-    let interval: bigint | undefined;
+    let oldest = Infinity;
     for (const meter of hood.meters.values()) {
       const first = meter.pending[0];
-      if (first && (interval === undefined || intervalOf(first.unixSeconds) < interval)) {
-        interval = intervalOf(first.unixSeconds);
-      }
+      if (first && first.unixSeconds < oldest) oldest = first.unixSeconds;
     }
-    if (interval === undefined) return undefined;
+    if (oldest === Infinity) return undefined;
+    const interval = intervalOf(oldest);
     const end = endOf(interval);
     let reported = 0;
-    let firstPastEnd: number | undefined;
+    let firstPastEnd = Infinity;
     for (const meter of hood.meters.values()) {
+      if (!meter.settled) continue;
       const latest = meter.pending.at(-1) ?? meter.settled;
-      if (latest && latest.unixSeconds >= end) reported += 1;
-      for (const r of meter.settled ? [meter.settled, ...meter.pending] : []) {
-        if (r.unixSeconds >= end && (firstPastEnd === undefined || r.receivedAt < firstPastEnd)) {
-          firstPastEnd = r.receivedAt;
-        }
+      if (latest.unixSeconds >= end) reported += 1;
+      if (meter.settled.unixSeconds >= end) firstPastEnd = Math.min(firstPastEnd, meter.settled.receivedAt);
+      for (const r of meter.pending) {
+        if (r.unixSeconds >= end && r.receivedAt < firstPastEnd) firstPastEnd = r.receivedAt;
       }
     }
-    const closesAt = firstPastEnd === undefined ? undefined : firstPastEnd + graceMs;
+    const closesAt = firstPastEnd === Infinity ? undefined : firstPastEnd + graceMs;
     return { neighbourhood: hood.slug, interval, reported, expected: hood.meters.size, closesAt };
   }
 

@@ -38,6 +38,26 @@ function start(file: string, clock = fakeClock(), graceSeconds = 60) {
 }
 
 describe("durable aggregator", () => {
+  test("addAll stores a group in one commit with the same results as add, one by one, repeats included", () => {
+    const readings = fourIntervalsOfReadings();
+    const withRepeats = [...readings.slice(0, 10), readings[3], ...readings.slice(10), readings[12]];
+    const oneByOne = start(join(tempDir(), "bridge.db"));
+    const expected = withRepeats.map((r) => oneByOne.aggregator.add(r));
+    const grouped = start(join(tempDir(), "bridge.db"));
+    const results = [
+      ...grouped.aggregator.addAll(withRepeats.slice(0, 7)),
+      ...grouped.aggregator.addAll(withRepeats.slice(7)),
+    ];
+    assert.deepEqual(results, expected);
+    assert.deepEqual(
+      results.map((r) => r.status).filter((s) => s === "duplicate"),
+      ["duplicate", "duplicate"],
+      "a repeat within a group and across groups",
+    );
+    // A new process on the same file carries on from what the groups stored.
+    assert.deepEqual(start(grouped.store.file).aggregator.openIntervals(), oneByOne.aggregator.openIntervals());
+  });
+
   test("after a crash in the middle of an interval it carries on and closes the same batches", () => {
     const file = join(tempDir(), "bridge.db");
     const readings = fourIntervalsOfReadings();

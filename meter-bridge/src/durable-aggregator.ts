@@ -15,11 +15,18 @@ export type CreateDurableAggregatorParameters = Omit<CreateAggregatorParameters,
   store: Store;
 };
 
-export type DurableAggregator = Aggregator & { outbox: Outbox };
+export type DurableAggregator = Aggregator & {
+  outbox: Outbox;
+  /**
+   * Takes readings in one transaction (group commit: one fsync for all of them) and returns what
+   * became of each, as add() would one after the other. When the transaction fails, none is stored.
+   */
+  addAll(readings: readonly Reading[]): AddResult[];
+};
 
 /**
  * The aggregator of aggregate.ts with its state in the bridge database. Each call is one transaction:
- * an accepted reading is stored before add() returns; closing an interval stores the meters' new
+ * an accepted reading is stored before add() or addAll() returns; closing an interval stores the meters' new
  * settled registers, the neighbourhood's closed-until time and the batch (as a pending outbox entry)
  * together. A new aggregator on the same database carries on where the last one stopped, crash or not.
  * A repeated reading is found by the readings table's primary key, even long after its interval closed.
@@ -66,16 +73,16 @@ export function createDurableAggregator({
     }
   }
 
-  return {
-    outbox,
-    add(reading: Reading): AddResult {
-      const stored = readings.find(reading);
-      if (stored) {
-        const verdict = checkSequence({ reading, known: [stored] });
-        if (verdict.kind === "rejected") return { status: "rejected", reason: verdict.reason, batches: [] };
-        return { status: "duplicate", batches: [] };
-      }
-      return atomically((memory) => {
+  function addAll(list: readonly Reading[]): AddResult[] {
+    return atomically((memory) =>
+      list.map((reading): AddResult => {
+        // A repeat is found in the table, also long after its interval closed (and within this list).
+        const stored = readings.find(reading);
+        if (stored) {
+          const verdict = checkSequence({ reading, known: [stored] });
+          if (verdict.kind === "rejected") return { status: "rejected", reason: verdict.reason, batches: [] };
+          return { status: "duplicate", batches: [] };
+        }
         const result = memory.add(reading);
         if (result.status === "baseline" || result.status === "accepted") {
           readings.insert({ ...reading, receivedAt: clock() });
@@ -83,8 +90,14 @@ export function createDurableAggregator({
         }
         persist(result.batches);
         return result;
-      });
-    },
+      }),
+    );
+  }
+
+  return {
+    outbox,
+    add: (reading) => addAll([reading])[0],
+    addAll,
     tick() {
       return atomically((memory) => {
         const batches = memory.tick();
