@@ -32,8 +32,8 @@ export function bridgeSettings({
     // Also found through the workspace's node_modules link; Node-RED loads a module once by name.
     nodesDir: [PACKAGE_DIR],
     httpAdminRoot: "/",
-    // The bridge's flow has no HTTP-in nodes.
-    httpNodeRoot: false,
+    // The node app serves the bridge's own routes: GET /nachbarstrom/metrics and the HTTP ingest node's.
+    httpNodeRoot: "/",
     editorTheme: {
       header: { title: "Nachbarstrom meter bridge" },
       projects: { enabled: false },

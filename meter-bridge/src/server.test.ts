@@ -57,6 +57,14 @@ describe("startBridge runs the shipped flow in the real Node-RED runtime", () =>
     assert.equal(rejection.payload, "{oops");
   });
 
+  test("serves the metrics for Prometheus, counting the bad reading by its reason", async () => {
+    const response = await fetch(`${bridge.editorUrl}nachbarstrom/metrics`);
+    assert.equal(response.status, 200);
+    const text = await response.text();
+    assert.match(text, /^nachbarstrom_bridge_readings_rejected_total\{reason="json"\} 1$/m);
+    assert.match(text, /^nachbarstrom_bridge_outbox_depth /m);
+  });
+
   test("serves the editor and keeps the bridge key only in the encrypted credentials file", async () => {
     const response = await fetch(`${bridge.editorUrl}flows`, { headers: { accept: "application/json" } });
     assert.equal(response.status, 200);

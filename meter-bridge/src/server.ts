@@ -113,6 +113,7 @@ export async function startBridge(parameters: StartBridgeParameters): Promise<St
       RED.log.warn(`${CREDENTIAL_SECRET_ENV} is not set: credentials are encrypted with the public development secret`);
     }
     app.use("/", RED.httpAdmin);
+    app.use("/", RED.httpNode);
     const boundPort = await listen(server, port, host);
     runtimeStarted = true;
     await RED.start();
