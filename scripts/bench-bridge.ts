@@ -3,7 +3,8 @@
  * (QoS 1) through the real broker and the real Node-RED runtime with the shipped flow into the bridge's
  * durable store, and prints readings per second sustained, p95 latency from publish to stored, and the
  * bridge process's peak RSS — next to a baseline in the same run: the same messages through the same
- * broker to a bare subscriber. Writes bench-results/bridge.json. Usage: node scripts/bench-bridge.ts
+ * broker to a bare subscriber. The bridge runs twice: with Node's defaults and with the V8 setting the
+ * bridge README recommends; bench-results/bridge.json holds the recommended one. Writes bench-results/bridge.json. Usage: node scripts/bench-bridge.ts
  * [meters] [readingsPerMeter]
  */
 import { spawn } from "node:child_process";
@@ -21,6 +22,8 @@ import { freePort, waitFor } from "./stack/processes.ts";
 const METERS = Number(process.argv[2] ?? 10_000);
 const ROUNDS = Number(process.argv[3] ?? 5);
 const PER_NEIGHBOURHOOD = 100;
+/** The bridge process's V8 setting the README recommends: a small young generation keeps memory low. */
+const RECOMMENDED_V8 = ["--max-semi-space-size=1"];
 const total = METERS * ROUNDS;
 
 const dir = mkdtempSync(join(tmpdir(), "nachbarstrom-bench-bridge-"));
@@ -38,10 +41,12 @@ const base = Math.floor(Date.now() / 60_000) * 60 - ROUNDS * 60;
 
 try {
   const baseline = await brokerOnly();
-  const bridge = await throughBridge();
+  const defaultV8 = await throughBridge("default", []);
+  const bridge = await throughBridge("recommended", RECOMMENDED_V8);
   const rows = [
     { what: "broker to a bare subscriber (baseline)", ...baseline, peakRssMb: NaN },
-    { what: "broker → Node-RED bridge → SQLite store", ...bridge },
+    { what: "broker → Node-RED bridge → SQLite store, Node's defaults", ...defaultV8 },
+    { what: `… with ${RECOMMENDED_V8.join(" ")} (meter-bridge/README.md)`, ...bridge },
   ];
   console.log(`\nBridge ingest: ${METERS.toLocaleString("en")} meters × ${ROUNDS} readings (QoS 1)\n`);
   console.log("| path | readings/s | p95 latency (ms) | peak RSS (MB) |");
@@ -55,6 +60,7 @@ try {
     readingsPerSecond: Math.round(bridge.readingsPerSecond),
     p95LatencyMs: Math.round(bridge.p95LatencyMs),
     peakRssMb: Math.round(bridge.peakRssMb),
+    peakRssMbNodeDefaults: Math.round(defaultV8.peakRssMb),
     baselineReadingsPerSecond: Math.round(baseline.readingsPerSecond),
   };
   writeFileSync("bench-results/bridge.json", JSON.stringify(json, null, 2) + "\n");
@@ -105,13 +111,15 @@ async function brokerOnly() {
   return { readingsPerSecond: total / seconds, p95LatencyMs: percentile(latencies, 0.95) };
 }
 
-async function throughBridge() {
-  const databaseFile = join(dir, "bridge.db");
+/** The readings through the bridge in a process of its own, started with the V8 flags `execArgv`. */
+async function throughBridge(label: string, execArgv: string[]) {
+  const databaseFile = join(dir, `bridge-${label}.db`);
   const child = spawn(
     process.execPath,
     [
+      ...execArgv,
       "scripts/bench-bridge-runner.ts",
-      join(dir, "node-red"),
+      join(dir, `node-red-${label}`),
       mqttUrl,
       deploymentFile,
       join(dir, "meters.json"),
