@@ -8,6 +8,7 @@ import {ICostCap} from "./interfaces/ICostCap.sol";
 import {ICreditToken} from "./interfaces/ICreditToken.sol";
 import {IMeterRegistry} from "./interfaces/IMeterRegistry.sol";
 import {ITariffSchedule} from "./interfaces/ITariffSchedule.sol";
+import {PackedMeters} from "./PackedMeters.sol";
 import {Roles} from "./Roles.sol";
 import {SettlementMath} from "./SettlementMath.sol";
 import {INTERVAL_SECONDS, NeighbourhoodId} from "./Units.sol";
@@ -16,7 +17,6 @@ import {INTERVAL_SECONDS, NeighbourhoodId} from "./Units.sol";
 /// @notice See {ICostCap}. A meter's month sums (paid, grid-only: 64 bits each) lie two meters to a
 ///         slot, so recording a chunk costs about half a storage write per meter (ADR 0005).
 contract CostCap is ICostCap, AccessControl {
-    uint256 private constant RESULT_SIZE = 44;
     uint256 private constant MASK64 = type(uint64).max;
 
     IMeterRegistry private immutable _registry;
@@ -38,11 +38,11 @@ contract CostCap is ICostCap, AccessControl {
         uint64 interval,
         bytes calldata results
     ) external onlyRole(Roles.SETTLEMENT) {
-        uint256 gridGross = _gridGross(neighbourhood, interval);
+        SettlementMath.Prices memory p = _prices(neighbourhood, interval);
         mapping(uint256 => uint256) storage sums = _sums[_monthKey(neighbourhood, BillingMonth.monthOf(interval))];
         uint256 pair = type(uint256).max;
         uint256 slot;
-        for (uint256 i; i < results.length / RESULT_SIZE; ++i) {
+        for (uint256 i; i < results.length / PackedMeters.RESULT_SIZE; ++i) {
             uint256 word;
             // solhint-disable-next-line no-inline-assembly
             assembly ("memory-safe") {
@@ -56,8 +56,10 @@ contract CostCap is ICostCap, AccessControl {
                 slot = sums[pair];
             }
             uint256 importWh = (word >> 192) & 0xffffffff;
-            uint256 debit = uint64(bytes8(results[i * RESULT_SIZE + 28:i * RESULT_SIZE + 36]));
-            slot = _add(slot, number, int256(debit), int256((importWh * gridGross) / 10_000_000));
+            uint256 debit = uint64(
+                bytes8(results[i * PackedMeters.RESULT_SIZE + 28:i * PackedMeters.RESULT_SIZE + 36])
+            );
+            slot = _add(slot, number, int256(debit), int256(SettlementMath.gridCost(importWh, p)));
         }
         if (pair != type(uint256).max) sums[pair] = slot;
     }
@@ -140,11 +142,12 @@ contract CostCap is ICostCap, AccessControl {
         return (slot & ~(uint256(type(uint128).max) << shift)) | (packed << shift);
     }
 
-    /// @dev Grid energy's gross price in the interval, in micro-euro per kWh × 10,000.
-    function _gridGross(NeighbourhoodId neighbourhood, uint64 interval) private view returns (uint256) {
+    function _prices(
+        NeighbourhoodId neighbourhood,
+        uint64 interval
+    ) private view returns (SettlementMath.Prices memory) {
         (ITariffSchedule.Tariff memory tariff, ) = _tariffs.tariffAt(neighbourhood, interval);
-        SettlementMath.Prices memory p = SettlementMath.prices(tariff);
-        return p.gridNet * p.vatFactor;
+        return SettlementMath.prices(tariff);
     }
 
     function _monthKey(NeighbourhoodId neighbourhood, uint32 month) private pure returns (bytes32) {

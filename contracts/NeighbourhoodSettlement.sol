@@ -22,7 +22,7 @@ contract NeighbourhoodSettlement is INeighbourhoodSettlement, AccessControl {
     ///         this bound only keeps calldata sane.
     uint256 public constant MAX_CHUNK = 5000;
     /// @notice Bytes per meter in {ChunkSettled}'s results.
-    uint256 public constant RESULT_SIZE = 44;
+    uint256 public constant RESULT_SIZE = PackedMeters.RESULT_SIZE;
     uint256 private constant MAX_AMOUNT = uint256(int256(type(int64).max));
 
     struct ChunkRecord {

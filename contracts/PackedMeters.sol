@@ -6,6 +6,8 @@ pragma solidity 0.8.30;
 ///         uint32 meter number (MeterRegistry's index), uint32 import Wh, uint32 export Wh.
 library PackedMeters {
     uint256 internal constant SIZE = 12;
+    /// @notice Bytes per meter in ChunkSettled's results (INeighbourhoodSettlement.ChunkSettled).
+    uint256 internal constant RESULT_SIZE = 44;
 
     /// @notice The chunk's length is not a whole number of meters.
     error PackedMetersMalformed(uint256 length);

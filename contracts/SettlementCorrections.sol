@@ -9,6 +9,7 @@ import {IMeterRegistry} from "./interfaces/IMeterRegistry.sol";
 import {INeighbourhoodSettlement} from "./interfaces/INeighbourhoodSettlement.sol";
 import {ISettlementCorrections} from "./interfaces/ISettlementCorrections.sol";
 import {ITariffSchedule} from "./interfaces/ITariffSchedule.sol";
+import {PackedMeters} from "./PackedMeters.sol";
 import {Roles} from "./Roles.sol";
 import {SettlementMath} from "./SettlementMath.sol";
 import {NeighbourhoodId} from "./Units.sol";
@@ -27,8 +28,6 @@ contract SettlementCorrections is ISettlementCorrections, AccessControl {
         uint64 debit;
         uint64 credit;
     }
-
-    uint256 private constant RESULT_SIZE = 44;
 
     IMeterRegistry private immutable _registry;
     ITariffSchedule private immutable _tariffs;
@@ -111,9 +110,9 @@ contract SettlementCorrections is ISettlementCorrections, AccessControl {
             revert CorrectionIntervalNotSettled(neighbourhood, interval);
         (, bytes32 resultsHash) = _settlement.chunkOf(neighbourhood, interval, chunk);
         if (keccak256(results) != resultsHash) revert CorrectionResultsMismatch(neighbourhood, interval, chunk);
-        uint256 meters = results.length / RESULT_SIZE;
+        uint256 meters = results.length / PackedMeters.RESULT_SIZE;
         if (position >= meters) revert CorrectionPositionInvalid(position, meters);
-        bytes calldata record = results[position * RESULT_SIZE:(position + 1) * RESULT_SIZE];
+        bytes calldata record = results[position * PackedMeters.RESULT_SIZE:(position + 1) * PackedMeters.RESULT_SIZE];
         r.number = uint32(bytes4(record[0:4]));
         r.importWh = uint32(bytes4(record[4:8]));
         r.exportWh = uint32(bytes4(record[8:12]));
@@ -175,9 +174,9 @@ contract SettlementCorrections is ISettlementCorrections, AccessControl {
         // The original's grid import covered at least the energy a lower correction removes, so the
         // subtractions stay at or above zero (see ISettlementCorrections).
         if (importWh >= original.importWh) {
-            debit += (uint256(importWh - original.importWh) * p.gridNet * p.vatFactor) / 10_000_000;
+            debit += SettlementMath.gridCost(importWh - original.importWh, p);
         } else {
-            debit -= (uint256(original.importWh - importWh) * p.gridNet * p.vatFactor) / 10_000_000;
+            debit -= SettlementMath.gridCost(original.importWh - importWh, p);
         }
         if (exportWh >= original.exportWh) credit += (uint256(exportWh - original.exportWh) * p.feedIn) / 1000;
         else credit -= (uint256(original.exportWh - exportWh) * p.feedIn) / 1000;
@@ -201,10 +200,8 @@ contract SettlementCorrections is ISettlementCorrections, AccessControl {
         uint32 importWh
     ) private {
         SettlementMath.Prices memory p = _prices(neighbourhood, interval);
-        uint256 gridGross = p.gridNet * p.vatFactor;
         int256 gridOnlyChange =
-            int256((uint256(importWh) * gridGross) / 10_000_000) -
-                int256((uint256(importBefore) * gridGross) / 10_000_000);
+            int256(SettlementMath.gridCost(importWh, p)) - int256(SettlementMath.gridCost(importBefore, p));
         _costCap.recordCorrection(neighbourhood, interval, number, paidChange, gridOnlyChange);
     }
 

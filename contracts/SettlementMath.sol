@@ -73,6 +73,12 @@ library SettlementMath {
         p.poolBuyGross = ((p.community + p.localSurcharge) * p.vatFactor) / 10_000;
     }
 
+    /// @notice What `wh` of grid energy costs gross, rounded down to the micro-euro: the grid-only price
+    ///         the cost cap compares with, and what a correction's difference in import is priced at.
+    function gridCost(uint256 wh, Prices memory p) internal pure returns (uint256) {
+        return (wh * p.gridNet * p.vatFactor) / 10_000_000;
+    }
+
     /// @notice Serves one power contract: min(cap, seller's remaining export, buyer's remaining import).
     /// @param exportWh The seller's metered export; `importWh` the buyer's metered import.
     function deliver(

@@ -111,6 +111,7 @@ module.exports = async function (RED) {
     const flush = () => {
       timer = undefined;
       const group = waiting.splice(0, GROUP_MAX);
+      if (group.length === 0) return;
       if (waiting.length > 0) timer = setTimeout(flush, 0);
       let results;
       try {
@@ -149,10 +150,9 @@ module.exports = async function (RED) {
 
     node.on("close", (done) => {
       // Readings still gathering are stored before the store closes.
-      if (timer) {
-        clearTimeout(timer);
-        while (waiting.length > 0) flush();
-      }
+      while (waiting.length > 0) flush();
+      clearTimeout(timer);
+      timer = undefined;
       clearInterval(tickTimer);
       const open = aggregator?.openIntervals() ?? [];
       // Their readings are in the database; the next start closes them.

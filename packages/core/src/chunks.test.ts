@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { CHUNK_GAS, chunkGas, planChunks } from "./chunks.ts";
+import { CHUNK_GAS, MAX_CHUNK, chunkGas, planChunks } from "./chunks.ts";
 import { NachbarstromError } from "./errors.ts";
 
 const numbered = (...numbers: number[]) => numbers.map((number) => ({ number }));
@@ -64,6 +64,19 @@ describe("planChunks", () => {
       [...Array(chunks.length - 1).fill(perChunk), 10_000 - perChunk * (chunks.length - 1)],
     );
     for (const chunk of chunks) assert.ok(chunkGas(chunk.length, 0) <= CHUNK_GAS.budget);
+  });
+
+  it("never puts more meters into a chunk than the contract takes, however large the budget", () => {
+    const chunks = planChunks(numbered(...Array.from({ length: 12_000 }, (_, i) => i + 1)), [], {
+      base: 0,
+      perMeter: 1,
+      perContract: 0,
+      budget: Number.MAX_SAFE_INTEGER,
+    });
+    assert.deepEqual(
+      chunks.map((c) => c.length),
+      [MAX_CHUNK, MAX_CHUNK, 12_000 - 2 * MAX_CHUNK],
+    );
   });
 
   it("estimates gas from meters and contracts", () => {

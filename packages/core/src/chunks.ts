@@ -14,6 +14,9 @@ export const CHUNK_GAS = {
   budget: 14_000_000,
 } as const;
 
+/** The most meters one chunk may carry (NeighbourhoodSettlement.MAX_CHUNK); gas limits chunks first. */
+export const MAX_CHUNK = 5000;
+
 export type ChunkGas = { base: number; perMeter: number; perContract: number; budget: number };
 
 /** A meter as the planner sees it: its number in the registry. */
@@ -30,8 +33,8 @@ export function chunkGas(meters: number, contracts: number, gas: ChunkGas = CHUN
  * Cuts an interval's meters into chunks: meters joined by power contracts (directly or through others)
  * go into the same chunk, because a contract is served only when both its meters are in one chunk.
  * Groups are taken in order of their lowest meter number and added to the current chunk while its
- * estimated gas stays within the budget; every chunk lists its meters by ascending number, as the
- * contract requires.
+ * estimated gas stays within the budget and it holds at most MAX_CHUNK meters; every chunk lists its
+ * meters by ascending number, as the contract requires.
  * @throws NachbarstromError when a group of contract-joined meters alone exceeds the budget.
  */
 export function planChunks<M extends Numbered>(
@@ -49,14 +52,15 @@ export function planChunks<M extends Numbered>(
   let current: number[] = [];
   let currentContracts = 0;
   for (const group of groups) {
-    if (chunkGas(group.members.length, group.contracts, gas) > gas.budget) {
+    if (group.members.length > MAX_CHUNK || chunkGas(group.members.length, group.contracts, gas) > gas.budget) {
       throw new NachbarstromError(
         `${group.members.length} meters joined by ${group.contracts} power contracts do not fit one chunk`,
         { details: `meters ${group.members.slice(0, 5).join(", ")}…; estimated gas above ${gas.budget}` },
       );
     }
-    const together = chunkGas(current.length + group.members.length, currentContracts + group.contracts, gas);
-    if (current.length > 0 && together > gas.budget) {
+    const size = current.length + group.members.length;
+    const together = chunkGas(size, currentContracts + group.contracts, gas);
+    if (current.length > 0 && (together > gas.budget || size > MAX_CHUNK)) {
       chunks.push(toChunk(current, byNumber));
       current = [];
       currentContracts = 0;

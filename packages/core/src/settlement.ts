@@ -9,9 +9,6 @@ export type { Tariff } from "./tariff.ts";
 export const ALLOCATION_KEY = { proRata: 0, staticShares: 1 } as const;
 export type AllocationKey = keyof typeof ALLOCATION_KEY;
 
-/** The most meters one chunk carries (NeighbourhoodSettlement.MAX_CHUNK); gas limits chunks first. */
-export const MAX_CHUNK = 5000;
-
 /** A meter with its owner's preferences as they count for the interval; absent ones mean no limit. */
 export type SettlementMeter = NumberedEnergy & {
   maxBuyPrice?: MicroEuroPerKwh;
