@@ -57,5 +57,16 @@ describe("GET /nachbarstrom/metrics", () => {
     assert.match(text, /^nachbarstrom_bridge_readings_rejected_total\{reason="json"\} 1$/m);
     assert.match(text, /^nachbarstrom_bridge_readings_rejected_total\{reason="schema"\} 0$/m);
     assert.match(text, /^nachbarstrom_bridge_readings_duplicate_total 0$/m);
+
+    const asJson = await get(httpNode, "/nachbarstrom/metrics.json");
+    assert.equal(asJson.status, 200);
+    assert.match(asJson.type, /^application\/json/);
+    const metrics = JSON.parse(asJson.text) as { name: string; values: { value: number; labels: object }[] }[];
+    const values = (name: string) => metrics.find((m) => m.name === `nachbarstrom_bridge_${name}`)?.values;
+    assert.deepEqual(values("readings_accepted_total"), [{ value: 1, labels: {} }]);
+    assert.deepEqual(
+      values("readings_rejected_total")?.find((v) => v.value > 0),
+      { value: 1, labels: { reason: "json" } },
+    );
   });
 });
