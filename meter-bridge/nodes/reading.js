@@ -15,6 +15,7 @@ module.exports = async function (RED) {
   const { createReadingGate } = await import("../src/reading-gate.ts");
   const { METERS_ENV, loadDirectory, meterDirectoryFile } = await import("../src/directory.ts");
   const { formatConfig } = await import("../src/decode-reading.ts");
+  const { faultPoint } = await import("../src/fault-points.ts");
   const metrics = await runtimeMetrics(RED);
 
   function NachbarstromReadingNode(config) {
@@ -83,6 +84,7 @@ module.exports = async function (RED) {
     // One message at a time, in arrival order: a meter's register sequence is checked in that order.
     let queue = Promise.resolve();
     node.on("input", (msg, send, done) => {
+      faultPoint("after-receive", String(msg.topic));
       if (!gate) {
         done(configError);
         return;

@@ -10,7 +10,9 @@ import {
 import {
   createPublicClient,
   createWalletClient,
+  TransactionReceiptNotFoundError,
   defineChain,
+  encodeFunctionData,
   http,
   keccak256,
   toBytes,
@@ -18,8 +20,9 @@ import {
   type Hex,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { SettlementFailedError } from "./errors.ts";
-import type { SettlementPort } from "./submit.ts";
+import { IntervalAlreadySettledError, SettlementFailedError } from "./errors.ts";
+import { faultPoint } from "./fault-points.ts";
+import type { SettleHooks, SettlementPort } from "./submit.ts";
 
 export type CreateSettlementPortParameters = {
   deployment: Deployment;
@@ -43,6 +46,10 @@ export type ChainSettlementPort = SettlementPort & {
 };
 
 const BRIDGE_ROLE = keccak256(toBytes("nachbarstrom.role.bridge"));
+/** How nodes answer a transaction they hold already (Hardhat, anvil, geth, Besu). */
+const KNOWN_TRANSACTION = /already known|already imported|known transaction/i;
+/** How nodes answer a transaction whose nonce is used: mined before, or replaced. */
+const NONCE_USED = /nonce too low|nonce is too low/i;
 /** Meters per closeMonth transaction: about 15,000 gas each keeps it far below a block. */
 const CLOSE_MONTH_BATCH = 500;
 
@@ -67,8 +74,29 @@ export function createSettlementPort({
   const walletClient = createWalletClient({ account, chain, transport });
   const address = deployment.contracts.neighbourhoodSettlement;
 
+  /**
+   * Signs the call, hands it to onSigned (which stores it), then broadcasts it. The nonce is the
+   * account's next one counting its pending transactions; the settler broadcasts stored ones first.
+   */
+  async function signAndSend(to: Address, data: Hex, hooks: SettleHooks | undefined): Promise<Hex> {
+    const prepared = await walletClient.prepareTransactionRequest({ account, chain, to, data });
+    const raw = await walletClient.signTransaction(prepared);
+    const hash = keccak256(raw);
+    hooks?.onSigned?.({ hash, raw, nonce: prepared.nonce });
+    await walletClient.sendRawTransaction({ serializedTransaction: raw });
+    faultPoint("after-broadcast", hash);
+    return hash;
+  }
+
+  async function mustSucceed(hash: Hex, what: string): Promise<void> {
+    const receipt = await publicClient.waitForTransactionReceipt({ hash, timeout: receiptTimeoutMs });
+    if (receipt.status !== "success") {
+      throw new SettlementFailedError(`${what} reverted`, { details: `transaction ${hash}` });
+    }
+  }
+
   /** Credits the cost cap of `month` for every meter of the neighbourhood, in transactions of 500 meters. */
-  async function closeMonth(neighbourhoodId: Hex, month: number): Promise<void> {
+  async function closeMonth(neighbourhoodId: Hex, month: number, hooks: SettleHooks | undefined): Promise<void> {
     const registry = deployment.contracts.meterRegistry;
     const ids = await publicClient.readContract({
       address: registry,
@@ -90,23 +118,30 @@ export function createSettlementPort({
       ),
     );
     for (let i = 0; i < numbers.length; i += CLOSE_MONTH_BATCH) {
-      const { request } = await publicClient.simulateContract({
+      const call = {
         account,
         address: deployment.contracts.costCap,
         abi: costCapAbi,
         functionName: "closeMonth",
         args: [neighbourhoodId, month, numbers.slice(i, i + CLOSE_MONTH_BATCH)],
-      });
-      await walletClient.writeContract(request);
+      } as const;
+      await publicClient.simulateContract(call);
+      const hash = await signAndSend(call.address, encodeFunctionData(call), hooks);
+      await mustSucceed(hash, `closing billing month ${month} of ${neighbourhoodId}`);
     }
   }
 
   return {
     account: account.address,
     rpcUrl,
-    async settle(batch) {
+    async settle(batch, hooks) {
+      const record = await this.settledRecord(batch.neighbourhoodId, batch.interval);
+      if (record.settledAt > 0n) {
+        throw new IntervalAlreadySettledError(`Interval ${batch.interval} of ${batch.neighbourhood} has settled`);
+      }
       // Tariff, preferences and power contracts come from the chain; the header's pool totals from
-      // the reference settlement. Chunks go in order; a chunk already in is a no-op on chain.
+      // the reference settlement. Chunks go in order, each mined before the next is simulated; a chunk
+      // already on chain (sent before a crash) is skipped.
       const inputs = await readSettlementInputs({
         client: publicClient,
         deployment,
@@ -117,29 +152,54 @@ export function createSettlementPort({
       const { header, chunks } = planBatch(inputs, batch);
       let hash: Hex | undefined;
       for (const [index, meters] of chunks.entries()) {
-        if (hash) {
-          const receipt = await publicClient.waitForTransactionReceipt({ hash, timeout: receiptTimeoutMs });
-          if (receipt.status !== "success") {
-            throw new SettlementFailedError(`chunk ${index - 1} of interval ${batch.interval} reverted`, {
-              details: `transaction ${hash}; the later chunks were not sent`,
-            });
-          }
-        }
-        const { request } = await publicClient.simulateContract({
+        if (hash) await mustSucceed(hash, `chunk ${index - 1} of interval ${batch.interval}`);
+        const [contentHash] = await publicClient.readContract({
+          address,
+          abi: neighbourhoodSettlementAbi,
+          functionName: "chunkOf",
+          args: [batch.neighbourhoodId, batch.interval, index],
+        });
+        if (BigInt(contentHash) !== 0n) continue;
+        const call = {
           account,
           address,
           abi: neighbourhoodSettlementAbi,
           functionName: "settleChunk",
           args: [batch.neighbourhoodId, batch.interval, header, index, meters],
-        });
-        hash = await walletClient.writeContract(request);
+        } as const;
+        await publicClient.simulateContract(call);
+        hash = await signAndSend(address, encodeFunctionData(call), hooks);
       }
-      if (!hash) throw new SettlementFailedError(`interval ${batch.interval} has no meters to settle`);
-      // The first interval of a month closes the previous one under the cost cap. Sent after the chunks,
-      // so it is mined after them; closing is idempotent, so a retry of this batch may send it again.
-      const month = monthClosedBy(batch.interval);
-      if (inputs.costCap && month !== undefined) await closeMonth(batch.neighbourhoodId, month);
+      if (!hash) throw new SettlementFailedError(`interval ${batch.interval} has no chunk left to settle`);
       return hash;
+    },
+    async afterSettled(batch, hooks) {
+      // The first interval of a month closes the previous one under the cost cap. Closing is
+      // idempotent, so after a crash it is simply done again.
+      const month = monthClosedBy(batch.interval);
+      if (month === undefined) return;
+      const { costCap } = await publicClient.readContract({
+        address: deployment.contracts.meterRegistry,
+        abi: meterRegistryAbi,
+        functionName: "neighbourhoodOf",
+        args: [batch.neighbourhoodId],
+      });
+      if (costCap) await closeMonth(batch.neighbourhoodId, month, hooks);
+    },
+    async rebroadcast({ hash, raw }) {
+      try {
+        await walletClient.sendRawTransaction({ serializedTransaction: raw });
+        return "sent";
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        if (!KNOWN_TRANSACTION.test(message) && !NONCE_USED.test(message)) throw error;
+        const receipt = await publicClient.getTransactionReceipt({ hash }).catch((cause: unknown) => {
+          if (cause instanceof TransactionReceiptNotFoundError) return undefined;
+          throw cause;
+        });
+        if (receipt) return "mined";
+        return NONCE_USED.test(message) ? "stale" : "sent";
+      }
     },
     async waitForReceipt(hash) {
       const receipt = await publicClient.waitForTransactionReceipt({ hash, timeout: receiptTimeoutMs });

@@ -6,6 +6,7 @@ import {
   type CreateAggregatorParameters,
   type IntervalBatch,
 } from "./aggregate.ts";
+import { faultPoint } from "./fault-points.ts";
 import { createOutbox, type Outbox } from "./outbox.ts";
 import { createReadingStore } from "./reading-store.ts";
 import { checkSequence } from "./registers.ts";
@@ -74,7 +75,7 @@ export function createDurableAggregator({
   }
 
   function addAll(list: readonly Reading[]): AddResult[] {
-    return atomically((memory) =>
+    const results = atomically((memory) =>
       list.map((reading): AddResult => {
         // A repeat is found in the table, also long after its interval closed (and within this list).
         const stored = readings.find(reading);
@@ -92,6 +93,9 @@ export function createDurableAggregator({
         return result;
       }),
     );
+    faultPoint("after-store", `${list.length} readings`);
+    if (results.some((r) => r.batches.length > 0)) faultPoint("after-batch", "closed by a reading");
+    return results;
   }
 
   return {
@@ -99,11 +103,13 @@ export function createDurableAggregator({
     add: (reading) => addAll([reading])[0],
     addAll,
     tick() {
-      return atomically((memory) => {
+      const batches = atomically((memory) => {
         const batches = memory.tick();
         persist(batches);
         return batches;
       });
+      if (batches.length > 0) faultPoint("after-batch", "closed by the grace period");
+      return batches;
     },
     openIntervals: () => current().openIntervals(),
   };

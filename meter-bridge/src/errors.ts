@@ -10,6 +10,11 @@ export class SettlementFailedError extends NachbarstromError {
   override name = "SettlementFailedError";
 }
 
+/** The chain holds the interval already: a submission finds it settled before sending anything. */
+export class IntervalAlreadySettledError extends NachbarstromError {
+  override name = "IntervalAlreadySettledError";
+}
+
 /** The embedded Node-RED runtime or MQTT broker could not start. */
 export class BridgeStartError extends NachbarstromError {
   override name = "BridgeStartError";

@@ -3,6 +3,7 @@ import { describe, test } from "node:test";
 import { neighbourhoodId, neighbourhoodSettlementAbi } from "@nachbarstrom/core";
 import { ContractFunctionExecutionError, HttpRequestError, type Hex } from "viem";
 import type { IntervalBatch } from "./aggregate.ts";
+import type { SignedTransaction } from "./submit.ts";
 import { createOutbox } from "./outbox.ts";
 import { createOutboxSettler } from "./outbox-settler.ts";
 import { openStore } from "./store.ts";
@@ -55,28 +56,51 @@ describe("outbox settler", () => {
     store.close();
   });
 
-  test("a submitted entry with a successful receipt is confirmed without sending again", async () => {
+  /** A transaction signed for the batch (by a bridge that then crashed), not broadcast to `chain`. */
+  async function signedElsewhere(batch: IntervalBatch): Promise<SignedTransaction> {
+    let transaction: SignedTransaction | undefined;
+    await createFakeChain({ signer: "crashed bridge" }).settle(batch, { onSigned: (t) => (transaction = t) });
+    assert.ok(transaction);
+    return transaction;
+  }
+
+  test("a submitted entry whose transaction was mined is confirmed by it, nothing sent again", async () => {
     const { outbox, chain, store } = setup();
-    const hash = await chain.settle(batchOf(K)); // sent before a crash
-    outbox.markSubmitted(outbox.enqueue(batchOf(K)).entry.id, hash);
+    const { entry } = outbox.enqueue(batchOf(K));
+    // Signed, stored and broadcast before a crash.
+    const hash = await chain.settle(batchOf(K), { onSigned: (t) => outbox.recordSigned(entry.id, t) });
     const settled: unknown[] = [];
     await createOutboxSettler({ outbox, port: chain, onSettled: (_, outcome) => settled.push(outcome) }).drain();
     assert.deepEqual(settled, [
       { neighbourhood: HOOD, interval: K, txHash: hash, alreadySettled: false, commitmentMatches: true },
     ]);
-    assert.equal(chain.state().attempts[settlementKey(batchOf(K).neighbourhoodId, K)], 1);
+    assert.deepEqual(Object.keys(chain.state().transactions), [hash], "one transaction mined");
     assert.equal(outbox.get(HOOD, K)?.status, "confirmed");
     store.close();
   });
 
-  test("a submitted entry whose transaction never arrived is sent again", async () => {
+  test("a transaction signed and stored but never broadcast is broadcast from the outbox, not signed anew", async () => {
     const { outbox, chain, store } = setup();
-    const lost = `0x${"99".repeat(32)}` as Hex;
-    outbox.markSubmitted(outbox.enqueue(batchOf(K)).entry.id, lost);
+    const { entry } = outbox.enqueue(batchOf(K));
+    const stored = await signedElsewhere(batchOf(K));
+    outbox.recordSigned(entry.id, stored);
     await createOutboxSettler({ outbox, port: chain, sleep: noWait }).drain();
-    const entry = outbox.get(HOOD, K);
-    assert.equal(entry?.status, "confirmed");
-    assert.notEqual(entry?.txHash, lost);
+    const key = settlementKey(batchOf(K).neighbourhoodId, K);
+    assert.equal(chain.state().settlements[key].txHash, stored.hash, "the stored transaction settled it");
+    assert.deepEqual(Object.keys(chain.state().transactions), [stored.hash]);
+    assert.deepEqual([outbox.get(HOOD, K)?.status, outbox.get(HOOD, K)?.txHash], ["confirmed", stored.hash]);
+    assert.equal(chain.state().followUps[key], 1, "afterSettled once");
+    store.close();
+  });
+
+  test("a stored transaction another settlement made stale ends as already-settled with that one", async () => {
+    const { outbox, chain, store } = setup();
+    const { entry } = outbox.enqueue(batchOf(K));
+    outbox.recordSigned(entry.id, await signedElsewhere(batchOf(K)));
+    const other = await chain.settle(batchOf(K)); // e.g. a second bridge
+    await createOutboxSettler({ outbox, port: chain, sleep: noWait }).drain();
+    assert.deepEqual([outbox.get(HOOD, K)?.status, outbox.get(HOOD, K)?.txHash], ["already-settled", other]);
+    assert.deepEqual(Object.keys(chain.state().transactions), [other]);
     store.close();
   });
 

@@ -1,5 +1,5 @@
 import { NachbarstromError } from "@nachbarstrom/core";
-import type { Hex } from "viem";
+import { faultPoint } from "./fault-points.ts";
 import type { Outbox, OutboxEntry } from "./outbox.ts";
 import {
   submitBatch,
@@ -36,10 +36,10 @@ export type OutboxSettler = {
 
 /**
  * Settles what the outbox holds. A pending entry is submitted (submit.ts: retries while the RPC is
- * unreachable, SettlementIntervalAlreadySettled counts as done), and each transaction sent is recorded
- * before its receipt is awaited. A submitted entry (left by a crash or stop) is first checked by the
- * receipt of its recorded transaction; without a successful one it is submitted again, which the
- * contract's once-only rule turns into already-settled if the first transaction did land.
+ * unreachable, an interval settled before counts as done), and each transaction is stored in the
+ * outbox once signed, before it is broadcast. A submitted entry (left by a crash or stop) has its
+ * stored transactions broadcast again and awaited, then goes on with the chunks still missing; if the
+ * interval settled by one of its own transactions it is confirmed, not already-settled.
  */
 export function createOutboxSettler({
   outbox,
@@ -55,41 +55,28 @@ export function createOutboxSettler({
   let running: Promise<void> | undefined;
 
   async function settle(entry: OutboxEntry): Promise<SubmitBatchReturnType> {
-    const { batch } = entry;
-    const ours = new Set<string>();
-    if (entry.status === "submitted" && entry.txHash) {
-      ours.add(entry.txHash.toLowerCase());
-      if (await succeeded(entry.txHash)) {
-        const { neighbourhood, interval } = batch;
-        return { neighbourhood, interval, txHash: entry.txHash, alreadySettled: false, commitmentMatches: true };
-      }
-    }
+    const signed = entry.status === "submitted" ? outbox.signedOf(entry.id) : [];
+    const ours = new Set(signed.map((t) => t.hash.toLowerCase()));
     const outcome = await submitBatch({
-      batch,
+      batch: entry.batch,
       port,
+      signed,
       retry,
       signal,
       sleep,
       onRetry: (info) => onRetry?.(entry, info),
-      onSent: (hash) => {
-        ours.add(hash.toLowerCase());
-        outbox.markSubmitted(entry.id, hash);
+      onSigned: (transaction) => {
+        outbox.recordSigned(entry.id, transaction);
+        ours.add(transaction.hash.toLowerCase());
+        faultPoint("after-sign", transaction.hash);
       },
     });
-    // The chain's settlement is one of our own transactions (e.g. resent after a receipt timed out).
+    faultPoint("before-confirmation", `${entry.batch.neighbourhood}:${entry.batch.interval}`);
+    // The chain's settlement is one of our own transactions (e.g. signed before a crash).
     if (outcome.alreadySettled && outcome.txHash && ours.has(outcome.txHash.toLowerCase())) {
       return { ...outcome, alreadySettled: false };
     }
     return outcome;
-  }
-
-  /** Whether the transaction is mined and succeeded; any failure to tell means "no". */
-  async function succeeded(hash: Hex): Promise<boolean> {
-    try {
-      return (await port.waitForReceipt(hash)).status === "success";
-    } catch {
-      return false;
-    }
   }
 
   async function run(): Promise<void> {

@@ -11,6 +11,8 @@ import { HOOD, K, METER_ID, MP, OTHER_HOOD, T0, fakeClock, reading } from "./tes
 
 const TX = `0x${"11".repeat(32)}` as Hex;
 const TX2 = `0x${"22".repeat(32)}` as Hex;
+/** A signed transaction as the chain client hands it over; the raw bytes are only kept, not read. */
+const signed = (hash: Hex, nonce = 7) => ({ hash, raw: `0x02${hash.slice(2, 10)}` as Hex, nonce });
 
 function batchOf(interval = K, neighbourhood = HOOD, commitment: Hex = `0x${"33".repeat(32)}`): IntervalBatch {
   return {
@@ -47,7 +49,7 @@ describe("outbox", () => {
   test("the same batch again changes nothing; another batch for the interval is refused", () => {
     const { store, outbox } = setup();
     const first = outbox.enqueue(batchOf()).entry;
-    outbox.markSubmitted(first.id, TX);
+    outbox.recordSigned(first.id, signed(TX));
     const again = outbox.enqueue(batchOf());
     assert.equal(again.created, false);
     assert.equal(again.entry.status, "submitted");
@@ -64,7 +66,7 @@ describe("outbox", () => {
     const a = outbox.enqueue(batchOf(K + 1n)).entry;
     const b = outbox.enqueue(batchOf(K)).entry;
     assert.equal(outbox.next()?.id, a.id, "in the order the intervals closed");
-    outbox.markSubmitted(a.id, TX);
+    outbox.recordSigned(a.id, signed(TX));
     assert.equal(outbox.next()?.id, a.id, "a submitted entry is still open");
     outbox.complete(a.id, { txHash: TX, alreadySettled: false, commitmentMatches: true });
     assert.equal(outbox.next()?.id, b.id);
@@ -73,14 +75,19 @@ describe("outbox", () => {
     store.close();
   });
 
-  test("pending → submitted → submitted (resent) → confirmed, recording hash and time", () => {
+  test("pending → submitted → submitted (next chunk) → confirmed, keeping each signed transaction", () => {
     const { store, outbox, clock } = setup();
     const { id, createdAt } = outbox.enqueue(batchOf()).entry;
+    const other = outbox.enqueue(batchOf(K + 1n)).entry;
     clock.advance(5);
-    assert.equal(outbox.markSubmitted(id, TX).txHash, TX);
-    const resent = outbox.markSubmitted(id, TX2);
+    assert.equal(outbox.recordSigned(id, signed(TX, 7)).txHash, TX);
+    const resent = outbox.recordSigned(id, signed(TX2, 8));
     assert.equal(resent.txHash, TX2);
     assert.equal(resent.updatedAt, createdAt + 5000);
+    assert.deepEqual(outbox.signedOf(id), [signed(TX, 7), signed(TX2, 8)], "in the order signed, raw kept");
+    assert.deepEqual(outbox.signedOf(other.id), []);
+    assert.throws(() => outbox.recordSigned(other.id, signed(TX, 9)), /could not be written/, "a hash belongs to one");
+    assert.equal(outbox.get(HOOD, K + 1n)?.status, "pending", "the refused one left no trace");
     const done = outbox.complete(id, { txHash: TX2, alreadySettled: false, commitmentMatches: true });
     assert.equal(done.status, "confirmed");
     assert.equal(done.commitmentMatches, true);
@@ -107,9 +114,9 @@ describe("outbox", () => {
       assert.equal(error.details, "it is pending; confirmed follows only submitted");
       return true;
     });
-    outbox.markSubmitted(id, TX);
+    outbox.recordSigned(id, signed(TX));
     confirm();
-    assert.throws(() => outbox.markSubmitted(id, TX2), OutboxStateError);
+    assert.throws(() => outbox.recordSigned(id, signed(TX2)), OutboxStateError);
     assert.throws(() => outbox.fail(id, "late"), OutboxStateError);
     assert.throws(confirm, OutboxStateError);
     assert.equal(outbox.get(HOOD, K)?.txHash, TX);
@@ -119,9 +126,9 @@ describe("outbox", () => {
   test("failed keeps the reason until retryFailed() puts it back to pending", () => {
     const { store, outbox } = setup();
     const { id } = outbox.enqueue(batchOf()).entry;
-    outbox.markSubmitted(id, TX);
+    outbox.recordSigned(id, signed(TX));
     assert.equal(outbox.fail(id, "Settlement reverted").error, "Settlement reverted");
-    assert.throws(() => outbox.markSubmitted(id, TX2), OutboxStateError);
+    assert.throws(() => outbox.recordSigned(id, signed(TX2)), OutboxStateError);
     assert.equal(outbox.retryFailed(), 1);
     assert.equal(outbox.get(HOOD, K)?.status, "pending");
     assert.equal(outbox.retryFailed(), 0);
@@ -145,7 +152,7 @@ describe("outbox", () => {
 
   test("an unknown id or a damaged row is reported, not guessed", () => {
     const { store, outbox } = setup();
-    assert.throws(() => outbox.markSubmitted(42, TX), /Outbox entry 42 does not exist/);
+    assert.throws(() => outbox.recordSigned(42, signed(TX)), /Outbox entry 42 does not exist/);
     outbox.enqueue(batchOf());
     store.db.prepare("UPDATE outbox SET batch = '{\"neighbourhood\": 5}'").run();
     assert.throws(() => outbox.next(), BridgeStoreError);

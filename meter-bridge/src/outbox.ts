@@ -1,11 +1,12 @@
 import type { Hex } from "viem";
 import type { IntervalBatch } from "./aggregate.ts";
 import { decodeBatch, encodeBatch } from "./batch-codec.ts";
+import type { SignedTransaction } from "./submit.ts";
 import { BridgeStoreError, OutboxStateError } from "./errors.ts";
 import { intColumn, optionalTextColumn, textColumn, type Row, type Store } from "./store.ts";
 
 /**
- * pending ──▶ submitted(txHash) ──▶ confirmed
+ * pending ──▶ submitted(signed txs) ──▶ confirmed
  *    │             │  ▲ (resent)  └─▶ already-settled
  *    ├─────────────┴──┴──────────────▶ already-settled
  *    └─────────────┴─────────────────▶ failed ──(retryFailed)──▶ pending
@@ -16,7 +17,7 @@ export type OutboxEntry = {
   id: number;
   batch: IntervalBatch;
   status: OutboxStatus;
-  /** The last settle() transaction sent; for already-settled, the one that settled the interval, if found. */
+  /** The last transaction signed; once done, the one that settled the interval (if found). */
   txHash: Hex | null;
   /** Set when done: whether the chain holds this batch's commitment. */
   commitmentMatches: boolean | null;
@@ -34,8 +35,10 @@ export type Outbox = {
   get(neighbourhood: string, interval: bigint): OutboxEntry | undefined;
   /** The oldest entry still to settle: pending, or submitted without a known outcome. */
   next(): OutboxEntry | undefined;
-  /** A settle() transaction for the entry has been sent. */
-  markSubmitted(id: number, txHash: Hex): OutboxEntry;
+  /** A transaction for the entry has been signed and is about to be broadcast: stored first, in one commit. */
+  recordSigned(id: number, transaction: SignedTransaction): OutboxEntry;
+  /** The transactions signed for the entry, oldest first. */
+  signedOf(id: number): SignedTransaction[];
   /** The chain holds the interval: confirmed by our receipt, or already-settled when the chain had it before. */
   complete(id: number, outcome: SettledOutcome): OutboxEntry;
   /** Settling failed for a reason retrying will not fix by itself. */
@@ -63,6 +66,11 @@ export function createOutbox(store: Store, now: () => number = Date.now): Outbox
     `INSERT INTO outbox (neighbourhood, interval, neighbourhood_id, commitment, batch, status, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`,
   );
+  const addSigned = db.prepare(
+    `INSERT INTO outbox_transactions (outbox_id, seq, hash, raw, nonce, signed_at)
+     VALUES (?, (SELECT count(*) FROM outbox_transactions WHERE outbox_id = ?), ?, ?, ?, ?)`,
+  );
+  const signedOf = db.prepare("SELECT hash, raw, nonce FROM outbox_transactions WHERE outbox_id = ? ORDER BY seq");
   const nextOpen = db.prepare("SELECT * FROM outbox WHERE status IN ('pending', 'submitted') ORDER BY id LIMIT 1");
 
   const get = (neighbourhood: string, interval: bigint) => {
@@ -129,7 +137,18 @@ export function createOutbox(store: Store, now: () => number = Date.now): Outbox
       const row = nextOpen.get();
       return row ? toEntry(row) : undefined;
     },
-    markSubmitted: (id, txHash) => transition(id, "submitted", { tx_hash: txHash, error: null }),
+    recordSigned: (id, { hash, raw, nonce }) =>
+      store.transaction(() => {
+        const entry = transition(id, "submitted", { tx_hash: hash, error: null });
+        addSigned.run(id, id, hash, raw, nonce, now());
+        return entry;
+      }),
+    signedOf: (id) =>
+      signedOf.all(id).map((row) => ({
+        hash: textColumn(row, "hash") as Hex,
+        raw: textColumn(row, "raw") as Hex,
+        nonce: Number(intColumn(row, "nonce")),
+      })),
     complete: (id, { txHash, alreadySettled, commitmentMatches }) =>
       transition(id, alreadySettled ? "already-settled" : "confirmed", {
         tx_hash: txHash,

@@ -9,6 +9,7 @@ import { BridgeConfigurationError, BridgeStartError } from "./errors.ts";
 import { startBridge, type StartBridgeParameters, type StartBridgeReturnType } from "./server.ts";
 import { openStore } from "./store.ts";
 import { DEFAULT_STORE_FILE_NAME } from "./store-file.ts";
+import { MIGRATIONS } from "./store-schema.ts";
 import { HOOD, MP, writeDirectoryFile, writeUnreachableDeploymentFile } from "./test-fixtures.ts";
 
 /** Hardhat's well-known development account 1: public, for tests only. */
@@ -80,7 +81,7 @@ describe("startBridge runs the shipped flow in the real Node-RED runtime", () =>
     assert.ok(existsSync(file), `${file} exists`);
     const store = openStore({ file });
     try {
-      assert.equal(store.schemaVersion, 1);
+      assert.equal(store.schemaVersion, MIGRATIONS.at(-1)?.version);
       assert.equal(store.db.prepare("PRAGMA journal_mode").get()?.journal_mode, "wal");
     } finally {
       store.close();

@@ -65,6 +65,24 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_open ON outbox (id) WHERE status IN ('pending', 'submitted');
     `,
   },
+  {
+    version: 2,
+    description: "signed transactions of each outbox entry, stored before they are broadcast",
+    sql: `
+      -- Every transaction signed for an outbox entry, in the order signed, written before it is
+      -- broadcast: after a crash or a chain node restart the same transactions are broadcast again.
+      CREATE TABLE outbox_transactions (
+        outbox_id INTEGER NOT NULL REFERENCES outbox (id),
+        seq INTEGER NOT NULL CHECK (seq >= 0),
+        hash TEXT NOT NULL UNIQUE,
+        -- The signed, serialised transaction (0x hex), as eth_sendRawTransaction takes it.
+        raw TEXT NOT NULL,
+        nonce INTEGER NOT NULL CHECK (nonce >= 0),
+        signed_at INTEGER NOT NULL,
+        PRIMARY KEY (outbox_id, seq)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /**

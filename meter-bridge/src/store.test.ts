@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { describe, test } from "node:test";
 import { BridgeConfigurationError, BridgeStoreError } from "./errors.ts";
 import { openStore } from "./store.ts";
@@ -32,12 +33,22 @@ describe("store: opening and migrations", () => {
       const versions = store.db.prepare("SELECT version, applied_at FROM schema_version").all();
       assert.deepEqual(
         versions.map((v) => ({ ...v })),
-        [{ version: 1n, applied_at: "2027-01-15T00:00:00.000Z" }],
+        [
+          { version: 1n, applied_at: "2027-01-15T00:00:00.000Z" },
+          { version: 2n, applied_at: "2027-01-15T00:00:00.000Z" },
+        ],
       );
     } finally {
       store.close();
     }
-    assert.deepEqual(tables(file), ["meter_state", "neighbourhood_state", "outbox", "readings", "schema_version"]);
+    assert.deepEqual(tables(file), [
+      "meter_state",
+      "neighbourhood_state",
+      "outbox",
+      "outbox_transactions",
+      "readings",
+      "schema_version",
+    ]);
   });
 
   test("reopening runs no migration twice and keeps the data", () => {
@@ -47,7 +58,7 @@ describe("store: opening and migrations", () => {
     first.close();
     const again = openStore({ file });
     try {
-      assert.equal(again.db.prepare("SELECT count(*) AS n FROM schema_version").get()?.n, 1n);
+      assert.equal(again.db.prepare("SELECT count(*) AS n FROM schema_version").get()?.n, BigInt(MIGRATIONS.length));
       assert.equal(again.db.prepare("SELECT closed_until FROM neighbourhood_state").get()?.closed_until, 900n);
     } finally {
       again.close();
@@ -57,10 +68,26 @@ describe("store: opening and migrations", () => {
   test("a later migration is applied on top, in its own version row", () => {
     const store = openStore({ file: ":memory:" });
     try {
-      const next: Migration = { version: 2, description: "test", sql: "CREATE TABLE extra (x INTEGER)" };
-      assert.deepEqual(migrate(store.db, [...MIGRATIONS, next]), { from: 1, to: 2 });
-      assert.deepEqual(migrate(store.db, [...MIGRATIONS, next]), { from: 2, to: 2 });
-      assert.equal(store.db.prepare("SELECT count(*) AS n FROM schema_version").get()?.n, 2n);
+      const next: Migration = { version: 3, description: "test", sql: "CREATE TABLE extra (x INTEGER)" };
+      assert.deepEqual(migrate(store.db, [...MIGRATIONS, next]), { from: 2, to: 3 });
+      assert.deepEqual(migrate(store.db, [...MIGRATIONS, next]), { from: 3, to: 3 });
+      assert.equal(store.db.prepare("SELECT count(*) AS n FROM schema_version").get()?.n, 3n);
+    } finally {
+      store.close();
+    }
+  });
+
+  test("a database of the first release gains the signed-transactions table and keeps its outbox", () => {
+    const file = join(tempDir(), "bridge.db");
+    const old = new DatabaseSync(file);
+    migrate(old, MIGRATIONS.slice(0, 1));
+    old.exec("INSERT INTO neighbourhood_state VALUES ('x', 900)");
+    old.close();
+    const store = openStore({ file });
+    try {
+      assert.equal(store.schemaVersion, 2);
+      assert.equal(store.db.prepare("SELECT count(*) AS n FROM outbox_transactions").get()?.n, 0n);
+      assert.equal(store.db.prepare("SELECT closed_until FROM neighbourhood_state").get()?.closed_until, 900n);
     } finally {
       store.close();
     }
@@ -71,11 +98,11 @@ describe("store: opening and migrations", () => {
     try {
       const broken: Migration[] = [
         ...MIGRATIONS,
-        { version: 2, description: "ok", sql: "CREATE TABLE half (x INTEGER)" },
-        { version: 3, description: "broken", sql: "CREATE TABLE readings (x INTEGER)" },
+        { version: 3, description: "ok", sql: "CREATE TABLE half (x INTEGER)" },
+        { version: 4, description: "broken", sql: "CREATE TABLE readings (x INTEGER)" },
       ];
       assert.throws(() => migrate(store.db, broken), BridgeStoreError);
-      assert.equal(store.db.prepare("SELECT max(version) AS v FROM schema_version").get()?.v, 1n);
+      assert.equal(store.db.prepare("SELECT max(version) AS v FROM schema_version").get()?.v, 2n);
       assert.equal(store.db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name = 'half'").get()?.n, 0n);
     } finally {
       store.close();
@@ -92,7 +119,7 @@ describe("store: opening and migrations", () => {
       (error) =>
         error instanceof BridgeStoreError &&
         error.shortMessage === "The bridge database was written by a newer bridge" &&
-        /version 99; this bridge knows versions up to 1/.test(error.details ?? ""),
+        /version 99; this bridge knows versions up to 2/.test(error.details ?? ""),
     );
   });
 

@@ -10,13 +10,21 @@ import {
 } from "viem";
 import type { IntervalBatch } from "./aggregate.ts";
 import { SettlementFailedError } from "./errors.ts";
-import { classifyError, submitBatch, type SettlementPort } from "./submit.ts";
+import {
+  classifyError,
+  submitBatch,
+  type RebroadcastOutcome,
+  type SettleHooks,
+  type SettlementPort,
+  type SignedTransaction,
+} from "./submit.ts";
 import { HOOD, K, METER_ID, MP } from "./test-fixtures.ts";
 
 const HOOD_ID = neighbourhoodId(HOOD);
 const TX = `0x${"11".repeat(32)}` as Hex;
 const EARLIER_TX = `0x${"22".repeat(32)}` as Hex;
 const COMMITMENT = `0x${"33".repeat(32)}` as Hex;
+const STALE_TX = `0x${"44".repeat(32)}` as Hex;
 
 const batch: IntervalBatch = {
   neighbourhood: HOOD,
@@ -54,14 +62,17 @@ function unreachable(status?: number): ContractFunctionExecutionError {
 
 type FakeChain = { settled: boolean; commitment: Hex; settleFailures: unknown[]; receipt: "success" | "reverted" };
 
-/** A settlement contract in memory with the contract's once-only rule. */
-function fakePort(chain: FakeChain): SettlementPort & { sent: number } {
+/** A settlement contract in memory with the contract's once-only rule; `log` lists the port's calls. */
+function fakePort(chain: FakeChain): SettlementPort & { sent: number; log: string[] } {
   const port = {
     sent: 0,
-    async settle(b: IntervalBatch) {
+    log: [] as string[],
+    async settle(b: IntervalBatch, hooks?: SettleHooks) {
+      port.log.push("settle");
       const failure = chain.settleFailures.shift();
       if (failure) throw failure;
       if (chain.settled) throw revert("SettlementIntervalAlreadySettled");
+      hooks?.onSigned?.({ hash: TX, raw: "0x02aa", nonce: 1 });
       port.sent += 1;
       if (chain.receipt === "success") {
         chain.settled = true;
@@ -69,7 +80,17 @@ function fakePort(chain: FakeChain): SettlementPort & { sent: number } {
       }
       return TX;
     },
-    async waitForReceipt() {
+    async afterSettled() {
+      port.log.push("afterSettled");
+    },
+    async rebroadcast({ hash }: SignedTransaction): Promise<RebroadcastOutcome> {
+      port.log.push(`rebroadcast ${hash.slice(0, 4)}`);
+      const failure = chain.settleFailures.shift();
+      if (failure) throw failure;
+      return hash === STALE_TX ? "stale" : "mined";
+    },
+    async waitForReceipt(hash: Hex) {
+      port.log.push(`receipt ${hash.slice(0, 4)}`);
       return { status: chain.receipt, blockNumber: 7n };
     },
     async settledRecord() {
@@ -93,7 +114,8 @@ describe("submitBatch", () => {
       receipt: "success",
     };
     const port = fakePort(chain);
-    const outcome = await submitBatch({ batch, port, sleep: noWait });
+    const signed: SignedTransaction[] = [];
+    const outcome = await submitBatch({ batch, port, sleep: noWait, onSigned: (t) => signed.push(t) });
     assert.deepEqual(outcome, {
       neighbourhood: HOOD,
       interval: K,
@@ -102,6 +124,33 @@ describe("submitBatch", () => {
       commitmentMatches: true,
     });
     assert.equal(port.sent, 1);
+    assert.deepEqual(signed, [{ hash: TX, raw: "0x02aa", nonce: 1 }], "told of the transaction before it was sent");
+    assert.deepEqual(port.log, ["settle", "receipt 0x11", "afterSettled"]);
+  });
+
+  test("broadcasts transactions signed before again and awaits them before settling; stale ones are skipped", async () => {
+    const chain: FakeChain = {
+      settled: true,
+      commitment: COMMITMENT,
+      settleFailures: [unreachable()],
+      receipt: "success",
+    };
+    const port = fakePort(chain);
+    const signed = [
+      { hash: EARLIER_TX, raw: "0x02bb", nonce: 3 },
+      { hash: STALE_TX, raw: "0x02cc", nonce: 4 },
+    ] as const;
+    const outcome = await submitBatch({ batch, port, signed: [...signed], sleep: noWait });
+    assert.equal(outcome.alreadySettled, true);
+    assert.equal(outcome.txHash, EARLIER_TX);
+    assert.deepEqual(port.log, [
+      "rebroadcast 0x22", // the RPC was unreachable: tried again
+      "rebroadcast 0x22",
+      "receipt 0x22",
+      "rebroadcast 0x44",
+      "settle",
+      "afterSettled",
+    ]);
   });
 
   test("treats SettlementIntervalAlreadySettled as done, with the earlier transaction", async () => {
@@ -116,6 +165,7 @@ describe("submitBatch", () => {
       commitmentMatches: true,
     });
     assert.equal(port.sent, 0, "nothing is sent a second time");
+    assert.deepEqual(port.log, ["settle", "afterSettled"], "what follows a settled interval is still done");
   });
 
   test("reports when the earlier settlement carried another commitment", async () => {

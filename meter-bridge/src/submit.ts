@@ -8,12 +8,31 @@ import {
   type Hex,
 } from "viem";
 import type { IntervalBatch } from "./aggregate.ts";
-import { SettlementFailedError } from "./errors.ts";
+import { IntervalAlreadySettledError, SettlementFailedError } from "./errors.ts";
+
+/** A transaction signed by the bridge, as stored before it is broadcast (outbox.ts). */
+export type SignedTransaction = { hash: Hex; raw: Hex; nonce: number };
+
+/** What rebroadcasting a stored transaction found: sent (again), already mined, or its nonce used by another. */
+export type RebroadcastOutcome = "sent" | "mined" | "stale";
+
+export type SettleHooks = {
+  /** Told of each transaction once signed and before it is broadcast; it must be stored durably by then. */
+  onSigned?: (transaction: SignedTransaction) => void;
+};
 
 /** What the submitter needs from the chain; chain-client.ts implements it with viem. */
 export type SettlementPort = {
-  /** Simulates, signs and sends settle(batch); resolves to the transaction hash. */
-  settle(batch: IntervalBatch): Promise<Hex>;
+  /**
+   * Sends the batch's chunks not yet on chain: each is simulated, signed, handed to onSigned, then
+   * broadcast. Resolves to the hash of the last transaction sent.
+   * @throws IntervalAlreadySettledError when the interval had settled before.
+   */
+  settle(batch: IntervalBatch, hooks?: SettleHooks): Promise<Hex>;
+  /** What must follow a settled interval, e.g. closing the previous billing month; idempotent. */
+  afterSettled(batch: IntervalBatch, hooks?: SettleHooks): Promise<void>;
+  /** Sends a stored signed transaction again, e.g. after a restart of the bridge or the chain node. */
+  rebroadcast(transaction: SignedTransaction): Promise<RebroadcastOutcome>;
   waitForReceipt(hash: Hex): Promise<{ status: "success" | "reverted"; blockNumber: bigint }>;
   /** The contract's record of an interval; settledAt is 0n while it has not settled. */
   settledRecord(neighbourhoodId: Hex, interval: bigint): Promise<{ settledAt: bigint; commitment: Hex }>;
@@ -30,19 +49,23 @@ export type RetryPolicy = {
 
 export const DEFAULT_RETRY: RetryPolicy = { initialDelayMs: 1000, maxDelayMs: 30_000, maxAttempts: Infinity };
 
-export type SubmitBatchParameters = {
-  batch: IntervalBatch;
-  port: SettlementPort;
+export type RetryOptions = {
   retry?: Partial<RetryPolicy>;
   /** Aborts the waiting between retries, e.g. when the Node-RED node closes. */
   signal?: AbortSignal;
   /** Told before each wait for the RPC to come back. */
   onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void;
-  /** Told each time a settle() transaction has been sent, before its receipt is awaited (e.g. to record it). */
-  onSent?: (hash: Hex) => void;
   /** Waits `ms`; injectable for tests. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 };
+
+export type SubmitBatchParameters = RetryOptions &
+  SettleHooks & {
+    batch: IntervalBatch;
+    port: SettlementPort;
+    /** Transactions signed for this batch before (stored in the outbox): broadcast again and awaited first. */
+    signed?: readonly SignedTransaction[];
+  };
 
 export type SubmitBatchReturnType = {
   neighbourhood: string;
@@ -58,45 +81,71 @@ export type SubmitBatchReturnType = {
 export type ErrorKind = "already-settled" | "unreachable" | "fatal";
 
 /**
- * Settles one batch exactly once: sends settle(), waits for the receipt, and treats the contract's
- * SettlementIntervalAlreadySettled as success already done, never as a second count. While the RPC
- * is unreachable it retries with exponential backoff; any other failure is thrown as
- * SettlementFailedError.
+ * Settles one batch exactly once. Transactions signed before (e.g. before a crash, or before the chain
+ * node restarted and forgot its pending ones) are broadcast again and awaited; then settle() sends the
+ * chunks still missing, each signed and handed to onSigned before it is broadcast. The interval having
+ * settled already counts as done, never as a second count; what follows a settled interval
+ * (afterSettled) is sent either way. While the RPC is unreachable every step is retried with
+ * exponential backoff; any other failure is thrown as SettlementFailedError.
  */
 export async function submitBatch({
   batch,
   port,
-  retry,
-  signal,
-  onRetry,
-  onSent,
-  sleep = (ms, s) => delay(ms, undefined, { signal: s }),
+  signed = [],
+  onSigned,
+  ...options
 }: SubmitBatchParameters): Promise<SubmitBatchReturnType> {
-  const policy = { ...DEFAULT_RETRY, ...retry };
   const label = `${batch.neighbourhood} interval ${batch.interval}`;
+  const attempt = <T>(step: () => Promise<T>) => retrying(label, step, options);
+  for (const transaction of signed) {
+    const found = await attempt(() => port.rebroadcast(transaction));
+    // A stale one's nonce went to another transaction: it can never be mined; settle() signs anew.
+    if (found !== "stale") await attempt(() => port.waitForReceipt(transaction.hash));
+  }
+  const outcome = await attempt(async () => {
+    let hash: Hex;
+    try {
+      hash = await port.settle(batch, { onSigned });
+    } catch (error) {
+      if (classifyError(error) === "already-settled") return alreadySettled(batch, port);
+      throw error;
+    }
+    const receipt = await port.waitForReceipt(hash);
+    if (receipt.status === "success") {
+      const { neighbourhood, interval } = batch;
+      return { neighbourhood, interval, txHash: hash, alreadySettled: false, commitmentMatches: true };
+    }
+    // Reverted on chain after a successful simulation: another submission may have won the race.
+    const record = await port.settledRecord(batch.neighbourhoodId, batch.interval);
+    if (record.settledAt > 0n) return alreadySettled(batch, port);
+    throw new SettlementFailedError(`Settlement of ${label} reverted`, { details: `transaction ${hash}` });
+  });
+  await attempt(() => port.afterSettled(batch, { onSigned }));
+  return outcome;
+}
+
+/**
+ * Runs `step` until it succeeds, retrying with exponential backoff while the RPC is unreachable
+ * (classifyError); a SettlementFailedError or any other failure ends it as SettlementFailedError.
+ */
+export async function retrying<T>(
+  label: string,
+  step: () => Promise<T>,
+  { retry, signal, onRetry, sleep = (ms, s) => delay(ms, undefined, { signal: s }) }: RetryOptions = {},
+): Promise<T> {
+  const policy = { ...DEFAULT_RETRY, ...retry };
   for (let attempt = 1; ; attempt++) {
     try {
-      const hash = await port.settle(batch);
-      onSent?.(hash);
-      const receipt = await port.waitForReceipt(hash);
-      if (receipt.status === "success") {
-        const { neighbourhood, interval } = batch;
-        return { neighbourhood, interval, txHash: hash, alreadySettled: false, commitmentMatches: true };
-      }
-      // Reverted on chain after a successful simulation: another submission may have won the race.
-      const record = await port.settledRecord(batch.neighbourhoodId, batch.interval);
-      if (record.settledAt > 0n) return alreadySettled(batch, port);
-      throw new SettlementFailedError(`Settlement of ${label} reverted`, { details: `transaction ${hash}` });
+      return await step();
     } catch (error) {
       if (error instanceof SettlementFailedError) throw error;
       const kind = classifyError(error);
-      if (kind === "already-settled") return alreadySettled(batch, port);
-      if (kind === "fatal" || attempt >= policy.maxAttempts || signal?.aborted) {
+      if (kind !== "unreachable" || attempt >= policy.maxAttempts || signal?.aborted) {
         throw new SettlementFailedError(`Settlement of ${label} failed`, {
           details:
-            kind === "fatal"
-              ? describe(error)
-              : `the RPC stayed unreachable for ${attempt} attempts: ${describe(error)}`,
+            kind === "unreachable"
+              ? `the RPC stayed unreachable for ${attempt} attempts: ${describe(error)}`
+              : describe(error),
           cause: error,
         });
       }
@@ -130,6 +179,7 @@ async function alreadySettled(batch: IntervalBatch, port: SettlementPort): Promi
 
 /** Sorts a failure into: the interval had settled, the RPC is unreachable (retry), or anything else. */
 export function classifyError(error: unknown): ErrorKind {
+  if (error instanceof IntervalAlreadySettledError) return "already-settled";
   if (!(error instanceof BaseError)) return "fatal";
   const reverted = error.walk((e) => e instanceof ContractFunctionRevertedError);
   if (reverted instanceof ContractFunctionRevertedError) {

@@ -18,16 +18,18 @@ export type CrashPoint =
   | { after: "reading"; index: number }
   /** In the chain client, before the chain sees the nth settle() call of this run. */
   | { after: "batch-written"; nth: number }
-  /** After the chain accepted the nth settle() call, before the bridge learns the transaction hash. */
+  /** The nth transaction is signed and stored in the outbox, not broadcast. */
+  | { after: "signed"; nth: number }
+  /** The chain mined the nth transaction; settle() has not returned. */
   | { after: "sent"; nth: number }
-  /** After the nth transaction hash was recorded, before its receipt is read. */
+  /** Before the receipt of the nth transaction is read. */
   | { after: "submitted"; nth: number };
 
 export type CrashPlan = { database: string; chain: string; log: string; crash: CrashPoint | null };
 
 const plan = JSON.parse(process.env.CRASH_PLAN ?? "null") as CrashPlan;
 const crash = plan.crash;
-const calls = { "batch-written": 0, sent: 0, submitted: 0 };
+const calls = { "batch-written": 0, signed: 0, sent: 0, submitted: 0 };
 
 /** Notes where it crashed (synchronously, so it survives the kill) and dies at once. */
 function die(where: string): never {
@@ -36,7 +38,7 @@ function die(where: string): never {
   throw new Error("unreachable: the process was killed");
 }
 
-function maybeCrash(kind: "batch-written" | "sent" | "submitted", where: string): void {
+function maybeCrash(kind: keyof typeof calls, where: string): void {
   calls[kind] += 1;
   if (crash && crash.after === kind && crash.nth === calls[kind]) die(where);
 }
@@ -47,6 +49,7 @@ const chain = createFakeChain({
   file: plan.chain,
   hooks: {
     beforeSettle: (batch) => maybeCrash("batch-written", settlementKey(batch.neighbourhoodId, batch.interval)),
+    afterSign: (_, hash) => maybeCrash("signed", hash),
     afterSettle: (batch) => maybeCrash("sent", settlementKey(batch.neighbourhoodId, batch.interval)),
     beforeReceipt: (hash) => maybeCrash("submitted", hash),
   },
