@@ -1,5 +1,5 @@
 import { createServer, type Socket } from "node:net";
-import { Aedes } from "aedes";
+import { Aedes, type AedesOptions } from "aedes";
 import { BridgeStartError } from "./errors.ts";
 
 export type StartBrokerParameters = {
@@ -7,21 +7,36 @@ export type StartBrokerParameters = {
   port: number;
   /** Interface to listen on; 127.0.0.1 unless given. */
   host?: string;
+  /**
+   * Sessions, subscriptions and queued messages (an aedes persistence). A broker started with the
+   * persistence of one that stopped carries on with its sessions, as Mosquitto does with `persistence true`.
+   */
+  persistence?: BrokerPersistence;
 };
+
+/** An aedes persistence; opaque to callers, who only hand it from one broker to the next. */
+export type BrokerPersistence = NonNullable<AedesOptions["persistence"]>;
 
 export type StartBrokerReturnType = {
   /** mqtt://host:port, with the port actually bound. */
   url: string;
   /** Disconnects every client and closes the server; leaves no handle behind. */
   stop(): Promise<void>;
+  persistence: BrokerPersistence;
 };
 
 /**
- * An embedded MQTT 3.1.1 broker (aedes, in-memory) for the local default. A deployment with its own
+ * An embedded MQTT 3.1.1 broker (aedes, in memory) for the local default. A deployment with its own
  * broker sets MQTT_URL instead and never starts this one.
  */
-export async function startBroker({ port, host = "127.0.0.1" }: StartBrokerParameters): Promise<StartBrokerReturnType> {
-  const broker = await Aedes.createBroker();
+export async function startBroker({
+  port,
+  host = "127.0.0.1",
+  persistence,
+}: StartBrokerParameters): Promise<StartBrokerReturnType> {
+  const broker = await Aedes.createBroker(persistence ? { persistence } : {});
+  // aedes' own in-memory persistence unless one was given (its types omit the property).
+  const kept = (broker as unknown as { persistence: BrokerPersistence }).persistence;
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);
@@ -50,6 +65,7 @@ export async function startBroker({ port, host = "127.0.0.1" }: StartBrokerParam
   let stopped: Promise<void> | undefined;
   return {
     url: `mqtt://${urlHost}:${boundPort}`,
+    persistence: kept,
     stop() {
       stopped ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -6,15 +6,33 @@ import { spawnService, waitFor, type Service } from "./processes.ts";
 const require = createRequire(import.meta.url);
 const hardhatCli = join(dirname(require.resolve("hardhat/package.json")), "dist/src/cli.js");
 
-export type StartChainParameters = { port: number; root: string; log?: (line: string) => void };
+const anvilCli = join(dirname(require.resolve("@foundry-rs/anvil/package.json")), "bin.mjs");
 
-/** Starts Hardhat's node (a real JSON-RPC chain) on 127.0.0.1 and waits until it answers. */
-export async function startChain({ port, root, log }: StartChainParameters): Promise<Service & { rpcUrl: string }> {
+export type StartChainParameters = {
+  port: number;
+  root: string;
+  log?: (line: string) => void;
+  /**
+   * Run Foundry's anvil instead of Hardhat's node, keeping the chain in this file: written when the
+   * node stops (SIGTERM) and read when it starts, so a restarted node carries on with the same chain.
+   * Same chain id (31337) and development accounts as Hardhat's node.
+   */
+  anvilStateFile?: string;
+};
+
+export type Chain = Service & { rpcUrl: string; exited: Promise<number | null> };
+
+/** Starts a local chain node (Hardhat's, or anvil) on 127.0.0.1 and waits until it answers JSON-RPC. */
+export async function startChain({ port, root, log, anvilStateFile }: StartChainParameters): Promise<Chain> {
   const rpcUrl = `http://127.0.0.1:${port}`;
+  const node = anvilStateFile ? "anvil" : "hardhat node";
+  const args = anvilStateFile
+    ? [anvilCli, "--host", "127.0.0.1", "--port", String(port), "--state", anvilStateFile, "--silent"]
+    : [hardhatCli, "node", "--hostname", "127.0.0.1", "--port", String(port)];
   const service = spawnService({
     name: "chain",
     command: process.execPath,
-    args: [hardhatCli, "node", "--hostname", "127.0.0.1", "--port", String(port)],
+    args,
     cwd: root,
     log: (line) => {
       // The node logs every RPC call; keep only what matters to a person watching.
@@ -24,7 +42,7 @@ export async function startChain({ port, root, log }: StartChainParameters): Pro
   await waitFor(`the chain at ${rpcUrl}`, async () => {
     if (service.child.exitCode !== null) {
       throw new NachbarstromError("The chain could not start", {
-        details: `hardhat node exited with code ${service.child.exitCode}; see its output above`,
+        details: `${node} exited with code ${service.child.exitCode}; see its output above`,
       });
     }
     const response = await fetch(rpcUrl, {

@@ -30,6 +30,8 @@ export type StartPortalParameters = {
   root: string;
   port: number;
   deploymentFile: string;
+  /** The bridge's base URL (Node-RED's httpNodeRoot), for the console's bridge view; unset, it says "not configured". */
+  bridgeUrl?: string;
   log?: (line: string) => void;
 };
 
@@ -38,6 +40,7 @@ export async function startPortal({
   root,
   port,
   deploymentFile,
+  bridgeUrl,
   log,
 }: StartPortalParameters): Promise<Service & { url: string }> {
   const url = `http://localhost:${port}`;
@@ -46,7 +49,13 @@ export async function startPortal({
     command: process.execPath,
     args: [join(root, "web", "build", "index.js")],
     cwd: root,
-    env: { PORT: String(port), HOST: "127.0.0.1", ORIGIN: url, NACHBARSTROM_DEPLOYMENT: deploymentFile },
+    env: {
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      ORIGIN: url,
+      NACHBARSTROM_DEPLOYMENT: deploymentFile,
+      ...(bridgeUrl ? { NACHBARSTROM_BRIDGE_URL: bridgeUrl } : {}),
+    },
     log,
   });
   await waitFor(`the portal at ${url}`, async () => {

@@ -99,6 +99,7 @@ export async function startStack(parameters: StartStackParameters): Promise<Stac
       root,
       port: ports.portal,
       deploymentFile: join(runtimeDir, "deployment.json"),
+      bridgeUrl: bridge.editorUrl,
       log,
     });
     services.push(portal);

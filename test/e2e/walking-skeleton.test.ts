@@ -156,13 +156,43 @@ describe("a meter reading travels through the real stack to a settled balance in
     }
   });
 
+  it("shows the bridge's health in the operator console", async () => {
+    const browser = await launchChromium();
+    try {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${stack.urls.portal}/operator/bridge?lang=en`);
+      const state = page.getByTestId("bridge-state");
+      // "not-configured" here means stack.ts does not pass the bridge's URL to the portal (bridgeUrl).
+      assert.equal(await state.getAttribute("data-state"), "healthy", await page.locator("main").innerText());
+      assert.match(await state.innerText(), /Healthy/);
+      const figure = (id: string) => page.locator(`[data-testid="bridge-figure"][data-figure="${id}"]`);
+      const accepted = Number(await figure("readingsAccepted").getAttribute("data-value"));
+      assert.ok(Number.isSafeInteger(accepted) && accepted > 0, `readings accepted: ${accepted}`);
+      assert.equal(
+        (await figure("readingsAccepted").locator("td.num").innerText()).replaceAll(",", ""),
+        String(accepted),
+      );
+      // The first step sent three bad readings.
+      assert.ok(Number(await figure("readingsRejected").getAttribute("data-value")) >= 3, "readings rejected");
+      assert.equal(
+        await page.getByRole("link", { name: "Bridge health" }).getAttribute("aria-current"),
+        "page",
+        "the navigation marks the bridge view",
+      );
+      await page.screenshot({ path: join(runtimeDir, "bridge.png"), fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  });
+
   it("has no WCAG 2.1 AA violations on any page, in German and English", async () => {
     const owner = stack.directory.neighbourhoods[0].meters[0].owner;
     const browser = await launchChromium();
     try {
       const context = await browser.newContext();
       const page = await context.newPage();
-      for (const path of ["/", `/household/${owner}`, "/operator"]) {
+      for (const path of ["/", `/household/${owner}`, "/operator", "/operator/bridge"]) {
         for (const lang of ["de", "en"]) {
           await page.goto(`${stack.urls.portal}${path}?lang=${lang}`);
           const { violations } = await new AxeBuilder({ page })

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { formatIntervalStart, intervalStartIso } from "./time.ts";
+import { formatInstant, formatIntervalStart, intervalStartIso } from "./time.ts";
 
 // 2026-11-23T09:15:00Z is 10:15 in Berlin (CET); 2026-07-01T08:00:00Z is 10:00 (CEST).
 const winter = BigInt(Date.UTC(2026, 10, 23, 9, 15) / 1000 / 900);
@@ -15,5 +15,12 @@ describe("formatIntervalStart", () => {
 
   it("gives the instant for <time datetime>", () => {
     assert.equal(intervalStartIso(winter), "2026-11-23T09:15:00.000Z");
+  });
+});
+
+describe("formatInstant", () => {
+  it("shows an instant in German local time to the second", () => {
+    assert.equal(formatInstant("2026-11-23T09:15:07.400Z", "de"), "23.11.2026, 10:15:07");
+    assert.equal(formatInstant(new Date("2026-07-01T08:00:00Z"), "en"), "1 Jul 2026, 10:00:00");
   });
 });

@@ -17,3 +17,12 @@ export function formatIntervalStart(interval: bigint, locale: Locale): string {
 export function intervalStartIso(interval: bigint): string {
   return intervalStart(interval).toISOString();
 }
+
+/** An instant in German local time to the second, e.g. "23.11.2026, 10:15:07" (de), "23 Nov 2026, 10:15:07" (en). */
+export function formatInstant(instant: Date | string, locale: Locale): string {
+  return new Intl.DateTimeFormat(LOCALE_TAGS[locale], {
+    timeZone: DISPLAY_TIME_ZONE,
+    dateStyle: "medium",
+    timeStyle: "medium",
+  }).format(new Date(instant));
+}

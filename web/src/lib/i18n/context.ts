@@ -1,7 +1,8 @@
 import { createContext } from "svelte";
+import { formatCount } from "../format/count.ts";
 import { formatKwh, formatKwhNumber } from "../format/energy.ts";
 import { formatEuro, type FormatEuroOptions } from "../format/money.ts";
-import { formatIntervalStart } from "../format/time.ts";
+import { formatInstant, formatIntervalStart } from "../format/time.ts";
 import type { Locale } from "./locale.ts";
 import { translate, type MessageKey, type MessageParams } from "./messages.ts";
 
@@ -13,6 +14,8 @@ export type I18n = {
   kwh: (wh: bigint) => string;
   kwhNumber: (wh: bigint) => string;
   intervalStart: (interval: bigint) => string;
+  count: (count: number) => string;
+  instant: (instant: Date | string) => string;
 };
 
 const [getI18n, setI18n] = createContext<I18n>();
@@ -29,5 +32,7 @@ export function provideI18n(locale: () => Locale): I18n {
     kwh: (wh) => formatKwh(wh, locale()),
     kwhNumber: (wh) => formatKwhNumber(wh, locale()),
     intervalStart: (interval) => formatIntervalStart(interval, locale()),
+    count: (count) => formatCount(count, locale()),
+    instant: (instant) => formatInstant(instant, locale()),
   });
 }
