@@ -2,7 +2,10 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { BridgeConfigurationError } from "./errors.ts";
 
-/** The flow shipped with the package: mqtt in → reading → interval → settle, rejections → mqtt out. */
+/**
+ * The flow shipped with the package: one mqtt in per meter format and the HTTP ingest node, each into a
+ * reading node set to its format, all into one interval node → settle; rejections → mqtt out.
+ */
 export const SHIPPED_FLOW_FILE = fileURLToPath(new URL("../flows/nachbarstrom.json", import.meta.url));
 
 export type FlowNode = { id: string; type: string; [property: string]: unknown };
@@ -14,12 +17,17 @@ export type PrepareFlowParameters = {
   env: Record<string, string>;
   /** Secret settings, e.g. NACHBARSTROM_BRIDGE_KEY. Stored encrypted in the credentials file. */
   secrets: Record<string, string>;
+  /**
+   * Credentials of single nodes, by node id, e.g. `{ tokens: "${NACHBARSTROM_INGEST_TOKENS}" }`. Meant for
+   * references to `secrets`, which Node-RED resolves when it creates the node, not for the secrets.
+   */
+  nodeCredentials?: Record<string, Record<string, string>>;
 };
 
 export type PrepareFlowReturnType = {
   flows: FlowNode[];
   /** Credentials by node id, as Node-RED's runtime API setFlows() takes them. */
-  credentials: Record<string, { map: Record<string, string> }>;
+  credentials: Record<string, Record<string, string> | { map: Record<string, string> }>;
 };
 
 const GLOBAL_CONFIG_ID = "5e7a1b2c3d4e00ff";
@@ -30,7 +38,12 @@ const GLOBAL_CONFIG_ID = "5e7a1b2c3d4e00ff";
  * in the broker config and the nodes' environment defaults resolve from there. Secrets become
  * `cred` entries, which Node-RED keeps encrypted in its credentials file.
  */
-export function prepareFlow({ flow, env, secrets }: PrepareFlowParameters): PrepareFlowReturnType {
+export function prepareFlow({
+  flow,
+  env,
+  secrets,
+  nodeCredentials = {},
+}: PrepareFlowParameters): PrepareFlowReturnType {
   const others = flow.filter((node) => node.type !== "global-config");
   const existing = flow.find((node) => node.type === "global-config");
   const id = existing?.id ?? GLOBAL_CONFIG_ID;
@@ -47,7 +60,37 @@ export function prepareFlow({ flow, env, secrets }: PrepareFlowParameters): Prep
     env: entries,
     modules: existing?.modules ?? {},
   };
-  return { flows: [...others, globalConfig], credentials: { [id]: { map: { ...secrets } } } };
+  // A node's own credentials are its properties; the global environment's are under `map`.
+  const credentials: PrepareFlowReturnType["credentials"] = { ...structuredClone(nodeCredentials) };
+  credentials[id] = { map: { ...secrets } };
+  return { flows: [...others, globalConfig], credentials };
+}
+
+/** The HTTP ingest node's type; its bearer tokens are its `tokens` credential. */
+export const INGEST_NODE_TYPE = "nachbarstrom-http-ingest";
+
+/** The environment variable with the HTTP ingest tokens, `operator=token;…` (see http-ingest.ts parseTokens). */
+export const INGEST_TOKENS_ENV = "NACHBARSTROM_INGEST_TOKENS";
+
+export type EnableIngestReturnType = {
+  flow: FlowNode[];
+  /** For prepareFlow's nodeCredentials: each ingest node's tokens refer to `tokensEnv`. */
+  nodeCredentials: Record<string, Record<string, string>>;
+};
+
+/**
+ * Enables every HTTP ingest node of a flow (the shipped flow has it disabled until tokens are set) and
+ * points its tokens credential at the environment variable `tokensEnv`, which the caller sets as a
+ * secret. Node-RED replaces a credential that is exactly `${NAME}` when it creates the node.
+ */
+export function enableIngest(flow: FlowNode[], tokensEnv: string = INGEST_TOKENS_ENV): EnableIngestReturnType {
+  const nodeCredentials: Record<string, Record<string, string>> = {};
+  const enabled = flow.map((node) => {
+    if (node.type !== INGEST_NODE_TYPE) return node;
+    nodeCredentials[node.id] = { tokens: `\${${tokensEnv}}` };
+    return { ...node, d: false };
+  });
+  return { flow: enabled, nodeCredentials };
 }
 
 /** Reads a flow file (a JSON array of nodes, as Node-RED exports it). */

@@ -5,11 +5,19 @@ import { readDeployment, readMeterDirectory } from "@nachbarstrom/core";
 import express from "express";
 import RED, { type LogLevel } from "node-red";
 import { BRIDGE_KEY_ENV, parseBridgeKey } from "./bridge-key.ts";
-import { SHIPPED_FLOW_FILE, prepareFlow, readFlowFile } from "./bridge-flow.ts";
+import {
+  INGEST_NODE_TYPE,
+  INGEST_TOKENS_ENV,
+  SHIPPED_FLOW_FILE,
+  enableIngest,
+  prepareFlow,
+  readFlowFile,
+} from "./bridge-flow.ts";
 import { CREDENTIAL_SECRET_ENV, DEV_CREDENTIAL_SECRET, bridgeSettings } from "./bridge-settings.ts";
 import { GRACE_SECONDS_ENV } from "./aggregate.ts";
 import { BridgeConfigurationError, BridgeStartError } from "./errors.ts";
 import { watchFlowStarts } from "./flow-events.ts";
+import { parseTokens } from "./http-ingest.ts";
 import { STORE_FILE_ENV } from "./store-file.ts";
 
 export type StartBridgeParameters = {
@@ -32,6 +40,12 @@ export type StartBridgeParameters = {
    * survives restarts on purpose: a caller that starts a new chain each time should start it afresh too.
    */
   databaseFile?: string;
+  /**
+   * Bearer tokens of the HTTP ingest node, `operator=token;operator2=token2` (each token at least 16
+   * characters); NACHBARSTROM_INGEST_TOKENS from the process environment unless given. With tokens the
+   * ingest node is enabled and its credential refers to them; without (or with "") it stays disabled.
+   */
+  ingestTokens?: string;
   /** Flow to deploy instead of the shipped flows/nachbarstrom.json. */
   flowFile?: string;
   /** Node-RED's console log level; "info" unless given. */
@@ -68,8 +82,13 @@ export async function startBridge(parameters: StartBridgeParameters): Promise<St
       details: "expected a number of seconds, 0 or more",
     });
   }
+  const ingestTokens = (parameters.ingestTokens ?? process.env[INGEST_TOKENS_ENV] ?? "").trim();
+  checkIngestTokens(ingestTokens, parameters.ingestTokens === undefined ? INGEST_TOKENS_ENV : "ingestTokens");
+  const flow = readFlowFile(parameters.flowFile ?? SHIPPED_FLOW_FILE);
+  const ingestOff = flow.some((node) => node.type === INGEST_NODE_TYPE && node.d === true);
+  const ingest = ingestTokens ? enableIngest(flow, INGEST_TOKENS_ENV) : { flow, nodeCredentials: {} };
   const prepared = prepareFlow({
-    flow: readFlowFile(parameters.flowFile ?? SHIPPED_FLOW_FILE),
+    flow: ingest.flow,
     env: {
       MQTT_HOST: mqtt.host,
       MQTT_PORT: String(mqtt.port),
@@ -78,7 +97,8 @@ export async function startBridge(parameters: StartBridgeParameters): Promise<St
       ...(parameters.graceSeconds === undefined ? {} : { [GRACE_SECONDS_ENV]: String(parameters.graceSeconds) }),
       ...(parameters.databaseFile === undefined ? {} : { [STORE_FILE_ENV]: resolve(parameters.databaseFile) }),
     },
-    secrets: { [BRIDGE_KEY_ENV]: privateKey },
+    secrets: { [BRIDGE_KEY_ENV]: privateKey, ...(ingestTokens ? { [INGEST_TOKENS_ENV]: ingestTokens } : {}) },
+    nodeCredentials: ingest.nodeCredentials,
   });
 
   if (running) {
@@ -112,6 +132,9 @@ export async function startBridge(parameters: StartBridgeParameters): Promise<St
     if (credentialSecret === DEV_CREDENTIAL_SECRET) {
       RED.log.warn(`${CREDENTIAL_SECRET_ENV} is not set: credentials are encrypted with the public development secret`);
     }
+    if (ingestOff && !ingestTokens) {
+      RED.log.warn(`${INGEST_TOKENS_ENV} is not set: the HTTP ingest node stays disabled`);
+    }
     app.use("/", RED.httpAdmin);
     app.use("/", RED.httpNode);
     const boundPort = await listen(server, port, host);
@@ -127,6 +150,22 @@ export async function startBridge(parameters: StartBridgeParameters): Promise<St
   } catch (error) {
     await shutDown();
     throw error;
+  }
+}
+
+/**
+ * Checks the ingest tokens before anything starts, so a bad entry is named at once instead of leaving the
+ * ingest node with a configuration error. The error names the entry and operator, never a token.
+ */
+function checkIngestTokens(tokens: string, where: string): void {
+  if (!tokens) return;
+  try {
+    parseTokens(tokens);
+  } catch (cause) {
+    throw new BridgeConfigurationError(`Invalid ${where}`, {
+      details: `${(cause as Error).message}; expected operator=token;operator2=token2`,
+      cause,
+    });
   }
 }
 

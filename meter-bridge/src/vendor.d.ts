@@ -17,6 +17,8 @@ declare module "node-red" {
     readonly httpNode: RequestListener;
     readonly events: EventEmitter;
     readonly log: Record<LogLevel, (message: string) => void>;
+    /** The running nodes: getNode(id) is null for a node that is disabled or did not start. */
+    readonly nodes: { getNode(id: string): object | null };
     readonly runtime: {
       flows: {
         setFlows(options: {

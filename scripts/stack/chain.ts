@@ -6,7 +6,16 @@ import { spawnService, waitFor, type Service } from "./processes.ts";
 const require = createRequire(import.meta.url);
 const hardhatCli = join(dirname(require.resolve("hardhat/package.json")), "dist/src/cli.js");
 
-const anvilCli = join(dirname(require.resolve("@foundry-rs/anvil/package.json")), "bin.mjs");
+/**
+ * The anvil binary of @foundry-rs/anvil's package for this platform, run directly: the package's
+ * wrapper script exits on SIGTERM before anvil has written its state and stopped.
+ */
+function anvilBinary(): string {
+  const arch = process.arch === "x64" ? "amd64" : process.arch;
+  const platformPackage = `@foundry-rs/anvil-${process.platform}-${arch}`;
+  const name = process.platform === "win32" ? "anvil.exe" : "anvil";
+  return join(dirname(require.resolve(`${platformPackage}/package.json`)), "bin", name);
+}
 
 export type StartChainParameters = {
   port: number;
@@ -26,12 +35,12 @@ export type Chain = Service & { rpcUrl: string; exited: Promise<number | null> }
 export async function startChain({ port, root, log, anvilStateFile }: StartChainParameters): Promise<Chain> {
   const rpcUrl = `http://127.0.0.1:${port}`;
   const node = anvilStateFile ? "anvil" : "hardhat node";
-  const args = anvilStateFile
-    ? [anvilCli, "--host", "127.0.0.1", "--port", String(port), "--state", anvilStateFile, "--silent"]
-    : [hardhatCli, "node", "--hostname", "127.0.0.1", "--port", String(port)];
+  const [command, args] = anvilStateFile
+    ? [anvilBinary(), ["--host", "127.0.0.1", "--port", String(port), "--state", anvilStateFile, "--silent"]]
+    : [process.execPath, [hardhatCli, "node", "--hostname", "127.0.0.1", "--port", String(port)]];
   const service = spawnService({
     name: "chain",
-    command: process.execPath,
+    command,
     args,
     cwd: root,
     log: (line) => {

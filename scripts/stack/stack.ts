@@ -12,7 +12,7 @@ import { startBroker } from "../../meter-bridge/src/broker.ts";
 import { startBridge } from "../../meter-bridge/src/server.ts";
 import { startLiveFeed } from "../../simulation/src/live.ts";
 import { startChain } from "./chain.ts";
-import { deployContracts } from "./deploy.ts";
+import { deployContracts, type DeployParameters } from "./deploy.ts";
 import { onboardDemo } from "./onboard-demo.ts";
 import { buildPortalIfStale, startPortal } from "./portal.ts";
 import type { Service } from "./processes.ts";
@@ -56,19 +56,7 @@ export async function startStack(parameters: StartStackParameters): Promise<Stac
     buildPortalIfStale(root, log);
     const chain = await startChain({ port: ports.chain, root, log });
     services.push(chain);
-    const account = (index: number) => devAccount(index).address;
-    const deployment = await deployContracts({
-      rpcUrl: chain.rpcUrl,
-      runtimeDir,
-      roles: {
-        admin: account(DEV_ACCOUNT_INDEX.admin),
-        // The demo's one development key operates and mints; in production these are two keys.
-        operator: account(DEV_ACCOUNT_INDEX.admin),
-        treasurer: account(DEV_ACCOUNT_INDEX.admin),
-        bridge: account(DEV_ACCOUNT_INDEX.bridge),
-        treasury: account(DEV_ACCOUNT_INDEX.treasury),
-      },
-    });
+    const deployment = await deployContracts({ rpcUrl: chain.rpcUrl, runtimeDir, roles: demoRoles() });
     const directory = await onboardDemo({ deployment, runtimeDir });
     log(`[chain] contracts deployed; ${DEMO_NEIGHBOURHOOD.households.length} demo households onboarded`);
 
@@ -120,7 +108,21 @@ export async function startStack(parameters: StartStackParameters): Promise<Stac
   }
 }
 
-function devPrivateKey(index: number): `0x${string}` {
+/** The demo's roles, held by well-known development accounts. */
+export function demoRoles(): DeployParameters["roles"] {
+  const account = (index: number) => devAccount(index).address;
+  return {
+    admin: account(DEV_ACCOUNT_INDEX.admin),
+    // The demo's one development key operates and mints; in production these are two keys.
+    operator: account(DEV_ACCOUNT_INDEX.admin),
+    treasurer: account(DEV_ACCOUNT_INDEX.admin),
+    bridge: account(DEV_ACCOUNT_INDEX.bridge),
+    treasury: account(DEV_ACCOUNT_INDEX.treasury),
+  };
+}
+
+/** A WELL-KNOWN LOCAL DEVELOPMENT KEY (Hardhat's and anvil's test mnemonic); never for a real chain. */
+export function devPrivateKey(index: number): `0x${string}` {
   const key = devAccount(index).getHdKey().privateKey;
   if (!key) throw new NachbarstromError(`No private key for development account ${index}`);
   return `0x${Buffer.from(key).toString("hex")}`;
