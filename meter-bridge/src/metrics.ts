@@ -4,38 +4,9 @@
  * registry's text is served at GET /nachbarstrom/metrics (nodes/lib/metrics.js).
  */
 import { Counter, Gauge, Registry } from "prom-client";
+import { REJECTION_REASONS, rejectionCategory } from "./rejection-codes.ts";
 
-/** The short, fixed categories of the `reason` label; the full reason stays on the rejection message. */
-export const REJECTION_REASONS = [
-  "topic",
-  "json",
-  "schema",
-  "unknown_meter",
-  "sequence",
-  "crc",
-  "signature",
-  "config",
-  "format",
-] as const;
-export type RejectionReason = (typeof REJECTION_REASONS)[number];
-
-/** First match wins; a reason none of these matches is a "format" fault of the message's own format. */
-const CATEGORIES: [RejectionReason, RegExp][] = [
-  ["topic", /^topic "/],
-  ["json", /not valid JSON|not a JSON object/],
-  ["signature", /signature|signer/i],
-  ["crc", /\b(CRC|BCC)\b/],
-  ["unknown_meter", /^unknown (metering point|neighbourhood)|is registered in several neighbourhoods/],
-  ["sequence", /^(importWh|exportWh) (decreased|out of order|implausible)|^conflicts with the reading/],
-  ["schema", /^[\w.[\]]+: .* \(got .*\)$/],
-  ["config", /^no [\w-]+ settings are configured|^a configured meter has no|has no (importField|exportField)/],
-];
-
-/** The `reason` label of a rejection: its category, never the free text (which would grow the series). */
-export function rejectionCategory(reason: string): RejectionReason {
-  for (const [category, pattern] of CATEGORIES) if (pattern.test(reason)) return category;
-  return "format";
-}
+export { REJECTION_REASONS, rejectionCategory, type RejectionReason } from "./rejection-codes.ts";
 
 export type BridgeMetrics = {
   /** A message reached the reading node (it may hold several readings). */

@@ -30,6 +30,7 @@ describe("reading gate", () => {
       result.kind === "rejected" ? result.rejection.reason : "",
       /^importWh implausible: rose by 1000 Wh in 60 s \(60000 W/,
     );
+    assert.equal(result.kind === "rejected" && result.rejection.code, "sequence", "with a code for machines");
     assert.equal(g.pass(TOPIC, JSON.stringify({ importWh: 1800, exportWh: 0, timestamp: at(120) })).kind, "valid");
   });
 
@@ -46,8 +47,9 @@ describe("reading gate", () => {
   });
 
   test("a later rejection carries the reading in the wire format", () => {
-    const { topic, rejection } = rejectReading(reading(MP.a, T0 + 5, 42, 7), "late");
+    const { topic, rejection } = rejectReading(reading(MP.a, T0 + 5, 42, 7), "late: it falls in a closed interval");
     assert.equal(topic, `nachbarstrom/${HOOD}/rejected`);
+    assert.equal(rejection.code, "late");
     assert.equal(rejection.topic, TOPIC);
     assert.equal(parseReading(rejection.topic, rejection.payload).ok, true);
     assert.ok(isReading(reading(MP.a, T0, 1)));

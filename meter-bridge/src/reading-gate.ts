@@ -4,9 +4,13 @@ import { lookupMeter, type DirectoryIndex } from "./directory.ts";
 import type { FormatName } from "./formats/index.ts";
 import type { FormatSettings } from "./formats/settings.ts";
 import { checkSequence, toReadingPayload } from "./registers.ts";
+import { rejectionCategory, type RejectionReason } from "./rejection-codes.ts";
 
-/** What the bridge publishes on `nachbarstrom/<neighbourhood>/rejected`. */
-export type Rejection = { reason: string; topic: string; payload: string };
+/**
+ * What the bridge publishes on `nachbarstrom/<neighbourhood>/rejected`, a dead letter: why (`code` for
+ * machines, `reason` for people) and the message as it came.
+ */
+export type Rejection = { code: RejectionReason; reason: string; topic: string; payload: string };
 
 export type GateResult =
   | { kind: "valid"; reading: Reading }
@@ -67,7 +71,7 @@ export function createReadingGate({
       const reject = (reason: string): GateResult => ({
         kind: "rejected",
         topic: rejectedTopic(topicText),
-        rejection: { reason, topic: topicText, payload: text },
+        rejection: { code: rejectionCategory(reason), reason, topic: topicText, payload: text },
       });
       const parsed = parseReading(topicText, text);
       if (!parsed.ok) return reject(parsed.reason);
@@ -86,7 +90,7 @@ export function createReadingGate({
         (reason: string): GateResult => ({
           kind: "rejected",
           topic: `nachbarstrom/${neighbourhood}/rejected`,
-          rejection: { reason, ...received },
+          rejection: { code: rejectionCategory(reason), reason, ...received },
         });
       const decoded = await decodeReading({
         format,
@@ -108,6 +112,7 @@ export function rejectReading(reading: Reading, reason: string): { topic: string
   return {
     topic: `nachbarstrom/${reading.neighbourhood}/rejected`,
     rejection: {
+      code: rejectionCategory(reason),
       reason,
       topic: `nachbarstrom/${reading.neighbourhood}/${reading.meteringPointId}/reading`,
       payload: toReadingPayload(reading),

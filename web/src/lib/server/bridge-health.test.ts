@@ -45,6 +45,7 @@ describe("summariseBridgeMetrics", () => {
       { known: true, reason: "sequence", count: 0 },
       { known: true, reason: "crc", count: 0 },
       { known: true, reason: "signature", count: 0 },
+      { known: true, reason: "late", count: 0 },
       { known: true, reason: "config", count: 0 },
       { known: true, reason: "format", count: 0 },
     ]);
@@ -54,7 +55,7 @@ describe("summariseBridgeMetrics", () => {
     const summary = summariseBridgeMetrics(fakeBridgeMetrics({ rejected: { replay: 5, crc: 1 } }));
     assert.equal(summary.figures.readingsRejected, 6);
     assert.deepEqual(summary.figures.rejectedByReason.at(-1), { known: false, reason: "replay", count: 5 });
-    assert.equal(summary.figures.rejectedByReason.length, 10);
+    assert.equal(summary.figures.rejectedByReason.length, 11);
   });
 
   it("ignores metrics it does not read, such as process metrics", () => {

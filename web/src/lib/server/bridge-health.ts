@@ -13,6 +13,7 @@ export const KNOWN_REJECTION_REASONS = [
   "sequence",
   "crc",
   "signature",
+  "late",
   "config",
   "format",
 ] as const;

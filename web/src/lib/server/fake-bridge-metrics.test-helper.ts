@@ -17,7 +17,18 @@ export type FakeCounts = {
   outboxDepth?: number;
 };
 
-const REASONS = ["topic", "json", "schema", "unknown_meter", "sequence", "crc", "signature", "config", "format"];
+const REASONS = [
+  "topic",
+  "json",
+  "schema",
+  "unknown_meter",
+  "sequence",
+  "crc",
+  "signature",
+  "late",
+  "config",
+  "format",
+];
 
 export function fakeBridgeMetrics(counts: FakeCounts = {}): unknown[] {
   const single = (name: string, help: string, value = 0, type = "counter") => ({
