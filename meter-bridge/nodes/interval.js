@@ -9,6 +9,7 @@
  */
 const { configErrorStatus, errorLogText, shortText } = require("./lib/node-support.js");
 const { runtimeMetrics } = require("./lib/metrics.js");
+const { inboxOf } = require("./lib/inbox.js");
 
 const TICK_MS = 1000;
 /** How long readings gather before one commit stores them all, and how many at most. */
@@ -123,6 +124,9 @@ module.exports = async function (RED) {
       let closed = false;
       group.forEach(({ msg, send, done }, i) => {
         const result = results[i];
+        // Stored, a duplicate, or rejected (and sent on as such): handled either way.
+        const from = inboxOf(msg);
+        from?.inbox.handled(from.id);
         if (result.status === "rejected") {
           const { topic, rejection } = rejectReading(msg.payload, result.reason);
           send([null, { topic, payload: rejection }]);

@@ -10,6 +10,7 @@
  */
 const { configErrorStatus, errorLogText } = require("./lib/node-support.js");
 const { runtimeMetrics } = require("./lib/metrics.js");
+const { inboxOf } = require("./lib/inbox.js");
 
 module.exports = async function (RED) {
   const { createReadingGate } = await import("../src/reading-gate.ts");
@@ -53,6 +54,9 @@ module.exports = async function (RED) {
         done(error);
         return;
       }
+      // A message from the inbox leaves it once the interval node has stored each valid reading in it.
+      const from = inboxOf(msg);
+      from?.inbox.expect(from.id, results.filter((r) => r.kind === "valid").length);
       const out = results.map(() => RED.util.cloneMessage(msg));
       results.forEach((result, i) => {
         const each = out[i];

@@ -39,11 +39,11 @@ const byId = (id: string): FlowNode => {
 
 describe("the shipped flow", () => {
   for (const { topic, datatype, format } of INPUTS) {
-    test(`subscribes with QoS 1 to ${topic} and feeds a reading node for ${format}`, () => {
-      const inputs = byType("mqtt in").filter((node) => node.topic === topic);
-      assert.equal(inputs.length, 1, `one mqtt in for ${topic}`);
+    test(`subscribes to ${topic} through the inbox and feeds a reading node for ${format}`, () => {
+      const inputs = byType("nachbarstrom-mqtt-in").filter((node) => node.topic === topic);
+      assert.equal(inputs.length, 1, `one nachbarstrom-mqtt-in for ${topic}`);
+      assert.equal(byType("mqtt in").length, 0, "no input that acknowledges before storing");
       const [input] = inputs;
-      assert.equal(input.qos, "1");
       assert.equal(input.datatype, datatype);
       assert.equal(input.broker, one("mqtt-broker").id);
       assert.equal(wires(input).length, 1);

@@ -83,6 +83,21 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    description: "MQTT inbox: messages stored before the broker gets their acknowledgement",
+    sql: `
+      -- Every message the bridge's MQTT input received, written before the broker is acknowledged and
+      -- deleted once each reading in it is stored or rejected; what is left is replayed at start.
+      CREATE TABLE inbox (
+        id INTEGER PRIMARY KEY,
+        topic TEXT NOT NULL,
+        payload BLOB NOT NULL,
+        -- Wall-clock ms when it arrived.
+        received_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

@@ -33,15 +33,13 @@ describe("store: opening and migrations", () => {
       const versions = store.db.prepare("SELECT version, applied_at FROM schema_version").all();
       assert.deepEqual(
         versions.map((v) => ({ ...v })),
-        [
-          { version: 1n, applied_at: "2027-01-15T00:00:00.000Z" },
-          { version: 2n, applied_at: "2027-01-15T00:00:00.000Z" },
-        ],
+        MIGRATIONS.map((m) => ({ version: BigInt(m.version), applied_at: "2027-01-15T00:00:00.000Z" })),
       );
     } finally {
       store.close();
     }
     assert.deepEqual(tables(file), [
+      "inbox",
       "meter_state",
       "neighbourhood_state",
       "outbox",
@@ -68,16 +66,17 @@ describe("store: opening and migrations", () => {
   test("a later migration is applied on top, in its own version row", () => {
     const store = openStore({ file: ":memory:" });
     try {
-      const next: Migration = { version: 3, description: "test", sql: "CREATE TABLE extra (x INTEGER)" };
-      assert.deepEqual(migrate(store.db, [...MIGRATIONS, next]), { from: 2, to: 3 });
-      assert.deepEqual(migrate(store.db, [...MIGRATIONS, next]), { from: 3, to: 3 });
-      assert.equal(store.db.prepare("SELECT count(*) AS n FROM schema_version").get()?.n, 3n);
+      const latest = MIGRATIONS.length;
+      const next: Migration = { version: latest + 1, description: "test", sql: "CREATE TABLE extra (x INTEGER)" };
+      assert.deepEqual(migrate(store.db, [...MIGRATIONS, next]), { from: latest, to: latest + 1 });
+      assert.deepEqual(migrate(store.db, [...MIGRATIONS, next]), { from: latest + 1, to: latest + 1 });
+      assert.equal(store.db.prepare("SELECT count(*) AS n FROM schema_version").get()?.n, BigInt(latest + 1));
     } finally {
       store.close();
     }
   });
 
-  test("a database of the first release gains the signed-transactions table and keeps its outbox", () => {
+  test("a database of the first release gains the later tables and keeps its data", () => {
     const file = join(tempDir(), "bridge.db");
     const old = new DatabaseSync(file);
     migrate(old, MIGRATIONS.slice(0, 1));
@@ -85,8 +84,9 @@ describe("store: opening and migrations", () => {
     old.close();
     const store = openStore({ file });
     try {
-      assert.equal(store.schemaVersion, 2);
+      assert.equal(store.schemaVersion, MIGRATIONS.length);
       assert.equal(store.db.prepare("SELECT count(*) AS n FROM outbox_transactions").get()?.n, 0n);
+      assert.equal(store.db.prepare("SELECT count(*) AS n FROM inbox").get()?.n, 0n);
       assert.equal(store.db.prepare("SELECT closed_until FROM neighbourhood_state").get()?.closed_until, 900n);
     } finally {
       store.close();
@@ -98,11 +98,14 @@ describe("store: opening and migrations", () => {
     try {
       const broken: Migration[] = [
         ...MIGRATIONS,
-        { version: 3, description: "ok", sql: "CREATE TABLE half (x INTEGER)" },
-        { version: 4, description: "broken", sql: "CREATE TABLE readings (x INTEGER)" },
+        { version: MIGRATIONS.length + 1, description: "ok", sql: "CREATE TABLE half (x INTEGER)" },
+        { version: MIGRATIONS.length + 2, description: "broken", sql: "CREATE TABLE readings (x INTEGER)" },
       ];
       assert.throws(() => migrate(store.db, broken), BridgeStoreError);
-      assert.equal(store.db.prepare("SELECT max(version) AS v FROM schema_version").get()?.v, 2n);
+      assert.equal(
+        store.db.prepare("SELECT max(version) AS v FROM schema_version").get()?.v,
+        BigInt(MIGRATIONS.length),
+      );
       assert.equal(store.db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name = 'half'").get()?.n, 0n);
     } finally {
       store.close();
@@ -119,7 +122,7 @@ describe("store: opening and migrations", () => {
       (error) =>
         error instanceof BridgeStoreError &&
         error.shortMessage === "The bridge database was written by a newer bridge" &&
-        /version 99; this bridge knows versions up to 2/.test(error.details ?? ""),
+        (error.details ?? "").includes(`version 99; this bridge knows versions up to ${MIGRATIONS.length}`),
     );
   });
 

@@ -23,6 +23,11 @@ export type OpenStoreParameters = {
   file: string;
   /** Wall clock in ms for schema_version.applied_at; injectable for tests. */
   now?: () => number;
+  /**
+   * "FULL" unless given. The MQTT inbox's connection uses "NORMAL": its commits survive a crash of the
+   * process, and the next FULL commit of any connection (the readings', every few ms) syncs them to disk.
+   */
+  synchronous?: "FULL" | "NORMAL";
 };
 
 /** How long a connection waits for another one's write lock before it fails. */
@@ -36,7 +41,7 @@ const BUSY_TIMEOUT_MS = 5000;
  * from memory) as soon as its transaction commits. A few dozen meters every minute make the fsync
  * per commit cheap.
  */
-export function openStore({ file, now = Date.now }: OpenStoreParameters): Store {
+export function openStore({ file, now = Date.now, synchronous = "FULL" }: OpenStoreParameters): Store {
   let db: DatabaseSync;
   try {
     mkdirSync(dirname(file), { recursive: true });
@@ -57,7 +62,7 @@ export function openStore({ file, now = Date.now }: OpenStoreParameters): Store 
         details: `SQLite keeps journal mode ${String(mode)}; the file system may not support shared memory`,
       });
     }
-    db.exec("PRAGMA synchronous = FULL");
+    db.exec(`PRAGMA synchronous = ${synchronous === "NORMAL" ? "NORMAL" : "FULL"}`);
     const { to } = migrate(db, undefined, now);
     return {
       file,

@@ -1,0 +1,96 @@
+"use strict";
+/**
+ * nachbarstrom-mqtt-in: subscribes to meter readings through a Node-RED MQTT broker config node, like
+ * Node-RED's own MQTT input, but stores each message in the bridge database's inbox before the broker
+ * gets its acknowledgement (QoS 1). Messages still in the inbox at start (the process stopped before
+ * their readings were stored) are sent again first. See ../src/inbox.ts and lib/inbox.js.
+ */
+const { configErrorStatus, errorLogText } = require("./lib/node-support.js");
+const { acquireInbox, releaseInbox } = require("./lib/inbox.js");
+
+module.exports = async function (RED) {
+  const { createInbox } = await import("../src/inbox.ts");
+  const { openStore } = await import("../src/store.ts");
+  const { STORE_FILE_ENV, storeFile } = await import("../src/store-file.ts");
+  const { BridgeConfigurationError } = await import("../src/errors.ts");
+
+  function NachbarstromMqttInNode(config) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const topic = (config.topic || "").trim();
+    const asBuffer = config.datatype === "buffer";
+    let broker;
+    let file;
+    let inbox;
+    try {
+      if (!topic) throw new BridgeConfigurationError(RED._("mqtt-in.errors.noTopic"));
+      broker = RED.nodes.getNode(config.broker);
+      if (!broker || typeof broker.subscribe !== "function") {
+        throw new BridgeConfigurationError(RED._("mqtt-in.errors.noBroker"));
+      }
+      file = storeFile({
+        configured: config.database,
+        fromEnv: RED.util.getSetting(node, STORE_FILE_ENV),
+        userDir: RED.settings.userDir,
+      });
+      // NORMAL: a commit survives a crash of the process; the readings' FULL commits sync it to disk.
+      inbox = acquireInbox(file, () => createInbox(openStore({ file, synchronous: "NORMAL" })));
+    } catch (error) {
+      node.status(configErrorStatus(error));
+      node.error(errorLogText(error));
+      return;
+    }
+
+    const emit = (id, from, payload) => {
+      const bytes = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+      node.send({
+        topic: from,
+        payload: asBuffer ? bytes : bytes.toString("utf8"),
+        qos: 1,
+        _inbox: { store: file, id },
+      });
+    };
+
+    // What an earlier run received but did not finish goes first, in the order it arrived.
+    const replay = setImmediate(() => {
+      const left = inbox.pending(topic);
+      if (left.length > 0) node.log(RED._("mqtt-in.log.replaying", { count: left.length, file }));
+      for (const message of left) emit(message.id, message.topic, message.payload);
+    });
+
+    broker.register(node);
+    broker.subscribe(
+      topic,
+      { qos: 1 },
+      (from, payload) => {
+        // Runs inside the MQTT client's message event: the broker's acknowledgement goes out after it.
+        let id;
+        try {
+          id = inbox.add(from, payload);
+        } catch (error) {
+          // Not stored: the message is still acknowledged (mqtt.js cannot hold it back), so say so loudly.
+          node.error(RED._("mqtt-in.errors.notStored", { topic: from, error: errorLogText(error) }));
+          return;
+        }
+        emit(id, from, payload);
+      },
+      node.id,
+    );
+    if (broker.connected) node.status({ fill: "green", shape: "dot", text: "node-red:common.status.connected" });
+
+    node.on("close", (removed, done) => {
+      clearImmediate(replay);
+      broker.unsubscribe(topic, node.id, removed);
+      broker.deregister(
+        node,
+        () => {
+          releaseInbox(file);
+          done();
+        },
+        removed,
+      );
+    });
+  }
+
+  RED.nodes.registerType("nachbarstrom-mqtt-in", NachbarstromMqttInNode);
+};
