@@ -7,10 +7,16 @@
  * The logic lives in ../src/http-ingest.ts.
  */
 const { configErrorStatus, errorLogText } = require("./lib/node-support.js");
+const { openNodeInbox, releaseInbox, replayInbox } = require("./lib/inbox.js");
 
 module.exports = async function (RED) {
   const { DEFAULT_MAX_BYTES, DEFAULT_MAX_READINGS, DEFAULT_PATH, createIngestHandler, parseTokens } =
     await import("../src/http-ingest.ts");
+  const modules = {
+    ...(await import("../src/inbox.ts")),
+    ...(await import("../src/store.ts")),
+    ...(await import("../src/store-file.ts")),
+  };
 
   const positive = (value, fallback) => {
     const number = Number(value);
@@ -24,14 +30,30 @@ module.exports = async function (RED) {
     const trimmed = (config.path || "").trim() || DEFAULT_PATH;
     const path = trimmed.startsWith("/") ? trimmed : `/${trimmed}`;
     let route;
+    let file;
+    let replay;
     try {
       const tokens = parseTokens(node.credentials?.tokens);
       if (tokens.length === 0) throw new Error(RED._("http-ingest.error.noTokens"));
+      const opened = openNodeInbox(RED, node, config.database, modules);
+      file = opened.file;
+      const { inbox } = opened;
+      const send = (id, message) =>
+        node.send({ ...message, _msgid: RED.util.generateId(), _inbox: { store: file, id } });
+      // Readings accepted before a crash but not yet stored go first.
+      replay = replayInbox(
+        RED,
+        node,
+        inbox,
+        (message) => send(message.id, { topic: message.topic, payload: Buffer.from(message.payload).toString("utf8") }),
+        (count) => node.log(RED._("http-ingest.log.replaying", { count, file })),
+      );
       const handle = createIngestHandler({
         tokens,
         maxReadings: positive(config.maxReadings, DEFAULT_MAX_READINGS),
         maxBytes: positive(config.maxKb, DEFAULT_MAX_BYTES / 1024) * 1024,
-        emit: (message) => node.send({ ...message, _msgid: RED.util.generateId() }),
+        // Stored in the inbox before the 202 goes out; a failure to store answers 500.
+        emit: (message) => send(inbox.add(node.id, message.topic, Buffer.from(message.payload)), message),
         onResult: (outcome) => {
           counts.accepted += outcome.accepted;
           counts.rejected += outcome.rejected;
@@ -64,6 +86,8 @@ module.exports = async function (RED) {
     }
 
     node.on("close", () => {
+      replay?.();
+      if (file) releaseInbox(file);
       if (!route) return;
       const stack = RED.httpNode._router?.stack ?? RED.httpNode.router?.stack ?? [];
       for (let i = stack.length - 1; i >= 0; i -= 1) {

@@ -6,12 +6,14 @@
  * their readings were stored) are sent again first. See ../src/inbox.ts and lib/inbox.js.
  */
 const { configErrorStatus, errorLogText } = require("./lib/node-support.js");
-const { acquireInbox, releaseInbox } = require("./lib/inbox.js");
+const { openNodeInbox, releaseInbox, replayInbox } = require("./lib/inbox.js");
 
 module.exports = async function (RED) {
-  const { createInbox } = await import("../src/inbox.ts");
-  const { openStore } = await import("../src/store.ts");
-  const { STORE_FILE_ENV, storeFile } = await import("../src/store-file.ts");
+  const modules = {
+    ...(await import("../src/inbox.ts")),
+    ...(await import("../src/store.ts")),
+    ...(await import("../src/store-file.ts")),
+  };
   const { BridgeConfigurationError } = await import("../src/errors.ts");
 
   function NachbarstromMqttInNode(config) {
@@ -28,13 +30,7 @@ module.exports = async function (RED) {
       if (!broker || typeof broker.subscribe !== "function") {
         throw new BridgeConfigurationError(RED._("mqtt-in.errors.noBroker"));
       }
-      file = storeFile({
-        configured: config.database,
-        fromEnv: RED.util.getSetting(node, STORE_FILE_ENV),
-        userDir: RED.settings.userDir,
-      });
-      // NORMAL: a commit survives a crash of the process; the readings' FULL commits sync it to disk.
-      inbox = acquireInbox(file, () => createInbox(openStore({ file, synchronous: "NORMAL" })));
+      ({ file, inbox } = openNodeInbox(RED, node, config.database, modules));
     } catch (error) {
       node.status(configErrorStatus(error));
       node.error(errorLogText(error));
@@ -52,11 +48,13 @@ module.exports = async function (RED) {
     };
 
     // What an earlier run received but did not finish goes first, in the order it arrived.
-    const replay = setImmediate(() => {
-      const left = inbox.pending(topic);
-      if (left.length > 0) node.log(RED._("mqtt-in.log.replaying", { count: left.length, file }));
-      for (const message of left) emit(message.id, message.topic, message.payload);
-    });
+    const replay = replayInbox(
+      RED,
+      node,
+      inbox,
+      (message) => emit(message.id, message.topic, message.payload),
+      (count) => node.log(RED._("mqtt-in.log.replaying", { count, file })),
+    );
 
     broker.register(node);
     broker.subscribe(
@@ -66,7 +64,7 @@ module.exports = async function (RED) {
         // Runs inside the MQTT client's message event: the broker's acknowledgement goes out after it.
         let id;
         try {
-          id = inbox.add(from, payload);
+          id = inbox.add(node.id, from, payload);
         } catch (error) {
           // Not stored: the message is still acknowledged (mqtt.js cannot hold it back), so say so loudly.
           node.error(RED._("mqtt-in.errors.notStored", { topic: from, error: errorLogText(error) }));
@@ -79,7 +77,7 @@ module.exports = async function (RED) {
     if (broker.connected) node.status({ fill: "green", shape: "dot", text: "node-red:common.status.connected" });
 
     node.on("close", (removed, done) => {
-      clearImmediate(replay);
+      replay?.();
       broker.unsubscribe(topic, node.id, removed);
       broker.deregister(
         node,

@@ -1,19 +1,20 @@
 /**
- * The MQTT inbox (issue 5, durability): the bridge's MQTT input stores each message here before the
- * broker is acknowledged, so a crash between the acknowledgement and the readings' commit loses nothing:
- * the message is replayed at the next start, and readings already stored come back as duplicates. A
+ * The inbox (issue 5, durability): the bridge's MQTT input and HTTP ingest store each message here
+ * before the sender is acknowledged, so a crash between the acknowledgement and the readings' commit
+ * loses nothing: the node that received it sends it again at its next start, and readings already
+ * stored come back as duplicates. A
  * message leaves the inbox once every reading in it has been handled (stored, found a duplicate, or
  * rejected); a message holding several readings (a Tasmota device with two meters) waits for all.
  */
 import { intColumn, textColumn, type Store } from "./store.ts";
 
-export type InboxMessage = { id: number; topic: string; payload: Uint8Array; receivedAt: number };
+export type InboxMessage = { id: number; source: string; topic: string; payload: Uint8Array; receivedAt: number };
 
 export type Inbox = {
-  /** Stores a message (one autocommit) and returns its id. */
-  add(topic: string, payload: Uint8Array, receivedAt?: number): number;
-  /** The messages still in the inbox whose topic matches `filter` (an MQTT subscription), oldest first. */
-  pending(filter?: string): InboxMessage[];
+  /** Stores a message received by the node `source` (one autocommit) and returns its id. */
+  add(source: string, topic: string, payload: Uint8Array, receivedAt?: number): number;
+  /** The messages of `source` still in the inbox, oldest first; all of them without `source`. */
+  pending(source?: string): InboxMessage[];
   /** How many readings message `id` holds; 0 removes it at once. */
   expect(id: number, readings: number): void;
   /** One reading of message `id` is handled; after the last one the message leaves the inbox. */
@@ -30,7 +31,7 @@ const FLUSH_MS = 20;
 
 export function createInbox(store: Store, now: () => number = Date.now): Inbox {
   const { db } = store;
-  const insert = db.prepare("INSERT INTO inbox (topic, payload, received_at) VALUES (?, ?, ?)");
+  const insert = db.prepare("INSERT INTO inbox (source, topic, payload, received_at) VALUES (?, ?, ?, ?)");
   const remove = db.prepare("DELETE FROM inbox WHERE id = ?");
   const outstanding = new Map<number, number>();
   const done: number[] = [];
@@ -52,20 +53,21 @@ export function createInbox(store: Store, now: () => number = Date.now): Inbox {
   };
 
   return {
-    add(topic, payload, receivedAt = now()) {
-      return Number(insert.run(topic, payload, receivedAt).lastInsertRowid);
+    add(source, topic, payload, receivedAt = now()) {
+      return Number(insert.run(source, topic, payload, receivedAt).lastInsertRowid);
     },
-    pending(filter = "#") {
-      return db
-        .prepare("SELECT id, topic, payload, received_at FROM inbox ORDER BY id")
-        .all()
-        .filter((row) => matchesTopic(filter, textColumn(row, "topic")))
-        .map((row) => ({
-          id: Number(intColumn(row, "id")),
-          topic: textColumn(row, "topic"),
-          payload: row.payload as Uint8Array,
-          receivedAt: Number(intColumn(row, "received_at")),
-        }));
+    pending(source) {
+      const rows =
+        source === undefined
+          ? db.prepare("SELECT * FROM inbox ORDER BY id").all()
+          : db.prepare("SELECT * FROM inbox WHERE source = ? ORDER BY id").all(source);
+      return rows.map((row) => ({
+        id: Number(intColumn(row, "id")),
+        source: textColumn(row, "source"),
+        topic: textColumn(row, "topic"),
+        payload: row.payload as Uint8Array,
+        receivedAt: Number(intColumn(row, "received_at")),
+      }));
     },
     expect(id, readings) {
       if (readings <= 0) finish(id);
@@ -83,15 +85,4 @@ export function createInbox(store: Store, now: () => number = Date.now): Inbox {
       store.close();
     },
   };
-}
-
-/** Whether `topic` matches the MQTT subscription `filter` (`+` one level, `#` the rest). */
-export function matchesTopic(filter: string, topic: string): boolean {
-  const want = filter.split("/");
-  const have = topic.split("/");
-  for (let i = 0; i < want.length; i++) {
-    if (want[i] === "#") return true;
-    if (i >= have.length || (want[i] !== "+" && want[i] !== have[i])) return false;
-  }
-  return want.length === have.length;
 }

@@ -85,12 +85,14 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
-    description: "MQTT inbox: messages stored before the broker gets their acknowledgement",
+    description: "inbox: messages stored before the broker or HTTP client gets their acknowledgement",
     sql: `
-      -- Every message the bridge's MQTT input received, written before the broker is acknowledged and
+      -- Every message the bridge's inputs received, written before the sender is acknowledged and
       -- deleted once each reading in it is stored or rejected; what is left is replayed at start.
       CREATE TABLE inbox (
         id INTEGER PRIMARY KEY,
+        -- The node that received it (MQTT input or HTTP ingest); it sends it again at start.
+        source TEXT NOT NULL,
         topic TEXT NOT NULL,
         payload BLOB NOT NULL,
         -- Wall-clock ms when it arrived.

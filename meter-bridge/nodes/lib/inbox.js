@@ -39,4 +39,36 @@ function inboxOf(msg) {
   return entry ? { inbox: entry.inbox, id: ref.id } : undefined;
 }
 
-module.exports = { acquireInbox, releaseInbox, inboxOf };
+/**
+ * The inbox of the bridge database an input node is set to (its Database setting, else
+ * NACHBARSTROM_BRIDGE_DB, else the default in the user directory), opened with synchronous=NORMAL: a
+ * commit survives a crash of the process, and the readings' FULL commits sync it to disk within ms.
+ * `modules` are the node's imports of ../../src/{inbox,store,store-file}.ts. Give it back with releaseInbox(file).
+ */
+function openNodeInbox(RED, node, configured, modules) {
+  const { createInbox, openStore, storeFile, STORE_FILE_ENV } = modules;
+  const file = storeFile({
+    configured,
+    fromEnv: RED.util.getSetting(node, STORE_FILE_ENV),
+    userDir: RED.settings.userDir,
+  });
+  const inbox = acquireInbox(file, () => createInbox(openStore({ file, synchronous: "NORMAL" })));
+  return { file, inbox };
+}
+
+/**
+ * Sends again, oldest first, what the node received in an earlier run but did not finish (`log` is told
+ * how many first), once the flows have started, so every node it goes to is there. Returns a function
+ * that cancels it, for the node's close.
+ */
+function replayInbox(RED, node, inbox, emit, log) {
+  const replay = () => {
+    const left = inbox.pending(node.id);
+    if (left.length > 0) log(left.length);
+    for (const message of left) emit(message);
+  };
+  RED.events.once("flows:started", replay);
+  return () => RED.events.removeListener("flows:started", replay);
+}
+
+module.exports = { acquireInbox, releaseInbox, inboxOf, openNodeInbox, replayInbox };

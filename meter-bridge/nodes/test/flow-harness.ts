@@ -6,7 +6,7 @@ const require = createRequire(import.meta.url);
 helper.init(require.resolve("node-red"));
 
 /** The node module of one of our nodes, e.g. nodeModule("reading") for ../reading.js. */
-export function nodeModule(name: "chain" | "reading" | "interval" | "settle"): unknown {
+export function nodeModule(name: "chain" | "reading" | "interval" | "settle" | "mqtt-in"): unknown {
   return require(`../${name}.js`);
 }
 

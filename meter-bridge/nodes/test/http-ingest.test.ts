@@ -8,7 +8,8 @@ import { createServer, type RequestListener, type Server } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { after, afterEach, before, describe, test } from "node:test";
-import { HOOD, MP } from "../../src/test-fixtures.ts";
+import { join } from "node:path";
+import { HOOD, MP, tempDir } from "../../src/test-fixtures.ts";
 import { helper, loadNode, type Harness } from "./flow-harness.ts";
 
 const require = createRequire(import.meta.url);
@@ -47,7 +48,16 @@ describe("nachbarstrom-http-ingest node", () => {
   async function load(config: Record<string, unknown> = {}, tokens = `stadtwerke=${TOKEN}`) {
     harness = await loadNode(
       [capturing],
-      { id: "ingest", type: "nachbarstrom-http-ingest", path: PATH, maxReadings: 3, maxKb: 1, outputs: 1, ...config },
+      {
+        id: "ingest",
+        type: "nachbarstrom-http-ingest",
+        path: PATH,
+        maxReadings: 3,
+        maxKb: 1,
+        database: ":memory:",
+        outputs: 1,
+        ...config,
+      },
       [],
       { ingest: { tokens } },
     );
@@ -76,6 +86,29 @@ describe("nachbarstrom-http-ingest node", () => {
     assert.equal(first.payload, JSON.stringify({ importWh: 1000, exportWh: 0, timestamp: "2026-11-23T10:15:00Z" }));
     assert.equal(first.operator, "stadtwerke");
     assert.equal(second.topic, `nachbarstrom/${HOOD}/${MP.b}/reading`);
+  });
+
+  test("a 202 means stored: readings not yet handled are sent again when the node starts again", async () => {
+    const database = join(tempDir(), "bridge.db");
+    await load({ database });
+    const res = await post([item(MP.a, 1000), item(MP.b, 2000)]);
+    assert.equal(res.status, 202);
+    await harness.waitForMessages(2);
+    assert.deepEqual(
+      harness.outputs[0].map((m) => (m as { _inbox?: { store: string } })._inbox?.store),
+      [database, database],
+    );
+    // The flow stops before any interval node stored them (nothing is wired to handle them here).
+    await helper.unload();
+    await new Promise<void>((resolve) => server!.close(() => resolve()));
+    server = undefined;
+    await load({ database });
+    await harness.waitForMessages(2);
+    assert.deepEqual(
+      harness.outputs[0].map((m) => m.topic),
+      [`nachbarstrom/${HOOD}/${MP.a}/reading`, `nachbarstrom/${HOOD}/${MP.b}/reading`],
+      "the same readings, in the order they came",
+    );
   });
 
   test("400: bad items are named, the good ones still pass", async () => {
