@@ -24,6 +24,8 @@ const ROUNDS = Number(process.argv[3] ?? 5);
 const PER_NEIGHBOURHOOD = 100;
 /** The bridge process's V8 setting the README recommends: a small young generation keeps memory low. */
 const RECOMMENDED_V8 = ["--max-semi-space-size=1"];
+/** The shipped flow's subscription for plain JSON readings. */
+const READING_FILTER = "nachbarstrom/+/+/reading";
 const total = METERS * ROUNDS;
 
 const dir = mkdtempSync(join(tmpdir(), "nachbarstrom-bench-bridge-"));
@@ -114,6 +116,7 @@ async function brokerOnly() {
 /** The readings through the bridge in a process of its own, started with the V8 flags `execArgv`. */
 async function throughBridge(label: string, execArgv: string[]) {
   const databaseFile = join(dir, `bridge-${label}.db`);
+  const subscriptionsBefore = broker.subscriptions(READING_FILTER);
   const child = spawn(
     process.execPath,
     [
@@ -134,6 +137,8 @@ async function throughBridge(label: string, execArgv: string[]) {
   let output = "";
   child.stdout.on("data", (chunk) => (output += chunk));
   await waitFor("the bridge to start", async () => output.includes("ready"), 120_000);
+  // Readings published before this bridge subscribed would wait in, or be dropped from, an old session.
+  await waitFor("the bridge to subscribe", async () => broker.subscriptions(READING_FILTER) > subscriptionsBefore);
   const stored = () => {
     const db = new DatabaseSync(databaseFile, { readOnly: true });
     try {

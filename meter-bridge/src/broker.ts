@@ -23,6 +23,8 @@ export type StartBrokerReturnType = {
   /** Disconnects every client and closes the server; leaves no handle behind. */
   stop(): Promise<void>;
   persistence: BrokerPersistence;
+  /** How many SUBSCRIBE requests for exactly `filter` (e.g. `nachbarstrom/+/+/reading`) the broker has taken. */
+  subscriptions(filter: string): number;
 };
 
 /**
@@ -37,6 +39,10 @@ export async function startBroker({
   const broker = await Aedes.createBroker(persistence ? { persistence } : {});
   // aedes' own in-memory persistence unless one was given (its types omit the property).
   const kept = (broker as unknown as { persistence: BrokerPersistence }).persistence;
+  const subscribed = new Map<string, number>();
+  broker.on("subscribe", (subscriptions) => {
+    for (const { topic } of subscriptions) subscribed.set(topic, (subscribed.get(topic) ?? 0) + 1);
+  });
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);
@@ -66,6 +72,7 @@ export async function startBroker({
   return {
     url: `mqtt://${urlHost}:${boundPort}`,
     persistence: kept,
+    subscriptions: (filter) => subscribed.get(filter) ?? 0,
     stop() {
       stopped ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
