@@ -23,7 +23,7 @@ const METERS = Number(process.argv[2] ?? 10_000);
 const ROUNDS = Number(process.argv[3] ?? 5);
 const PER_NEIGHBOURHOOD = 100;
 /** The bridge process's V8 setting the README recommends: a small young generation keeps memory low. */
-const RECOMMENDED_V8 = ["--max-semi-space-size=1"];
+const RECOMMENDED_V8 = ["--max-semi-space-size=1", "--max-old-space-size=200"];
 /** The shipped flow's subscription for plain JSON readings. */
 const READING_FILTER = "nachbarstrom/+/+/reading";
 const total = METERS * ROUNDS;
