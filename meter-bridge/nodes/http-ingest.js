@@ -7,11 +7,13 @@
  * The logic lives in ../src/http-ingest.ts.
  */
 const { configErrorStatus, errorLogText } = require("./lib/node-support.js");
+const { runtimeMetrics } = require("./lib/metrics.js");
 const { openNodeInbox, releaseInbox, replayInbox } = require("./lib/inbox.js");
 
 module.exports = async function (RED) {
   const { DEFAULT_MAX_BYTES, DEFAULT_MAX_READINGS, DEFAULT_PATH, createIngestHandler, parseTokens } =
     await import("../src/http-ingest.ts");
+  const metrics = await runtimeMetrics(RED);
   const modules = {
     ...(await import("../src/inbox.ts")),
     ...(await import("../src/store.ts")),
@@ -35,7 +37,7 @@ module.exports = async function (RED) {
     try {
       const tokens = parseTokens(node.credentials?.tokens);
       if (tokens.length === 0) throw new Error(RED._("http-ingest.error.noTokens"));
-      const opened = openNodeInbox(RED, node, config.database, modules);
+      const opened = openNodeInbox(RED, node, config.database, modules, metrics);
       file = opened.file;
       const { inbox } = opened;
       const send = (id, message) =>

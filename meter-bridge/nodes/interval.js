@@ -128,6 +128,7 @@ module.exports = async function (RED) {
         const from = inboxOf(msg);
         from?.inbox.handled(from.id);
         if (result.status === "rejected") {
+          metrics.readingRejected(result.reason);
           const { topic, rejection } = rejectReading(msg.payload, result.reason);
           send([null, { topic, payload: rejection }]);
           node.warn(RED._("interval.log.rejected", { topic: rejection.topic, reason: rejection.reason }));

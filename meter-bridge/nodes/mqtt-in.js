@@ -6,9 +6,11 @@
  * their readings were stored) are sent again first. See ../src/inbox.ts and lib/inbox.js.
  */
 const { configErrorStatus, errorLogText } = require("./lib/node-support.js");
+const { runtimeMetrics } = require("./lib/metrics.js");
 const { openNodeInbox, releaseInbox, replayInbox } = require("./lib/inbox.js");
 
 module.exports = async function (RED) {
+  const metrics = await runtimeMetrics(RED);
   const modules = {
     ...(await import("../src/inbox.ts")),
     ...(await import("../src/store.ts")),
@@ -30,7 +32,7 @@ module.exports = async function (RED) {
       if (!broker || typeof broker.subscribe !== "function") {
         throw new BridgeConfigurationError(RED._("mqtt-in.errors.noBroker"));
       }
-      ({ file, inbox } = openNodeInbox(RED, node, config.database, modules));
+      ({ file, inbox } = openNodeInbox(RED, node, config.database, modules, metrics));
     } catch (error) {
       node.status(configErrorStatus(error));
       node.error(errorLogText(error));

@@ -28,6 +28,7 @@ describe("bridge metrics", () => {
     metrics.batchConfirmed(true);
     metrics.batchFailed();
     metrics.setOutboxDepth(4);
+    metrics.setInboxDepth(7);
     const text = await metrics.text();
     assert.match(metrics.contentType, /^text\/plain; version=0\.0\.4/);
     assert.match(text, /^# HELP nachbarstrom_bridge_readings_rejected_total /m);
@@ -48,6 +49,7 @@ describe("bridge metrics", () => {
       ["nachbarstrom_bridge_batches_retried_total", 2],
       ["nachbarstrom_bridge_batches_failed_total", 1],
       ["nachbarstrom_bridge_outbox_depth", 4],
+      ["nachbarstrom_bridge_inbox_depth", 7],
     ];
     for (const [series, count] of expected) assert.equal(value(text, series), count, series);
   });

@@ -24,6 +24,8 @@ export type BridgeMetrics = {
   batchFailed(): void;
   /** Batches of the outbox not yet confirmed (pending and submitted). */
   setOutboxDepth(depth: number): void;
+  /** Messages in the inbox: received and acknowledged, their readings not yet all stored. */
+  setInboxDepth(depth: number): void;
   /** The registry's content in the Prometheus text format. */
   text(): Promise<string>;
   contentType: string;
@@ -49,6 +51,11 @@ export function createBridgeMetrics(): BridgeMetrics {
     help: "Batches in the outbox not yet confirmed (pending and submitted).",
     registers: [registry],
   });
+  const inbox = new Gauge({
+    name: "nachbarstrom_bridge_inbox_depth",
+    help: "Messages received and acknowledged whose readings are not yet all stored.",
+    registers: [registry],
+  });
   // Every category appears from the start at 0, so rate() and alerts see the series before the first fault.
   for (const reason of REJECTION_REASONS) rejected.inc({ reason }, 0);
   for (const closedBy of ["complete", "grace"]) closed.inc({ closed_by: closedBy }, 0);
@@ -65,6 +72,7 @@ export function createBridgeMetrics(): BridgeMetrics {
     batchRetried: () => retried.inc(),
     batchFailed: () => failed.inc(),
     setOutboxDepth: (value) => depth.set(value),
+    setInboxDepth: (value) => inbox.set(value),
     text: () => registry.metrics(),
     contentType: registry.contentType,
     registry,

@@ -10,12 +10,29 @@
 /** file → { inbox, users } */
 const open = new Map();
 
-/** The inbox of `file`, created with `create()` by the first node that needs it. */
-function acquireInbox(file, create) {
+/** How often the inbox's depth is reported while it is open. */
+const DEPTH_EVERY_MS = 5000;
+
+/**
+ * The inbox of `file`, created with `create()` by the first node that needs it; while it is open,
+ * `onDepth` (of that first node) is told every few seconds how many messages it holds.
+ */
+function acquireInbox(file, create, onDepth = () => {}) {
   let entry = open.get(file);
   if (!entry) {
-    entry = { inbox: create(), users: 0 };
+    const inbox = create();
+    const report = () => {
+      try {
+        onDepth(inbox.depth());
+      } catch {
+        // The database is closing: the next report or none.
+      }
+    };
+    const timer = setInterval(report, DEPTH_EVERY_MS);
+    timer.unref();
+    entry = { inbox, users: 0, timer };
     open.set(file, entry);
+    report();
   }
   entry.users += 1;
   return entry.inbox;
@@ -28,6 +45,7 @@ function releaseInbox(file) {
   entry.users -= 1;
   if (entry.users > 0) return;
   open.delete(file);
+  clearInterval(entry.timer);
   entry.inbox.close();
 }
 
@@ -43,16 +61,21 @@ function inboxOf(msg) {
  * The inbox of the bridge database an input node is set to (its Database setting, else
  * NACHBARSTROM_BRIDGE_DB, else the default in the user directory), opened with synchronous=NORMAL: a
  * commit survives a crash of the process, and the readings' FULL commits sync it to disk within ms.
- * `modules` are the node's imports of ../../src/{inbox,store,store-file}.ts. Give it back with releaseInbox(file).
+ * `modules` are the node's imports of ../../src/{inbox,store,store-file}.ts; `metrics` (lib/metrics.js) gets
+ * the inbox's depth. Give it back with releaseInbox(file).
  */
-function openNodeInbox(RED, node, configured, modules) {
+function openNodeInbox(RED, node, configured, modules, metrics) {
   const { createInbox, openStore, storeFile, STORE_FILE_ENV } = modules;
   const file = storeFile({
     configured,
     fromEnv: RED.util.getSetting(node, STORE_FILE_ENV),
     userDir: RED.settings.userDir,
   });
-  const inbox = acquireInbox(file, () => createInbox(openStore({ file, synchronous: "NORMAL" })));
+  const inbox = acquireInbox(
+    file,
+    () => createInbox(openStore({ file, synchronous: "NORMAL" })),
+    (depth) => metrics.setInboxDepth(depth),
+  );
   return { file, inbox };
 }
 

@@ -81,7 +81,8 @@ describe("nachbarstrom-interval node", () => {
     await harness.waitForMessages(2);
     const [msg] = harness.outputs[1];
     assert.equal(msg.topic, `nachbarstrom/${HOOD}/rejected`);
-    const rejection = msg.payload as { reason: string; topic: string; payload: string };
+    const rejection = msg.payload as { code: string; reason: string; topic: string; payload: string };
+    assert.equal(rejection.code, "late");
     assert.match(rejection.reason, new RegExp(`^late: .* interval ${K}, which has closed`));
     assert.equal(rejection.topic, `nachbarstrom/${HOOD}/${MP.b}/reading`);
     assert.deepEqual(JSON.parse(rejection.payload), {
