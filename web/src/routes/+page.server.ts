@@ -1,7 +1,5 @@
 import { readChain } from "#lib/server/chain.ts";
-import { meterOwners } from "#lib/server/meter-registrations.ts";
-import { readMeterRegistered } from "#lib/server/registry-reads.ts";
+import { meterOwners } from "#lib/server/read-model/queries.ts";
 import type { PageServerLoad } from "./$types";
 
-export const load: PageServerLoad = () =>
-  readChain(async (chain) => ({ households: meterOwners(await readMeterRegistered(chain)) }));
+export const load: PageServerLoad = () => readChain(async ({ readModel }) => ({ households: meterOwners(readModel) }));

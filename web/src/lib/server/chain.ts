@@ -1,9 +1,16 @@
+import type { DatabaseSync } from "node:sqlite";
 import { error } from "@sveltejs/kit";
 import type { Deployment } from "@nachbarstrom/core/deployment";
 import { BaseError, createPublicClient, http, type PublicClient } from "viem";
 import { DeploymentUnavailableError, loadDeployment } from "./deployment.ts";
+import { ReadModelError } from "./read-model/errors.ts";
+import { portalReadModel } from "./read-model/portal.ts";
 
-export type ChainContext = { deployment: Deployment; client: PublicClient; latestBlock: bigint };
+/** The deployment and a client of its chain, for current state (positions, roles). */
+export type ChainContext = { deployment: Deployment; client: PublicClient };
+
+/** What a page reads from: the chain for current state, the read model (read-model/) for history. */
+export type PortalContext = ChainContext & { readModel: DatabaseSync };
 
 const clients = new Map<string, PublicClient>();
 
@@ -19,10 +26,12 @@ function publicClientFor({ chainId, rpcUrl }: Deployment): PublicClient {
 }
 
 /**
- * Runs `read` against the deployment's chain. A missing or invalid deployment file and an
- * unreachable chain become 503 error pages that say which, instead of a bare 500.
+ * Runs `read` against the deployment's chain and read model, once the read model is at most one poll
+ * period (about a second) behind the chain; the first request after start waits for the initial
+ * catch-up. A missing or invalid deployment file, an unreachable chain and a read model that cannot
+ * be opened or written become 503 error pages that say which, instead of a bare 500.
  */
-export async function readChain<T>(read: (chain: ChainContext) => Promise<T>): Promise<T> {
+export async function readChain<T>(read: (chain: PortalContext) => Promise<T>): Promise<T> {
   let deployment: Deployment;
   try {
     deployment = loadDeployment();
@@ -33,8 +42,14 @@ export async function readChain<T>(read: (chain: ChainContext) => Promise<T>): P
   }
   try {
     const client = publicClientFor(deployment);
-    return await read({ deployment, client, latestBlock: await client.getBlockNumber({ cacheTime: 0 }) });
+    const model = portalReadModel(deployment, client);
+    await model.fresh();
+    return await read({ deployment, client, readModel: model.db });
   } catch (cause) {
+    if (cause instanceof ReadModelError) {
+      console.error(`[web] ${cause.message}`);
+      error(503, cause.shortMessage, { code: "unexpected", details: cause.message });
+    }
     const details = cause instanceof BaseError ? cause.shortMessage : String(cause);
     console.error(`[web] chain ${deployment.rpcUrl} (chain id ${deployment.chainId}): ${details}`);
     error(503, "chain unavailable", { code: "chain-unavailable", details: `${deployment.rpcUrl}: ${details}` });

@@ -5,7 +5,6 @@ import type { ChunkResult } from "@nachbarstrom/core/packed";
 import type { Address, Hex } from "viem";
 import { encodeChunkResults, fakeLog, id } from "./fake-logs.test-helper.ts";
 import {
-  distinctIntervals,
   householdMeterRows,
   newestIntervalRows,
   type ChunkSettledArgs,
@@ -163,11 +162,5 @@ describe("newestIntervalRows", () => {
 
   it("gives no rows for no rows", () => {
     assert.deepEqual(newestIntervalRows([]), []);
-  });
-});
-
-describe("distinctIntervals", () => {
-  it("counts intervals, not meters", () => {
-    assert.equal(distinctIntervals(rowsOf([1n, 2n], [meterA, meterB])), 2);
   });
 });

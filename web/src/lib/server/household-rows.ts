@@ -1,4 +1,4 @@
-import { decodeChunkResults } from "@nachbarstrom/core/packed";
+import { decodeChunkResults, type ChunkResult } from "@nachbarstrom/core/packed";
 import type { Hex } from "viem";
 import { compareChainOrder, type DecodedLog } from "./decoded-log.ts";
 import type { MeterRegistration } from "./meter-registrations.ts";
@@ -47,29 +47,36 @@ export function householdMeterRows(
   return [...logs].sort(compareChainOrder).flatMap(({ args, transactionHash }) =>
     decodeChunkResults(args.results).flatMap((result) => {
       const registration = ours.get(meterKey(args.neighbourhood, result.number));
-      if (!registration) return [];
-      const localBoughtWh = result.contractBoughtWh + result.poolBoughtWh;
-      const localSoldWh = result.contractSoldWh + result.poolSoldWh;
-      return [
-        {
-          neighbourhood: args.neighbourhood,
-          interval: args.interval,
-          meter: registration.meter,
-          number: result.number,
-          importWh: result.importWh,
-          exportWh: result.exportWh,
-          localBoughtWh,
-          localSoldWh,
-          debit: result.debit,
-          credit: result.credit,
-          fromGridWh: result.importWh - localBoughtWh,
-          toGridWh: result.exportWh - localSoldWh,
-          net: result.credit - result.debit,
-          transactionHash,
-        },
-      ];
+      return registration ? [householdRow(registration, args.interval, result, transactionHash)] : [];
     }),
   );
+}
+
+/** One meter's result in a settled interval as the household's table shows it: local, grid and net derived. */
+export function householdRow(
+  registration: MeterRegistration,
+  interval: bigint,
+  result: ChunkResult,
+  transactionHash: Hex,
+): HouseholdIntervalRow {
+  const localBoughtWh = result.contractBoughtWh + result.poolBoughtWh;
+  const localSoldWh = result.contractSoldWh + result.poolSoldWh;
+  return {
+    neighbourhood: registration.neighbourhood,
+    interval,
+    meter: registration.meter,
+    number: result.number,
+    importWh: result.importWh,
+    exportWh: result.exportWh,
+    localBoughtWh,
+    localSoldWh,
+    debit: result.debit,
+    credit: result.credit,
+    fromGridWh: result.importWh - localBoughtWh,
+    toGridWh: result.exportWh - localSoldWh,
+    net: result.credit - result.debit,
+    transactionHash,
+  };
 }
 
 /** The rows of the newest `limit` intervals, newest first, meters in number order within one. */
@@ -81,11 +88,6 @@ export function newestIntervalRows(
   return rows
     .filter((row) => shown.has(row.interval))
     .sort((a, b) => descending(a.interval, b.interval) || a.number - b.number);
-}
-
-/** How many distinct intervals some rows cover: the scan stops once there are enough. */
-export function distinctIntervals(rows: readonly { interval: bigint }[]): number {
-  return new Set(rows.map((row) => row.interval)).size;
 }
 
 function meterKey(neighbourhood: Hex, number: number): string {

@@ -13,8 +13,13 @@ export function meterRegistrations(logs: readonly DecodedLog<MeterRegisteredArgs
 
 /** Every account that owns a meter, with its meters, in order of its first registration. */
 export function meterOwners(logs: readonly DecodedLog<MeterRegisteredArgs>[]): MeterOwner[] {
+  return groupByOwner(meterRegistrations(logs));
+}
+
+/** Registrations grouped by owner (any letter case), owners in order of their first registration. */
+export function groupByOwner(registrations: readonly MeterRegistration[]): MeterOwner[] {
   const owners = new Map<string, MeterOwner>();
-  for (const registration of meterRegistrations(logs)) {
+  for (const registration of registrations) {
     const key = registration.owner.toLowerCase();
     const entry = owners.get(key) ?? { owner: registration.owner, meters: [] };
     entry.meters.push(registration);

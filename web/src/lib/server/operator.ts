@@ -1,7 +1,7 @@
-import { creditTokenAbi, neighbourhoodSettlementAbi } from "@nachbarstrom/core/abi";
-import type { ChainContext } from "./chain.ts";
-import { OPERATOR_INTERVAL_LIMIT, settledIntervalRows, type SettledIntervalRow } from "./operator-rows.ts";
-import { scanBackward } from "./scan-logs.ts";
+import { creditTokenAbi } from "@nachbarstrom/core/abi";
+import type { ChainContext, PortalContext } from "./chain.ts";
+import { OPERATOR_INTERVAL_LIMIT, type SettledIntervalRow } from "./operator-rows.ts";
+import { settledIntervals } from "./read-model/queries.ts";
 
 /** The credit ledger's totals, in credit base units. */
 export type CreditTotals = {
@@ -21,24 +21,7 @@ export async function readCreditTotals({ client, deployment }: ChainContext): Pr
   return { treasuryPosition, issued };
 }
 
-/** The newest settled intervals of all neighbourhoods, for the operator console. */
-export async function readSettledIntervals({
-  client,
-  deployment,
-  latestBlock,
-}: ChainContext): Promise<SettledIntervalRow[]> {
-  const logs = await scanBackward({
-    fromBlock: BigInt(deployment.deployedAtBlock),
-    toBlock: latestBlock,
-    fetchRange: (range) =>
-      client.getContractEvents({
-        address: deployment.contracts.neighbourhoodSettlement,
-        abi: neighbourhoodSettlementAbi,
-        eventName: "IntervalSettled",
-        strict: true,
-        ...range,
-      }),
-    enough: (found) => found.length >= OPERATOR_INTERVAL_LIMIT,
-  });
-  return settledIntervalRows(logs, OPERATOR_INTERVAL_LIMIT);
+/** The newest settled intervals of all neighbourhoods, for the operator console, from the read model. */
+export function readSettledIntervals({ readModel }: PortalContext): SettledIntervalRow[] {
+  return settledIntervals(readModel, OPERATOR_INTERVAL_LIMIT);
 }

@@ -1,0 +1,159 @@
+import type { Deployment } from "@nachbarstrom/core/deployment";
+import type { Address, Hex, PublicClient } from "viem";
+import { decodeLogs, indexedAddresses, type RawLog } from "./decode.ts";
+import { ReadModelError } from "./errors.ts";
+import type { ReadModelIdentity, ReadModelStore } from "./store.ts";
+import { writeEvents } from "./write.ts";
+
+/** Blocks per eth_getLogs call and per transaction; Besu limits a call's range (5000 by default). */
+export const DEFAULT_RANGE_BLOCKS = 2000n;
+
+/** What the indexer needs from the chain. */
+export type IndexerClient = {
+  getBlockNumber(): Promise<bigint>;
+  /** The hash of a block; undefined when the chain does not have it (yet). */
+  getBlockHash(blockNumber: bigint): Promise<Hex | undefined>;
+  getLogs(filter: { address: Address[]; fromBlock: bigint; toBlock: bigint }): Promise<RawLog[]>;
+};
+
+export type IndexerParameters = {
+  store: ReadModelStore;
+  client: IndexerClient;
+  deployment: Deployment;
+  rangeBlocks?: bigint;
+  /** Blocks behind the head that are left out until they are this deep; 0 on the local chain. */
+  confirmations?: bigint;
+  log?: (line: string) => void;
+};
+
+export type CatchUpResult = {
+  /** The first and last block read, or undefined when there was nothing new. */
+  fromBlock?: bigint;
+  toBlock?: bigint;
+  ranges: number;
+  events: number;
+  /** Why the file was emptied and read again from the deployment block, if it was. */
+  rebuilt?: string;
+};
+
+export type Indexer = {
+  /**
+   * Reads every log from the last indexed block to the head (minus the confirmations), one range per
+   * transaction together with the new last block, so a restart resumes after the last whole range.
+   * Not reentrant: the follower (follow.ts) runs one at a time.
+   */
+  catchUp(): Promise<CatchUpResult>;
+};
+
+/** An indexer of the deployment's contract events into `store`. */
+export function createIndexer({
+  store,
+  client,
+  deployment,
+  rangeBlocks = DEFAULT_RANGE_BLOCKS,
+  confirmations = 0n,
+  log = () => {},
+}: IndexerParameters): Indexer {
+  if (rangeBlocks < 1n) throw new RangeError(`rangeBlocks must be at least 1, got ${rangeBlocks}`);
+  if (confirmations < 0n) throw new RangeError(`confirmations must not be negative, got ${confirmations}`);
+  const deployedAtBlock = BigInt(deployment.deployedAtBlock);
+  const address = indexedAddresses(deployment);
+  let checkedIdentity = false;
+
+  const identity = async (): Promise<ReadModelIdentity> => {
+    const hash = await client.getBlockHash(deployedAtBlock);
+    if (!hash) {
+      throw new ReadModelError("The chain does not have the deployment block", {
+        details: `block ${deployedAtBlock} of chain ${deployment.chainId} at ${deployment.rpcUrl} is missing: is the deployment file of another chain?`,
+      });
+    }
+    return {
+      chainId: deployment.chainId,
+      contracts: deployment.contracts,
+      deployedAtBlock,
+      deploymentBlockHash: hash,
+    };
+  };
+
+  /** Rebuilds the file when it belongs to another deployment or the chain changed under it. */
+  const ensureContinuity = async (): Promise<string | undefined> => {
+    let reason: string | undefined;
+    if (!checkedIdentity) {
+      reason = store.mismatch(await identity());
+    } else {
+      const progress = store.progress();
+      if (!progress) reason = "the progress row is missing";
+      else if (progress.lastBlockHash !== null) {
+        const hash = await client.getBlockHash(progress.lastBlock);
+        if (hash?.toLowerCase() !== progress.lastBlockHash.toLowerCase()) {
+          reason = `block ${progress.lastBlock} ${hash ? "has another hash" : "is gone"} (a reorganisation deeper than the confirmations, or a restarted chain)`;
+        }
+      }
+    }
+    if (reason) {
+      log(`[read-model] rebuilding ${store.file} from block ${deployedAtBlock}: ${reason}`);
+      store.reset(await identity());
+    }
+    checkedIdentity = true;
+    return reason;
+  };
+
+  return {
+    async catchUp() {
+      const rebuilt = await ensureContinuity();
+      const head = await client.getBlockNumber();
+      const target = head - confirmations;
+      const progress = store.progress();
+      if (!progress) throw new ReadModelError("The read model has no progress row", { details: store.file });
+      const result: CatchUpResult = { ranges: 0, events: 0, ...(rebuilt ? { rebuilt } : {}) };
+      for (let fromBlock = progress.lastBlock + 1n; fromBlock <= target; fromBlock += rangeBlocks) {
+        const toBlock = fromBlock + rangeBlocks - 1n < target ? fromBlock + rangeBlocks - 1n : target;
+        const [logs, hash] = await Promise.all([
+          client.getLogs({ address, fromBlock, toBlock }),
+          client.getBlockHash(toBlock),
+        ]);
+        if (!hash) throw new ReadModelError("A block below the head is missing", { details: `block ${toBlock}` });
+        const events = decodeLogs(logs, deployment);
+        store.transaction(() => {
+          writeEvents(store.db, events);
+          store.setProgress(toBlock, hash);
+        });
+        result.fromBlock ??= fromBlock;
+        result.toBlock = toBlock;
+        result.ranges += 1;
+        result.events += events.length;
+      }
+      return result;
+    },
+  };
+}
+
+/** The indexer's view of a viem public client. */
+export function indexerClient(client: PublicClient): IndexerClient {
+  return {
+    getBlockNumber: () => client.getBlockNumber({ cacheTime: 0 }),
+    getBlockHash: async (blockNumber) => {
+      try {
+        return (await client.getBlock({ blockNumber })).hash ?? undefined;
+      } catch (cause) {
+        if (cause instanceof Error && cause.name === "BlockNotFoundError") return undefined;
+        throw cause;
+      }
+    },
+    getLogs: async ({ address, fromBlock, toBlock }) =>
+      (await client.getLogs({ address, fromBlock, toBlock })).flatMap((log) =>
+        log.blockNumber === null || log.logIndex === null || log.transactionHash === null
+          ? []
+          : [
+              {
+                address: log.address,
+                data: log.data,
+                topics: log.topics,
+                blockNumber: log.blockNumber,
+                logIndex: log.logIndex,
+                transactionHash: log.transactionHash,
+              },
+            ],
+      ),
+  };
+}

@@ -1,0 +1,228 @@
+import type { DatabaseSync } from "node:sqlite";
+import { ReadModelError } from "./errors.ts";
+
+/** One step of the schema; applied once, in order, and recorded in schema_version. */
+export type Migration = { version: number; description: string; sql: string };
+
+/**
+ * The read model's schema, oldest first. Never edit a released migration: add the next one.
+ * Numbers (Wh, base units, intervals, blocks) are INTEGER (64-bit signed; the indexer refuses a value
+ * outside that range); ids, hashes and addresses are 0x-prefixed hex TEXT, addresses checksummed.
+ * Every event row keeps where it came from: block, log index and transaction.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: "deployment identity, indexing progress, registry, settlement, corrections, tariffs, credit",
+    sql: `
+      -- One row: which chain and contracts this file indexes, and how far. A file of another
+      -- deployment is emptied and rebuilt (store.ts), never mixed.
+      CREATE TABLE progress (
+        id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+        chain_id INTEGER NOT NULL,
+        -- The deployment's contracts as JSON (name → address), compared as a whole.
+        contracts TEXT NOT NULL,
+        deployed_at_block INTEGER NOT NULL,
+        -- Hash of the deployment block: tells a restarted local chain from the one indexed.
+        deployment_block_hash TEXT NOT NULL,
+        -- The newest block whose logs are all in; deployed_at_block - 1 before the first range.
+        last_block INTEGER NOT NULL,
+        last_block_hash TEXT
+      );
+
+      CREATE TABLE neighbourhoods (
+        neighbourhood TEXT NOT NULL PRIMARY KEY,
+        allocation_key INTEGER NOT NULL,
+        tariff_notice_intervals INTEGER NOT NULL,
+        contract_notice_intervals INTEGER NOT NULL,
+        cost_cap INTEGER NOT NULL CHECK (cost_cap IN (0, 1)),
+        block_number INTEGER NOT NULL,
+        log_index INTEGER NOT NULL,
+        transaction_hash TEXT NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE participants (
+        account TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,
+        number INTEGER NOT NULL UNIQUE,
+        block_number INTEGER NOT NULL,
+        log_index INTEGER NOT NULL,
+        transaction_hash TEXT NOT NULL
+      ) WITHOUT ROWID;
+
+      -- MeterRegistered; retired_block from MeterRetired, replaced_by from MeterReplaced.
+      CREATE TABLE meters (
+        meter TEXT NOT NULL PRIMARY KEY,
+        neighbourhood TEXT NOT NULL,
+        owner TEXT NOT NULL COLLATE NOCASE,
+        number INTEGER NOT NULL,
+        retired_block INTEGER,
+        replaced_by TEXT,
+        block_number INTEGER NOT NULL,
+        log_index INTEGER NOT NULL,
+        transaction_hash TEXT NOT NULL,
+        UNIQUE (neighbourhood, number)
+      ) WITHOUT ROWID;
+      CREATE INDEX meters_by_owner ON meters (owner, block_number, log_index);
+
+      -- IntervalSettled: one row per settled neighbourhood-interval.
+      CREATE TABLE intervals (
+        neighbourhood TEXT NOT NULL,
+        interval INTEGER NOT NULL,
+        commitment TEXT NOT NULL,
+        batch_key TEXT NOT NULL,
+        meter_count INTEGER NOT NULL,
+        import_wh INTEGER NOT NULL,
+        export_wh INTEGER NOT NULL,
+        local_wh INTEGER NOT NULL,
+        block_number INTEGER NOT NULL,
+        log_index INTEGER NOT NULL,
+        transaction_hash TEXT NOT NULL,
+        PRIMARY KEY (neighbourhood, interval)
+      ) WITHOUT ROWID;
+      CREATE INDEX intervals_newest ON intervals (interval DESC, block_number DESC, log_index DESC);
+
+      -- ChunkSettled's results, one row per meter and interval, as first settled (a correction is
+      -- its own row in corrections and leaves this one as it was).
+      CREATE TABLE meter_intervals (
+        neighbourhood TEXT NOT NULL,
+        interval INTEGER NOT NULL,
+        number INTEGER NOT NULL,
+        chunk INTEGER NOT NULL,
+        position INTEGER NOT NULL,
+        import_wh INTEGER NOT NULL,
+        export_wh INTEGER NOT NULL,
+        contract_bought_wh INTEGER NOT NULL,
+        contract_sold_wh INTEGER NOT NULL,
+        pool_bought_wh INTEGER NOT NULL,
+        pool_sold_wh INTEGER NOT NULL,
+        debit INTEGER NOT NULL,
+        credit INTEGER NOT NULL,
+        block_number INTEGER NOT NULL,
+        log_index INTEGER NOT NULL,
+        transaction_hash TEXT NOT NULL,
+        PRIMARY KEY (neighbourhood, number, interval)
+      ) WITHOUT ROWID;
+
+      -- MeterCorrected: every correction of a meter's interval, in chain order.
+      CREATE TABLE corrections (
+        block_number INTEGER NOT NULL,
+        log_index INTEGER NOT NULL,
+        neighbourhood TEXT NOT NULL,
+        interval INTEGER NOT NULL,
+        number INTEGER NOT NULL,
+        import_wh INTEGER NOT NULL,
+        export_wh INTEGER NOT NULL,
+        debit INTEGER NOT NULL,
+        credit INTEGER NOT NULL,
+        -- Moved from the treasury to the meter's owner (negative: the other way).
+        change INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        transaction_hash TEXT NOT NULL,
+        PRIMARY KEY (block_number, log_index)
+      ) WITHOUT ROWID;
+      CREATE INDEX corrections_by_meter ON corrections (neighbourhood, number, interval);
+
+      -- TariffAnnounced (and the initial tariff); prices in base units per kWh.
+      CREATE TABLE tariffs (
+        neighbourhood TEXT NOT NULL,
+        effective_from INTEGER NOT NULL,
+        grid_energy INTEGER NOT NULL,
+        grid_fee INTEGER NOT NULL,
+        local_grid_fee INTEGER NOT NULL,
+        electricity_tax INTEGER NOT NULL,
+        concession_fee INTEGER NOT NULL,
+        levies INTEGER NOT NULL,
+        feed_in_price INTEGER NOT NULL,
+        community_price INTEGER NOT NULL,
+        vat_basis_points INTEGER NOT NULL,
+        block_number INTEGER NOT NULL,
+        log_index INTEGER NOT NULL,
+        transaction_hash TEXT NOT NULL,
+        PRIMARY KEY (neighbourhood, effective_from)
+      ) WITHOUT ROWID;
+
+      -- ToppedUp and PaidOut.
+      CREATE TABLE credit_movements (
+        block_number INTEGER NOT NULL,
+        log_index INTEGER NOT NULL,
+        account TEXT NOT NULL COLLATE NOCASE,
+        kind TEXT NOT NULL CHECK (kind IN ('top-up', 'pay-out')),
+        amount INTEGER NOT NULL,
+        -- Of a top-up, the part that repaid an open debt.
+        repaid INTEGER NOT NULL,
+        transaction_hash TEXT NOT NULL,
+        PRIMARY KEY (block_number, log_index)
+      ) WITHOUT ROWID;
+      CREATE INDEX credit_movements_by_account ON credit_movements (account);
+
+      -- CostCapCredited: what the utility credited a meter for a month, in total so far.
+      CREATE TABLE cost_cap_credits (
+        block_number INTEGER NOT NULL,
+        log_index INTEGER NOT NULL,
+        neighbourhood TEXT NOT NULL,
+        month INTEGER NOT NULL,
+        number INTEGER NOT NULL,
+        paid INTEGER NOT NULL,
+        grid_only INTEGER NOT NULL,
+        credited INTEGER NOT NULL,
+        transaction_hash TEXT NOT NULL,
+        PRIMARY KEY (block_number, log_index)
+      ) WITHOUT ROWID;
+    `,
+  },
+];
+
+/** The tables that hold indexed data: emptied together when the file is rebuilt. */
+export const DATA_TABLES = [
+  "neighbourhoods",
+  "participants",
+  "meters",
+  "intervals",
+  "meter_intervals",
+  "corrections",
+  "tariffs",
+  "credit_movements",
+  "cost_cap_credits",
+] as const;
+
+/**
+ * Brings `db` to the newest schema in one transaction, recording each step in schema_version. A
+ * database written by a newer portal is refused.
+ */
+export function migrate(
+  db: DatabaseSync,
+  migrations: readonly Migration[] = MIGRATIONS,
+  now: () => number = Date.now,
+): { from: number; to: number } {
+  const latest = migrations.at(-1)?.version ?? 0;
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    db.exec(`CREATE TABLE IF NOT EXISTS schema_version (
+      version INTEGER NOT NULL PRIMARY KEY,
+      description TEXT NOT NULL,
+      applied_at TEXT NOT NULL
+    ) WITHOUT ROWID`);
+    const row = db.prepare("SELECT max(version) AS version FROM schema_version").get();
+    const from = row?.version === null || row?.version === undefined ? 0 : Number(row.version);
+    if (from > latest) {
+      throw new ReadModelError("The read model was written by a newer portal", {
+        details: `its schema is version ${from}; this portal knows versions up to ${latest}`,
+      });
+    }
+    const record = db.prepare("INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)");
+    for (const migration of migrations) {
+      if (migration.version <= from) continue;
+      db.exec(migration.sql);
+      record.run(migration.version, migration.description, new Date(now()).toISOString());
+    }
+    db.exec("COMMIT");
+    return { from, to: Math.max(from, latest) };
+  } catch (error) {
+    db.exec("ROLLBACK");
+    if (error instanceof ReadModelError) throw error;
+    throw new ReadModelError("The read model could not be migrated", {
+      details: error instanceof Error ? error.message : String(error),
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,196 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DatabaseSync, type SQLOutputValue } from "node:sqlite";
+import { ReadModelError } from "./errors.ts";
+import { DATA_TABLES, migrate } from "./schema.ts";
+
+/** Which chain and contracts a read model file indexes; a file of another identity is rebuilt. */
+export type ReadModelIdentity = {
+  chainId: number;
+  /** Contract name → address, as in the deployment file. */
+  contracts: Readonly<Record<string, string>>;
+  deployedAtBlock: bigint;
+  deploymentBlockHash: string;
+};
+
+export type Progress = ReadModelIdentity & {
+  /** The newest block whose logs are all in the file. */
+  lastBlock: bigint;
+  lastBlockHash: string | null;
+};
+
+/** An open read model database (schema.ts). */
+export type ReadModelStore = {
+  readonly file: string;
+  readonly db: DatabaseSync;
+  /** Runs `fn` in one IMMEDIATE transaction: all of its writes are kept, or none. */
+  transaction<T>(fn: () => T): T;
+  /** How far the file is indexed and for which deployment; undefined for a new file. */
+  progress(): Progress | undefined;
+  /**
+   * Why the file cannot continue for `identity` (another chain, contracts, deployment block or a
+   * chain restarted under the same addresses), or undefined when it can.
+   */
+  mismatch(identity: ReadModelIdentity): string | undefined;
+  /** Empties every indexed table and starts over for `identity`, in one transaction. */
+  reset(identity: ReadModelIdentity): void;
+  /** Records that every log up to `block` is in. Call inside the range's transaction. */
+  setProgress(block: bigint, hash: string): void;
+  close(): void;
+};
+
+/** How long a connection waits for another one's write lock before it fails. */
+const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Opens (or creates) the read model in WAL mode and runs the migrations. synchronous=NORMAL: a power
+ * cut may lose the newest ranges but never leaves a range half written, and the indexer reads lost
+ * ranges again from the chain.
+ */
+export function openReadModelStore({ file, now = Date.now }: { file: string; now?: () => number }): ReadModelStore {
+  let db: DatabaseSync;
+  try {
+    if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+    db = new DatabaseSync(file, { timeout: BUSY_TIMEOUT_MS, readBigInts: true, defensive: true });
+  } catch (cause) {
+    throw new ReadModelError(`Cannot open the read model ${file}`, { details: messageOf(cause), cause });
+  }
+  try {
+    const mode = db.prepare("PRAGMA journal_mode = WAL").get()?.journal_mode;
+    if (mode !== "wal" && !(file === ":memory:" && mode === "memory")) {
+      throw new ReadModelError(`Cannot use WAL mode for the read model ${file}`, {
+        details: `SQLite keeps journal mode ${String(mode)}; the file system may not support shared memory`,
+      });
+    }
+    db.exec("PRAGMA synchronous = NORMAL");
+    migrate(db, undefined, now);
+  } catch (error) {
+    db.close();
+    if (error instanceof ReadModelError) throw error;
+    throw new ReadModelError(`Cannot prepare the read model ${file}`, { details: messageOf(error), cause: error });
+  }
+
+  const progress = (): Progress | undefined => {
+    const row = db.prepare("SELECT * FROM progress WHERE id = 1").get();
+    if (!row) return undefined;
+    return {
+      chainId: Number(intColumn(row, "chain_id")),
+      contracts: JSON.parse(textColumn(row, "contracts")) as Record<string, string>,
+      deployedAtBlock: intColumn(row, "deployed_at_block"),
+      deploymentBlockHash: textColumn(row, "deployment_block_hash"),
+      lastBlock: intColumn(row, "last_block"),
+      lastBlockHash: row.last_block_hash === null ? null : textColumn(row, "last_block_hash"),
+    };
+  };
+  const run = <T>(fn: () => T) => transaction(db, fn);
+
+  return {
+    file,
+    db,
+    transaction: run,
+    progress,
+    mismatch: (identity) => {
+      const stored = progress();
+      return stored ? identityMismatch(stored, identity) : "the file is new";
+    },
+    reset: (identity) =>
+      run(() => {
+        for (const table of DATA_TABLES) db.exec(`DELETE FROM ${table}`);
+        db.prepare("DELETE FROM progress").run();
+        db.prepare(
+          `INSERT INTO progress (id, chain_id, contracts, deployed_at_block, deployment_block_hash, last_block, last_block_hash)
+           VALUES (1, ?, ?, ?, ?, ?, NULL)`,
+        ).run(
+          identity.chainId,
+          contractsJson(identity.contracts),
+          identity.deployedAtBlock,
+          identity.deploymentBlockHash,
+          identity.deployedAtBlock - 1n,
+        );
+      }),
+    setProgress: (block, hash) => {
+      const { changes } = db
+        .prepare("UPDATE progress SET last_block = ?, last_block_hash = ? WHERE id = 1")
+        .run(block, hash);
+      if (changes !== 1n && changes !== 1) {
+        throw new ReadModelError("The read model has no progress row", { details: "reset() was not called" });
+      }
+    },
+    close: () => {
+      if (db.isOpen) db.close();
+    },
+  };
+}
+
+function identityMismatch(stored: ReadModelIdentity, wanted: ReadModelIdentity): string | undefined {
+  if (stored.chainId !== wanted.chainId) return `chain id ${stored.chainId}, not ${wanted.chainId}`;
+  if (contractsJson(stored.contracts) !== contractsJson(wanted.contracts)) return "other contract addresses";
+  if (stored.deployedAtBlock !== wanted.deployedAtBlock) {
+    return `deployed at block ${stored.deployedAtBlock}, not ${wanted.deployedAtBlock}`;
+  }
+  if (stored.deploymentBlockHash.toLowerCase() !== wanted.deploymentBlockHash.toLowerCase()) {
+    return `block ${wanted.deployedAtBlock} has another hash (the chain was restarted)`;
+  }
+  return undefined;
+}
+
+/** The contracts as JSON with sorted names and lower-case addresses, so equal sets compare equal. */
+function contractsJson(contracts: Readonly<Record<string, string>>): string {
+  return JSON.stringify(
+    Object.fromEntries(
+      Object.entries(contracts)
+        .map(([name, address]) => [name, address.toLowerCase()])
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    ),
+  );
+}
+
+function transaction<T>(db: DatabaseSync, fn: () => T): T {
+  if (db.isTransaction) return fn();
+  try {
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      const result = fn();
+      db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      if (db.isTransaction) db.exec("ROLLBACK");
+      throw error;
+    }
+  } catch (error) {
+    if (error instanceof ReadModelError || !isSqliteError(error)) throw error;
+    throw new ReadModelError("The read model could not be written", { details: messageOf(error), cause: error });
+  }
+}
+
+/** An error node:sqlite raised, as opposed to one thrown by the code inside a transaction. */
+function isSqliteError(error: unknown): boolean {
+  if (!(error instanceof Error) || !("code" in error)) return false;
+  return error.code === "ERR_SQLITE_ERROR" || error.code === "ERR_INVALID_STATE";
+}
+
+/** A row as node:sqlite returns it, with integers read as bigint (readBigInts). */
+export type Row = Record<string, SQLOutputValue>;
+
+/** Reads an INTEGER column; a wrong type means the file was changed by something else. */
+export function intColumn(row: Row, column: string): bigint {
+  const value = row[column];
+  if (typeof value !== "bigint") throw corrupt(column, value);
+  return value;
+}
+
+export function textColumn(row: Row, column: string): string {
+  const value = row[column];
+  if (typeof value !== "string") throw corrupt(column, value);
+  return value;
+}
+
+function corrupt(column: string, value: unknown): ReadModelError {
+  return new ReadModelError("The read model holds a value of the wrong type", {
+    details: `column ${column} holds ${typeof value} ${String(value)}`,
+  });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
