@@ -1,8 +1,6 @@
-import type { DatabaseSync } from "node:sqlite";
-import { BridgeStoreError } from "./errors.ts";
+import type { Migration } from "@nachbarstrom/core/sqlite";
 
-/** One step of the schema; applied once, in order, and recorded in schema_version. */
-export type Migration = { version: number; description: string; sql: string };
+export type { Migration };
 
 /**
  * The bridge database's schema, oldest first. Never edit a released migration: add the next one.
@@ -101,45 +99,3 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
 ];
-
-/**
- * Brings the schema up to the newest migration in one IMMEDIATE transaction, so two connections
- * opening the same file at once cannot both migrate. A database written by a newer bridge is refused.
- */
-export function migrate(
-  db: DatabaseSync,
-  migrations: readonly Migration[] = MIGRATIONS,
-  now: () => number = Date.now,
-): { from: number; to: number } {
-  const latest = migrations.at(-1)?.version ?? 0;
-  db.exec("BEGIN IMMEDIATE");
-  try {
-    db.exec(`CREATE TABLE IF NOT EXISTS schema_version (
-      version INTEGER NOT NULL PRIMARY KEY,
-      description TEXT NOT NULL,
-      applied_at TEXT NOT NULL
-    ) WITHOUT ROWID`);
-    const row = db.prepare("SELECT max(version) AS version FROM schema_version").get();
-    const from = row?.version === null || row?.version === undefined ? 0 : Number(row.version);
-    if (from > latest) {
-      throw new BridgeStoreError("The bridge database was written by a newer bridge", {
-        details: `its schema is version ${from}; this bridge knows versions up to ${latest}`,
-      });
-    }
-    const record = db.prepare("INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)");
-    for (const migration of migrations) {
-      if (migration.version <= from) continue;
-      db.exec(migration.sql);
-      record.run(migration.version, migration.description, new Date(now()).toISOString());
-    }
-    db.exec("COMMIT");
-    return { from, to: Math.max(from, latest) };
-  } catch (error) {
-    db.exec("ROLLBACK");
-    if (error instanceof BridgeStoreError) throw error;
-    throw new BridgeStoreError("The bridge database could not be migrated", {
-      details: error instanceof Error ? error.message : String(error),
-      cause: error,
-    });
-  }
-}

@@ -4,9 +4,10 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { describe, test } from "node:test";
 import { BridgeConfigurationError, BridgeStoreError } from "./errors.ts";
-import { openStore } from "./store.ts";
+import { BRIDGE_DATABASE, openStore } from "./store.ts";
 import { storeFile } from "./store-file.ts";
-import { MIGRATIONS, migrate, type Migration } from "./store-schema.ts";
+import { migrate } from "@nachbarstrom/core/sqlite";
+import { MIGRATIONS, type Migration } from "./store-schema.ts";
 import { tempDir } from "./test-fixtures.ts";
 
 const tables = (file: string) => {
@@ -68,8 +69,8 @@ describe("store: opening and migrations", () => {
     try {
       const latest = MIGRATIONS.length;
       const next: Migration = { version: latest + 1, description: "test", sql: "CREATE TABLE extra (x INTEGER)" };
-      assert.deepEqual(migrate(store.db, [...MIGRATIONS, next]), { from: latest, to: latest + 1 });
-      assert.deepEqual(migrate(store.db, [...MIGRATIONS, next]), { from: latest + 1, to: latest + 1 });
+      assert.deepEqual(migrate(store.db, [...MIGRATIONS, next], BRIDGE_DATABASE), { from: latest, to: latest + 1 });
+      assert.deepEqual(migrate(store.db, [...MIGRATIONS, next], BRIDGE_DATABASE), { from: latest + 1, to: latest + 1 });
       assert.equal(store.db.prepare("SELECT count(*) AS n FROM schema_version").get()?.n, BigInt(latest + 1));
     } finally {
       store.close();
@@ -79,7 +80,7 @@ describe("store: opening and migrations", () => {
   test("a database of the first release gains the later tables and keeps its data", () => {
     const file = join(tempDir(), "bridge.db");
     const old = new DatabaseSync(file);
-    migrate(old, MIGRATIONS.slice(0, 1));
+    migrate(old, MIGRATIONS.slice(0, 1), BRIDGE_DATABASE);
     old.exec("INSERT INTO neighbourhood_state VALUES ('x', 900)");
     old.close();
     const store = openStore({ file });
@@ -101,7 +102,7 @@ describe("store: opening and migrations", () => {
         { version: MIGRATIONS.length + 1, description: "ok", sql: "CREATE TABLE half (x INTEGER)" },
         { version: MIGRATIONS.length + 2, description: "broken", sql: "CREATE TABLE readings (x INTEGER)" },
       ];
-      assert.throws(() => migrate(store.db, broken), BridgeStoreError);
+      assert.throws(() => migrate(store.db, broken, BRIDGE_DATABASE), BridgeStoreError);
       assert.equal(
         store.db.prepare("SELECT max(version) AS v FROM schema_version").get()?.v,
         BigInt(MIGRATIONS.length),

@@ -1,8 +1,7 @@
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import { DatabaseSync, type SQLOutputValue } from "node:sqlite";
+import type { DatabaseSync } from "node:sqlite";
+import { columnsOf, inTransaction, openDatabase, type DatabaseKind, type Row } from "@nachbarstrom/core/sqlite";
 import { BridgeStoreError } from "./errors.ts";
-import { migrate } from "./store-schema.ts";
+import { MIGRATIONS } from "./store-schema.ts";
 
 /** An open bridge database: readings, aggregation state and the settlement outbox (store-schema.ts). */
 export type Store = {
@@ -30,110 +29,43 @@ export type OpenStoreParameters = {
   synchronous?: "FULL" | "NORMAL";
 };
 
-/** How long a connection waits for another one's write lock before it fails. */
-const BUSY_TIMEOUT_MS = 5000;
+/** The bridge database, for its error messages. */
+export const BRIDGE_DATABASE: DatabaseKind = {
+  name: "the bridge database",
+  writer: "bridge",
+  error: (shortMessage, options) => new BridgeStoreError(shortMessage, options),
+};
 
 /**
  * Opens (or creates) the bridge database in WAL mode with synchronous=FULL and runs the migrations.
  *
  * FULL, not NORMAL: in WAL mode NORMAL keeps the database consistent but may lose the last
  * transactions on a power cut, and the bridge acknowledges a reading (and drops the closed interval
- * from memory) as soon as its transaction commits. A few dozen meters every minute make the fsync
- * per commit cheap.
+ * from memory) as soon as its transaction commits. Group commit keeps the fsyncs few.
  */
 export function openStore({ file, now = Date.now, synchronous = "FULL" }: OpenStoreParameters): Store {
-  let db: DatabaseSync;
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    db = new DatabaseSync(file, {
-      enableForeignKeyConstraints: true,
-      timeout: BUSY_TIMEOUT_MS,
-      readBigInts: true,
-      defensive: true,
-    });
-  } catch (cause) {
-    throw new BridgeStoreError(`Cannot open the bridge database ${file}`, { details: messageOf(cause), cause });
-  }
-  try {
-    const mode = db.prepare("PRAGMA journal_mode = WAL").get()?.journal_mode;
-    // An in-memory database (tests) cannot use WAL and needs no journal on disk anyway.
-    if (mode !== "wal" && !(file === ":memory:" && mode === "memory")) {
-      throw new BridgeStoreError(`Cannot use WAL mode for the bridge database ${file}`, {
-        details: `SQLite keeps journal mode ${String(mode)}; the file system may not support shared memory`,
-      });
-    }
-    db.exec(`PRAGMA synchronous = ${synchronous === "NORMAL" ? "NORMAL" : "FULL"}`);
-    const { to } = migrate(db, undefined, now);
-    return {
-      file,
-      db,
-      schemaVersion: to,
-      transaction: (fn) => transaction(db, fn),
-      close: () => {
-        if (db.isOpen) db.close();
-      },
-    };
-  } catch (error) {
-    db.close();
-    if (error instanceof BridgeStoreError) throw error;
-    throw new BridgeStoreError(`Cannot prepare the bridge database ${file}`, {
-      details: messageOf(error),
-      cause: error,
-    });
-  }
-}
-
-function transaction<T>(db: DatabaseSync, fn: () => T): T {
-  if (db.isTransaction) return fn();
-  try {
-    db.exec("BEGIN IMMEDIATE");
-    try {
-      const result = fn();
-      db.exec("COMMIT");
-      return result;
-    } catch (error) {
-      if (db.isTransaction) db.exec("ROLLBACK");
-      throw error;
-    }
-  } catch (error) {
-    if (!isSqliteError(error)) throw error;
-    throw new BridgeStoreError("The bridge database could not be written", { details: messageOf(error), cause: error });
-  }
-}
-
-/** An error node:sqlite raised, as opposed to one thrown by the code inside a transaction. */
-function isSqliteError(error: unknown): boolean {
-  if (!(error instanceof Error) || !("code" in error)) return false;
-  // ERR_INVALID_STATE: the database was closed, e.g. while a node was stopping.
-  return error.code === "ERR_SQLITE_ERROR" || error.code === "ERR_INVALID_STATE";
-}
-
-/** A row as node:sqlite returns it, with integers read as bigint (readBigInts). */
-export type Row = Record<string, SQLOutputValue>;
-
-/** Reads an INTEGER column; a wrong type means the file was changed by something else. */
-export function intColumn(row: Row, column: string): bigint {
-  const value = row[column];
-  if (typeof value !== "bigint") throw corrupt(column, value);
-  return value;
-}
-
-export function textColumn(row: Row, column: string): string {
-  const value = row[column];
-  if (typeof value !== "string") throw corrupt(column, value);
-  return value;
-}
-
-export function optionalTextColumn(row: Row, column: string): string | null {
-  return row[column] === null ? null : textColumn(row, column);
-}
-
-function corrupt(column: string, value: unknown): BridgeStoreError {
-  return new BridgeStoreError("The bridge database holds a value of the wrong type", {
-    details: `column ${column} holds ${typeof value} ${String(value)}`,
+  const { db, schemaVersion } = openDatabase({
+    file,
+    kind: BRIDGE_DATABASE,
+    migrations: MIGRATIONS,
+    synchronous,
+    foreignKeys: true,
+    now,
   });
+  return {
+    file,
+    db,
+    schemaVersion,
+    transaction: (fn) => inTransaction(db, BRIDGE_DATABASE, fn),
+    close: () => {
+      if (db.isOpen) db.close();
+    },
+  };
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+const columns = columnsOf(BRIDGE_DATABASE);
+/** Reads an INTEGER column; a wrong type means the file was changed by something else. */
+export const intColumn = columns.int;
+export const textColumn = columns.text;
+export const optionalTextColumn = columns.optionalText;
+export type { Row };

@@ -1,8 +1,7 @@
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import { DatabaseSync, type SQLOutputValue } from "node:sqlite";
+import type { DatabaseSync } from "node:sqlite";
+import { columnsOf, inTransaction, openDatabase, type DatabaseKind, type Row } from "@nachbarstrom/core/sqlite";
 import { ReadModelError } from "./errors.ts";
-import { DATA_TABLES, migrate } from "./schema.ts";
+import { DATA_TABLES, MIGRATIONS } from "./schema.ts";
 
 /** Which chain and contracts a read model file indexes; a file of another identity is rebuilt. */
 export type ReadModelIdentity = {
@@ -39,8 +38,18 @@ export type ReadModelStore = {
   close(): void;
 };
 
-/** How long a connection waits for another one's write lock before it fails. */
-const BUSY_TIMEOUT_MS = 5000;
+/** The read model, for its error messages. */
+export const READ_MODEL_DATABASE: DatabaseKind = {
+  name: "the read model",
+  writer: "portal",
+  error: (shortMessage, options) => new ReadModelError(shortMessage, options),
+};
+
+const columns = columnsOf(READ_MODEL_DATABASE);
+/** Reads an INTEGER column; a wrong type means the file was changed by something else. */
+export const intColumn = columns.int;
+export const textColumn = columns.text;
+export type { Row };
 
 /**
  * Opens (or creates) the read model in WAL mode and runs the migrations. synchronous=NORMAL: a power
@@ -48,27 +57,7 @@ const BUSY_TIMEOUT_MS = 5000;
  * ranges again from the chain.
  */
 export function openReadModelStore({ file, now = Date.now }: { file: string; now?: () => number }): ReadModelStore {
-  let db: DatabaseSync;
-  try {
-    if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
-    db = new DatabaseSync(file, { timeout: BUSY_TIMEOUT_MS, readBigInts: true, defensive: true });
-  } catch (cause) {
-    throw new ReadModelError(`Cannot open the read model ${file}`, { details: messageOf(cause), cause });
-  }
-  try {
-    const mode = db.prepare("PRAGMA journal_mode = WAL").get()?.journal_mode;
-    if (mode !== "wal" && !(file === ":memory:" && mode === "memory")) {
-      throw new ReadModelError(`Cannot use WAL mode for the read model ${file}`, {
-        details: `SQLite keeps journal mode ${String(mode)}; the file system may not support shared memory`,
-      });
-    }
-    db.exec("PRAGMA synchronous = NORMAL");
-    migrate(db, undefined, now);
-  } catch (error) {
-    db.close();
-    if (error instanceof ReadModelError) throw error;
-    throw new ReadModelError(`Cannot prepare the read model ${file}`, { details: messageOf(error), cause: error });
-  }
+  const { db } = openDatabase({ file, kind: READ_MODEL_DATABASE, migrations: MIGRATIONS, synchronous: "NORMAL", now });
 
   const progress = (): Progress | undefined => {
     const row = db.prepare("SELECT * FROM progress WHERE id = 1").get();
@@ -82,7 +71,7 @@ export function openReadModelStore({ file, now = Date.now }: { file: string; now
       lastBlockHash: row.last_block_hash === null ? null : textColumn(row, "last_block_hash"),
     };
   };
-  const run = <T>(fn: () => T) => transaction(db, fn);
+  const run = <T>(fn: () => T) => inTransaction(db, READ_MODEL_DATABASE, fn);
 
   return {
     file,
@@ -143,54 +132,4 @@ function contractsJson(contracts: Readonly<Record<string, string>>): string {
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
     ),
   );
-}
-
-function transaction<T>(db: DatabaseSync, fn: () => T): T {
-  if (db.isTransaction) return fn();
-  try {
-    db.exec("BEGIN IMMEDIATE");
-    try {
-      const result = fn();
-      db.exec("COMMIT");
-      return result;
-    } catch (error) {
-      if (db.isTransaction) db.exec("ROLLBACK");
-      throw error;
-    }
-  } catch (error) {
-    if (error instanceof ReadModelError || !isSqliteError(error)) throw error;
-    throw new ReadModelError("The read model could not be written", { details: messageOf(error), cause: error });
-  }
-}
-
-/** An error node:sqlite raised, as opposed to one thrown by the code inside a transaction. */
-function isSqliteError(error: unknown): boolean {
-  if (!(error instanceof Error) || !("code" in error)) return false;
-  return error.code === "ERR_SQLITE_ERROR" || error.code === "ERR_INVALID_STATE";
-}
-
-/** A row as node:sqlite returns it, with integers read as bigint (readBigInts). */
-export type Row = Record<string, SQLOutputValue>;
-
-/** Reads an INTEGER column; a wrong type means the file was changed by something else. */
-export function intColumn(row: Row, column: string): bigint {
-  const value = row[column];
-  if (typeof value !== "bigint") throw corrupt(column, value);
-  return value;
-}
-
-export function textColumn(row: Row, column: string): string {
-  const value = row[column];
-  if (typeof value !== "string") throw corrupt(column, value);
-  return value;
-}
-
-function corrupt(column: string, value: unknown): ReadModelError {
-  return new ReadModelError("The read model holds a value of the wrong type", {
-    details: `column ${column} holds ${typeof value} ${String(value)}`,
-  });
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
