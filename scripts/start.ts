@@ -46,6 +46,7 @@ const stack = await startStack({
 });
 
 const household = stack.directory.neighbourhoods[0].meters[0].owner;
+const [operatorInvitation, householdInvitation] = stack.invitations;
 console.log(`
 Nachbarstrom is running — ${DEMO_NEIGHBOURHOOD.name}, ${DEMO_NEIGHBOURHOOD.households.length} households, simulated from ${startAt.toISOString()}
 
@@ -55,6 +56,11 @@ Nachbarstrom is running — ${DEMO_NEIGHBOURHOOD.name}, ${DEMO_NEIGHBOURHOOD.hou
   Node-RED editor          ${stack.urls.nodeRed}
   MQTT broker              ${stack.urls.mqtt}
   Chain (JSON-RPC)         ${stack.urls.rpc}
+
+Sign-in is by passkey. One single-use invitation code per account is in
+  ${stack.invitationsFile}
+  ${operatorInvitation.label.padEnd(24)} ${operatorInvitation.link}
+  ${householdInvitation.label.padEnd(24)} ${householdInvitation.link}
 
 The first interval settles a few seconds after the simulator starts. Press Ctrl-C to stop.
 `);

@@ -13,6 +13,7 @@ import { startBridge } from "../../meter-bridge/src/server.ts";
 import { startLiveFeed } from "../../simulation/src/live.ts";
 import { startChain } from "./chain.ts";
 import { deployContracts, type DeployParameters } from "./deploy.ts";
+import { issueDemoInvitations, type DemoInvitation } from "./demo-invitations.ts";
 import { onboardDemo } from "./onboard-demo.ts";
 import { buildPortalIfStale, startPortal } from "./portal.ts";
 import type { Service } from "./processes.ts";
@@ -36,6 +37,11 @@ export type Stack = {
   deployment: Deployment;
   directory: MeterDirectory;
   urls: { rpc: string; mqtt: string; nodeRed: string; portal: string };
+  /** The portal's accounts database; tests issue further invitations into it. */
+  accountsDb: string;
+  /** One invitation code per demo account (operator first), also in `<runtimeDir>/invitations.txt`. */
+  invitations: DemoInvitation[];
+  invitationsFile: string;
   stop(): Promise<void>;
 };
 
@@ -83,6 +89,15 @@ export async function startStack(parameters: StartStackParameters): Promise<Stac
     });
     services.push({ name: "node-red", stop: bridge.stop });
 
+    // The portal keeps accounts.db next to the deployment file (web/src/lib/server/auth/store.ts).
+    const accountsDb = join(runtimeDir, "accounts.db");
+    const invitationsFile = join(runtimeDir, "invitations.txt");
+    const invitations = issueDemoInvitations({
+      accountsDb,
+      portalUrl: `http://localhost:${ports.portal}`,
+      file: invitationsFile,
+    });
+
     const portal = await startPortal({
       root,
       port: ports.portal,
@@ -100,6 +115,9 @@ export async function startStack(parameters: StartStackParameters): Promise<Stac
       deployment,
       directory,
       urls: { rpc: chain.rpcUrl, mqtt: mqttUrl, nodeRed: bridge.editorUrl, portal: portal.url },
+      accountsDb,
+      invitations,
+      invitationsFile,
       stop,
     };
   } catch (error) {

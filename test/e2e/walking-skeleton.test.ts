@@ -12,7 +12,9 @@ import mqtt, { type MqttClient } from "mqtt";
 import { createPublicClient, http } from "viem";
 import {
   DEMO_NEIGHBOURHOOD,
+  DEV_ACCOUNT_INDEX,
   creditTokenAbi,
+  devAccount,
   decodeChunkResults,
   intervalOf,
   meterRegistryAbi,
@@ -26,6 +28,10 @@ import { startStack, type Stack } from "../../scripts/stack/stack.ts";
 import AxeBuilder from "@axe-core/playwright";
 import { launchChromium } from "./browser.ts";
 import { readingsFor, testEnergy } from "./readings.ts";
+import { signInAs } from "./sign-in.ts";
+
+/** The demo's operator: signed in, it may see the console and every household's page. */
+const operatorAccount = devAccount(DEV_ACCOUNT_INDEX.admin).address;
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -139,6 +145,7 @@ describe("a meter reading travels through the real stack to a settled balance in
     try {
       const context = await browser.newContext();
       const page = await context.newPage();
+      await signInAs(context, page, stack, owner);
       await page.goto(`${stack.urls.portal}/household/${owner}?lang=en`);
       const balance = page.getByTestId("balance");
       assert.equal(await balance.getAttribute("data-value"), String(DEMO_TOP_UP - buyer.debit + buyer.credit));
@@ -161,6 +168,7 @@ describe("a meter reading travels through the real stack to a settled balance in
     try {
       const context = await browser.newContext();
       const page = await context.newPage();
+      await signInAs(context, page, stack, operatorAccount);
       await page.goto(`${stack.urls.portal}/operator/bridge?lang=en`);
       const state = page.getByTestId("bridge-state");
       // "not-configured" here means stack.ts does not pass the bridge's URL to the portal (bridgeUrl).
@@ -192,6 +200,7 @@ describe("a meter reading travels through the real stack to a settled balance in
     try {
       const context = await browser.newContext();
       const page = await context.newPage();
+      await signInAs(context, page, stack, operatorAccount);
       for (const path of ["/", `/household/${owner}`, "/operator", "/operator/bridge"]) {
         for (const lang of ["de", "en"]) {
           await page.goto(`${stack.urls.portal}${path}?lang=${lang}`);

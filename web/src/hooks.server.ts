@@ -1,10 +1,22 @@
-import type { Handle, HandleServerError } from "@sveltejs/kit/hooks";
+import { error, redirect, type RequestEvent } from "@sveltejs/kit";
+import type { Handle, HandleServerError, ServerInit } from "@sveltejs/kit/hooks";
 import { LOCALE_COOKIE, negotiateLocale } from "#lib/i18n/locale.ts";
+import { readChain } from "#lib/server/chain.ts";
+import { decideAccess, needsRoles, requirementOf } from "#lib/server/auth/guard.ts";
+import { portalEncryptionKey } from "#lib/server/auth/portal.ts";
+import { cachedAccountRoles } from "#lib/server/auth/roles.ts";
+import { SESSION_COOKIE, sessionUser } from "#lib/server/auth/sessions.ts";
+import { accountsStore } from "#lib/server/auth/store.ts";
 
 const ONE_YEAR_SECONDS = 60 * 60 * 24 * 365;
 
+/** Refuses to start without NACHBARSTROM_PORTAL_SECRET outside the local demo (custody.ts). */
+export const init: ServerInit = () => {
+  portalEncryptionKey();
+};
+
 /** Chooses the language (?lang= → cookie → Accept-Language → de) and writes it into <html lang>. */
-export const handle: Handle = async ({ event, resolve }) => {
+function chooseLocale(event: RequestEvent): void {
   const { locale, fromQuery } = negotiateLocale({
     query: event.url.searchParams.get("lang"),
     cookie: event.cookies.get(LOCALE_COOKIE),
@@ -20,6 +32,42 @@ export const handle: Handle = async ({ event, resolve }) => {
     });
   }
   event.locals.locale = locale;
+}
+
+/**
+ * The route guard (rules in guard.ts): nobody signed in → /signin?next=…; signed in without the right
+ * → 403. The console's roles are read from the chain (roles.ts). A refused page request of the
+ * household or operator area is still resolved, so that area's layout renders the 403 in the user's
+ * language (`locals.access`); its page load may run but its data is never sent.
+ */
+async function guard(event: RequestEvent): Promise<void> {
+  const user = sessionUser(accountsStore(), event.cookies.get(SESSION_COOKIE));
+  event.locals.user = user;
+  const requirement = requirementOf(event.url.pathname);
+  const roles =
+    user && needsRoles(requirement, user.account)
+      ? await readChain((chain) => cachedAccountRoles(chain, user.account))
+      : undefined;
+  event.locals.roles = roles;
+  const decision = decideAccess(
+    requirement,
+    user && { account: user.account, roles: roles ?? { operator: false, auditor: false, household: false } },
+  );
+  event.locals.access = decision;
+  if (decision === "sign-in") {
+    const next = event.url.pathname + event.url.search;
+    redirect(303, `/signin?next=${encodeURIComponent(next)}`);
+  }
+  const rendersOwnError = /^\/\((household|operator)\)\//.test(event.route.id ?? "") && !event.isDataRequest;
+  if (decision === "forbidden" && !rendersOwnError) {
+    error(403, "forbidden", { code: "forbidden" });
+  }
+}
+
+export const handle: Handle = async ({ event, resolve }) => {
+  chooseLocale(event);
+  await guard(event);
+  const locale = event.locals.locale;
   const response = await resolve(event, {
     transformPageChunk: ({ html }) => html.replace("%lang%", locale),
   });

@@ -32,6 +32,8 @@ export type OpenDatabaseParameters = {
    */
   synchronous: "FULL" | "NORMAL";
   foreignKeys?: boolean;
+  /** Integers read as bigint (true unless given) or as number. */
+  readBigInts?: boolean;
   /** Wall clock in ms for schema_version.applied_at; injectable for tests. */
   now?: () => number;
 };
@@ -46,6 +48,7 @@ export function openDatabase({
   migrations,
   synchronous,
   foreignKeys = false,
+  readBigInts = true,
   now = Date.now,
 }: OpenDatabaseParameters): { db: DatabaseSync; schemaVersion: number } {
   let db: DatabaseSync;
@@ -54,7 +57,7 @@ export function openDatabase({
     db = new DatabaseSync(file, {
       enableForeignKeyConstraints: foreignKeys,
       timeout: BUSY_TIMEOUT_MS,
-      readBigInts: true,
+      readBigInts,
       defensive: true,
     });
   } catch (cause) {

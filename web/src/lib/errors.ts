@@ -6,6 +6,7 @@ export const ERROR_CODES = [
   "chain-unavailable",
   "address-invalid",
   "not-found",
+  "forbidden",
   "unexpected",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,0 +1,69 @@
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Address } from "viem";
+import { DEMO_NEIGHBOURHOOD, DEV_ACCOUNT_INDEX, devAccount } from "@nachbarstrom/core";
+import { custodyKey, portalSecret } from "../../web/src/lib/server/auth/custody.ts";
+import { bindAccount, issueInvitation } from "../../web/src/lib/server/auth/invitations.ts";
+import { openAccountsStore } from "../../web/src/lib/server/auth/store.ts";
+import { devPrivateKey } from "./stack.ts";
+
+export type DemoInvitation = { label: string; account: Address; code: string; link: string };
+
+export type IssueDemoInvitationsParameters = {
+  /** The portal's accounts database (`accounts.db` next to the deployment file). */
+  accountsDb: string;
+  /** The portal's origin, for the links; also decides whether the development secret may be used. */
+  portalUrl: string;
+  /** Where the codes are written for people: `<runtimeDir>/invitations.txt`. */
+  file: string;
+};
+
+/**
+ * Gives the demo's accounts to the portal and one invitation code each, as the utility would: the
+ * 12 households' development accounts are held by the server (their WELL-KNOWN development keys,
+ * stored encrypted like any custodial household's key, so the portal can later sign a household's
+ * own contract offer after it confirms with its passkey); the operator's account is bound without
+ * a key (the utility signs with its own signer, never through the portal).
+ *
+ * The chain is new on every start, so the accounts database starts empty too.
+ */
+export function issueDemoInvitations({
+  accountsDb,
+  portalUrl,
+  file,
+}: IssueDemoInvitationsParameters): DemoInvitation[] {
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(accountsDb + suffix, { force: true });
+  const store = openAccountsStore({ file: accountsDb });
+  try {
+    const encryptionKey = custodyKey(portalSecret({ ...process.env, ORIGIN: portalUrl }));
+    const invite = (label: string, account: Address): DemoInvitation => {
+      const { code } = issueInvitation(store, { account });
+      return { label, account, code, link: `${portalUrl}/invitation?code=${code}` };
+    };
+    const invitations: DemoInvitation[] = [];
+    const operator = devAccount(DEV_ACCOUNT_INDEX.admin).address;
+    bindAccount(store, { account: operator, custody: { kind: "external" }, encryptionKey });
+    invitations.push(invite("Stadtwerk (operator)", operator));
+    for (const household of DEMO_NEIGHBOURHOOD.households) {
+      const account = devAccount(household.accountIndex).address;
+      // WELL-KNOWN LOCAL DEVELOPMENT KEY (packages/core/src/demo.ts), stored encrypted as in production.
+      const privateKey = devPrivateKey(household.accountIndex);
+      bindAccount(store, { account, custody: { kind: "server", privateKey }, encryptionKey });
+      invitations.push(invite(household.label, account));
+    }
+    writeFileSync(file, formatInvitations(invitations));
+    return invitations;
+  } finally {
+    store.close();
+  }
+}
+
+function formatInvitations(invitations: readonly DemoInvitation[]): string {
+  const width = Math.max(...invitations.map((i) => i.label.length));
+  return (
+    "# Nachbarstrom demo: one single-use invitation code per account (valid 14 days, until the next start).\n" +
+    "# Open the link, or enter the code at /invitation, and create a passkey.\n" +
+    invitations.map((i) => `${i.label.padEnd(width)}  ${i.account}  ${i.code}  ${i.link}`).join("\n") +
+    "\n"
+  );
+}

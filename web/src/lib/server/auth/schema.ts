@@ -1,0 +1,74 @@
+import type { Migration } from "@nachbarstrom/core/sqlite";
+
+/**
+ * The accounts database's schema, oldest first. Never edit a released migration: add the next one.
+ * Times are unix milliseconds (INTEGER); addresses are checksummed 0x hex TEXT; secrets that a
+ * browser presents (invitation codes, session ids) are stored only as their SHA-256 (hex).
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: "accounts, invitations, users, passkey credentials, sessions, WebAuthn challenges",
+    sql: `
+      -- An on-chain account the portal knows. custody 'server': the utility holds its key for a
+      -- household without a wallet (encrypted_key, AES-256-GCM); 'external': the key is elsewhere.
+      CREATE TABLE accounts (
+        address TEXT NOT NULL PRIMARY KEY,
+        custody TEXT NOT NULL CHECK (custody IN ('server', 'external')),
+        encrypted_key TEXT,
+        created_at INTEGER NOT NULL,
+        CHECK ((custody = 'server') = (encrypted_key IS NOT NULL))
+      ) WITHOUT ROWID;
+
+      -- A single-use code the utility hands a household; redeeming it binds a passkey to the account.
+      CREATE TABLE invitations (
+        id INTEGER PRIMARY KEY,
+        code_hash TEXT NOT NULL UNIQUE,
+        account TEXT NOT NULL REFERENCES accounts (address),
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used_at INTEGER,
+        used_by INTEGER REFERENCES users (id)
+      );
+
+      -- A person (or device set) signed in to one account; webauthn_user_id is the passkeys' user handle.
+      CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        account TEXT NOT NULL UNIQUE REFERENCES accounts (address),
+        webauthn_user_id TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL
+      );
+
+      -- A passkey: its credential id (base64url), COSE public key and signature counter.
+      CREATE TABLE credentials (
+        id TEXT NOT NULL PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users (id),
+        public_key BLOB NOT NULL,
+        counter INTEGER NOT NULL CHECK (counter >= 0),
+        transports TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_used_at INTEGER
+      ) WITHOUT ROWID;
+      CREATE INDEX credentials_by_user ON credentials (user_id);
+
+      CREATE TABLE sessions (
+        id_hash TEXT NOT NULL PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users (id),
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+
+      -- A WebAuthn challenge handed out and not yet answered; each is answered at most once.
+      CREATE TABLE challenges (
+        challenge TEXT NOT NULL PRIMARY KEY,
+        purpose TEXT NOT NULL CHECK (purpose IN ('register', 'authenticate')),
+        invitation_id INTEGER REFERENCES invitations (id),
+        -- For 'register': the user handle the new passkey carries (the account's user's, or a new one).
+        user_handle TEXT,
+        expires_at INTEGER NOT NULL,
+        CHECK ((purpose = 'register') = (invitation_id IS NOT NULL AND user_handle IS NOT NULL))
+      ) WITHOUT ROWID;
+    `,
+  },
+];

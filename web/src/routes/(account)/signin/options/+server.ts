@@ -1,0 +1,12 @@
+import { json } from "@sveltejs/kit";
+import { readJsonBody } from "#lib/server/auth/endpoint.ts";
+import { authenticationOptions } from "#lib/server/auth/passkeys.ts";
+import { portalRelyingParty } from "#lib/server/auth/portal.ts";
+import { accountsStore } from "#lib/server/auth/store.ts";
+import type { RequestHandler } from "./$types";
+
+/** A challenge for signing in with any passkey of this portal (the browser lets the user choose). */
+export const POST: RequestHandler = async (event) => {
+  await readJsonBody(event);
+  return json(await authenticationOptions(accountsStore(), portalRelyingParty(event.url, event.locals.locale)));
+};
