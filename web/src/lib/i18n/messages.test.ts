@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import de from "./de.json" with { type: "json" };
-import en from "./en.json" with { type: "json" };
+import { areas, de, en } from "./catalogue.ts";
 import { placeholdersOf, translate } from "./messages.ts";
 
 describe("message files", () => {
@@ -12,6 +11,13 @@ describe("message files", () => {
   it("use the same placeholders in both languages", () => {
     for (const key of Object.keys(de) as (keyof typeof de)[]) {
       assert.deepEqual(placeholdersOf(en[key]), placeholdersOf(de[key]), key);
+    }
+  });
+
+  it("define each key in one area's file only, in both languages", () => {
+    for (const lang of ["de", "en"] as const) {
+      const keys = Object.values(areas).flatMap((area) => Object.keys(area[lang]));
+      assert.equal(new Set(keys).size, keys.length, `a key of ${lang} is in two files`);
     }
   });
 

@@ -1,5 +1,4 @@
-import de from "./de.json" with { type: "json" };
-import en from "./en.json" with { type: "json" };
+import { de, en } from "./catalogue.ts";
 import type { Locale } from "./locale.ts";
 
 /** Every message key; German is the reference catalogue. */
