@@ -10,6 +10,16 @@ import { accountsStore } from "#lib/server/auth/store.ts";
 
 const ONE_YEAR_SECONDS = 60 * 60 * 24 * 365;
 
+/**
+ * Route ids that have a page (+page.svelte). Only a page can render a refusal through its area's
+ * layout; any other route (a +server.ts endpoint such as a CSV download) is refused here, before it runs.
+ */
+const PAGE_ROUTES = new Set(
+  Object.keys(import.meta.glob("/src/routes/**/+page.svelte")).map(
+    (file) => file.replace(/^\/src\/routes/, "").replace(/\/\+page\.svelte$/, "") || "/",
+  ),
+);
+
 /** Refuses to start without NACHBARSTROM_PORTAL_SECRET outside the local demo (custody.ts). */
 export const init: ServerInit = () => {
   portalEncryptionKey();
@@ -38,7 +48,8 @@ function chooseLocale(event: RequestEvent): void {
  * The route guard (rules in guard.ts): nobody signed in → /signin?next=…; signed in without the right
  * → 403. The console's roles are read from the chain (roles.ts). A refused page request of the
  * household or operator area is still resolved, so that area's layout renders the 403 in the user's
- * language (`locals.access`); its page load may run but its data is never sent.
+ * language (`locals.access`); its page load may run but its data is never sent. Endpoints are refused
+ * before they run.
  */
 async function guard(event: RequestEvent): Promise<void> {
   const user = sessionUser(accountsStore(), event.cookies.get(SESSION_COOKIE));
@@ -58,7 +69,9 @@ async function guard(event: RequestEvent): Promise<void> {
     const next = event.url.pathname + event.url.search;
     redirect(303, `/signin?next=${encodeURIComponent(next)}`);
   }
-  const rendersOwnError = /^\/\((household|operator)\)\//.test(event.route.id ?? "") && !event.isDataRequest;
+  const routeId = event.route.id ?? "";
+  const rendersOwnError =
+    /^\/\((household|operator)\)\//.test(routeId) && PAGE_ROUTES.has(routeId) && !event.isDataRequest;
   if (decision === "forbidden" && !rendersOwnError) {
     error(403, "forbidden", { code: "forbidden" });
   }

@@ -1,0 +1,27 @@
+import { error } from "@sveltejs/kit";
+import { intervalOf } from "@nachbarstrom/core/units";
+import { parseAddress } from "#lib/address.ts";
+import { metersOf } from "#lib/server/read-model/queries.ts";
+import { readChain } from "#lib/server/chain.ts";
+import { billingMonthOf, parseMonth } from "#lib/server/statements/calendar.ts";
+import { statementView } from "#lib/server/statements/views.ts";
+import type { PageServerLoad } from "./$types";
+
+/** The monthly statement (?month=YYYY-MM, a billing month in German local time; default the current one). */
+export const load: PageServerLoad = async ({ params, url }) => {
+  const owner = parseAddress(params.address);
+  if (!owner) {
+    error(400, "invalid account address", { code: "address-invalid", details: `got "${params.address}"` });
+  }
+  const asked = url.searchParams.get("month");
+  const current = billingMonthOf(intervalOf(Date.now() / 1000));
+  const parsed = parseMonth(asked);
+  const month = parsed !== undefined && parsed <= current ? parsed : current;
+  return {
+    invalidMonth: asked !== null && asked !== "" && month !== parsed ? asked : undefined,
+    ...(await readChain(async ({ readModel }) => ({
+      statement: statementView(readModel, owner, month),
+      meters: metersOf(readModel, owner),
+    }))),
+  };
+};
