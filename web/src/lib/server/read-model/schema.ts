@@ -166,6 +166,16 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    description: "indexes for the console's interval views and the statements' cost-cap lines",
+    sql: `
+      -- The interval monitor counts and lists an interval's corrections.
+      CREATE INDEX corrections_by_interval ON corrections (neighbourhood, interval);
+      -- A statement reads one meter's cost-cap credits of a month.
+      CREATE INDEX cost_cap_credits_by_meter ON cost_cap_credits (neighbourhood, number, month);
+    `,
+  },
 ];
 
 /** The tables that hold indexed data: emptied together when the file is rebuilt. */

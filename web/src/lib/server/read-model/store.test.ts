@@ -33,6 +33,28 @@ describe("openReadModelStore", () => {
     }
   });
 
+  it("answers the console's and statements' lookups from an index, not a scan", () => {
+    const store = openReadModelStore({ file: ":memory:" });
+    try {
+      const plan = (sql: string) =>
+        store.db
+          .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+          .all(1, 2, 3)
+          .map((row) => String(row.detail))
+          .join("; ");
+      assert.match(
+        plan("SELECT count(*) FROM corrections WHERE neighbourhood = ? AND interval = ? AND ? IS NOT NULL"),
+        /USING COVERING INDEX corrections_by_interval/,
+      );
+      assert.match(
+        plan("SELECT credited FROM cost_cap_credits WHERE neighbourhood = ? AND number = ? AND month = ?"),
+        /USING INDEX cost_cap_credits_by_meter/,
+      );
+    } finally {
+      store.close();
+    }
+  });
+
   it("refuses a file written by a newer portal", () => {
     const dir = mkdtempSync(join(tmpdir(), "read-model-store-"));
     try {
