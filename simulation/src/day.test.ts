@@ -89,3 +89,48 @@ describe("readingBatches", () => {
     assert.deepEqual(streamed, simulateReadings({ startAt, stepSeconds: 900, steps: 5 }));
   });
 });
+
+describe("readings of households with a heat pump, a car and a battery", () => {
+  const neighbourhood = {
+    slug: "geraete",
+    households: [
+      {
+        meteringPointId: "DE0001234520660000000000000099001",
+        annualKwh: 3200,
+        pvKwp: 9,
+        heatPump: { annualKwh: 4000 },
+        ev: { annualKm: 14_000, kWhPer100km: 18, chargerKw: 11 },
+        battery: { capacityKwh: 8, powerKw: 4, efficiency: 0.9 },
+      },
+    ],
+  };
+  const run = { neighbourhood, startAt: new Date("2026-04-10T22:00:00Z"), stepSeconds: 60, seed: 3 };
+
+  it("moves the registers by the metered energy with the battery's state carried from step to step", () => {
+    const steps = 2 * 1440 + 1;
+    const readings = simulateReadings({ ...run, steps });
+    let [importMicroWh, exportMicroWh, held] = [0n, 0n, 0n];
+    const start = run.startAt.getTime() / 1000;
+    for (let step = 0; step < steps - 1; step++) {
+      const household = neighbourhood.households[0];
+      const energy = stepEnergy(household, 0, start + step * 60, 60, run.seed, undefined, held);
+      held = energy.batteryMicroWh;
+      importMicroWh += energy.importMicroWh;
+      exportMicroWh += energy.exportMicroWh;
+      const [first, now] = [readings[0].payload, readings[step + 1].payload];
+      assert.equal(BigInt(now.importWh - first.importWh), importMicroWh / 1_000_000n);
+      assert.equal(BigInt(now.exportWh - first.exportWh), exportMicroWh / 1_000_000n);
+    }
+    assert.ok(held > 0n);
+  });
+
+  it("names a bad device field", () => {
+    const bad = { ...neighbourhood.households[0], battery: { capacityKwh: 8, powerKw: 4, efficiency: 1.1 } };
+    assert.throws(
+      () => simulateReadings({ ...run, steps: 2, neighbourhood: { slug: "geraete", households: [bad] } }),
+      (error: unknown) =>
+        error instanceof SimulationParameterError &&
+        /^neighbourhood\.households\[0\]\.battery\.efficiency: .* \(got 1\.1\)$/.test(error.message),
+    );
+  });
+});

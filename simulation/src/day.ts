@@ -6,7 +6,9 @@ import { DEMO_NEIGHBOURHOOD, parseReading, type ReadingPayload } from "@nachbars
 import { SimulationParameterError } from "./errors.ts";
 import { advanceMeter, initialMeter, type MeterSpec, type MeterState } from "./meters.ts";
 import { stepEnergy } from "./profiles.ts";
+import { checkDevices } from "./scenario-devices.ts";
 import type { Site } from "./solar.ts";
+import { ScenarioError } from "./validate.ts";
 
 export type SimulatedNeighbourhood = {
   readonly slug: string;
@@ -61,6 +63,8 @@ export function* readingBatches(parameters: ReadingBatchesParameters): Generator
   const startUnix = validate(neighbourhood, startAt, stepSeconds, seed);
   const households = neighbourhood.households;
   let meters: MeterState[] = households.map((household, index) => initialMeter(household, index, startUnix));
+  // What each battery holds, carried from step to step (behind the meter); batteries start empty.
+  const batteries = households.map(() => 0n);
   for (let step = 0; ; step++) {
     const unixSeconds = startUnix + step * stepSeconds;
     const timestamp = new Date(unixSeconds * 1000).toISOString().replace(".000Z", "Z");
@@ -71,9 +75,12 @@ export function* readingBatches(parameters: ReadingBatchesParameters): Generator
         payload: { importWh: Number(meter.importWh), exportWh: Number(meter.exportWh), timestamp },
       })),
     };
-    meters = meters.map((meter, index) =>
-      advanceMeter(meter, stepEnergy(households[index], index, unixSeconds, stepSeconds, seed, neighbourhood.site)),
-    );
+    meters = meters.map((meter, index) => {
+      const site = neighbourhood.site;
+      const energy = stepEnergy(households[index], index, unixSeconds, stepSeconds, seed, site, batteries[index]);
+      batteries[index] = energy.batteryMicroWh;
+      return advanceMeter(meter, energy);
+    });
   }
 }
 
@@ -109,6 +116,12 @@ function validate(neighbourhood: SimulatedNeighbourhood, startAt: Date, stepSeco
         "annualKwh and pvKwp must be finite and ≥ 0",
         household,
       );
+    }
+    try {
+      checkDevices(household, `neighbourhood.households[${index}]`);
+    } catch (error) {
+      if (!(error instanceof ScenarioError)) throw error;
+      throw new SimulationParameterError(error.field, error.expected, error.value);
     }
   });
   return startAt.getTime() / 1000;

@@ -12,10 +12,20 @@ const roofs = [
   { azimuth: 90, tilt: 20 },
   { azimuth: 270, tilt: 45 },
 ];
-/** The demo's households, plus the PV ones again on tilted roofs. */
+/** The demo's households, the PV ones again on tilted roofs, and some with a heat pump, a car and a battery. */
 const households: HouseholdSpec[] = [
   ...DEMO_NEIGHBOURHOOD.households,
   ...DEMO_NEIGHBOURHOOD.households.filter((h) => h.pvKwp > 0).map((h, i) => ({ ...h, roof: roofs[i % 3] })),
+  { annualKwh: 3000, pvKwp: 0, heatPump: { annualKwh: 4500 } },
+  { annualKwh: 2500, pvKwp: 0, ev: { annualKm: 15_000, kWhPer100km: 18, chargerKw: 11 } },
+  { annualKwh: 4000, pvKwp: 9, roof: roofs[0], battery: { capacityKwh: 8, powerKw: 4, efficiency: 0.9 } },
+  {
+    annualKwh: 3500,
+    pvKwp: 11,
+    heatPump: { annualKwh: 3800 },
+    ev: { annualKm: 12_000, kWhPer100km: 17, chargerKw: 3.7 },
+    battery: { capacityKwh: 10, powerKw: 5, efficiency: 0.88 },
+  },
 ];
 
 describe("createIntervalEnergy", () => {
@@ -24,9 +34,12 @@ describe("createIntervalEnergy", () => {
       [undefined, 1, "2026-06-20T22:00:00Z"],
       [BERLIN, 7, "2026-03-28T22:00:00Z"], // across the switch to summer time
       [BERLIN, -3, "2026-12-21T06:00:00Z"],
+      [undefined, 37, "2026-12-30T23:00:00Z"], // across the new year: the car's schedule of two years
+      [{ latitude: -33.9, longitude: 18.4 }, 2, "2026-07-04T22:00:00Z"], // a southern winter
     ] as const) {
       const startUnix = Date.parse(start) / 1000;
       const model = createIntervalEnergy({ households, seed, site: site ?? { latitude: 50.78, longitude: 6.08 } });
+      const batteries = households.map(() => 0n);
       let meters: MeterState[] = households.map(() => ({
         meteringPointId: "x",
         importWh: 0n,
@@ -38,11 +51,17 @@ describe("createIntervalEnergy", () => {
         const t = startUnix + k * 900;
         model.compute(t);
         households.forEach((household, h) => {
-          const energy = stepEnergy(household, h, t, 900, seed, site);
+          const energy = stepEnergy(household, h, t, 900, seed, site, batteries[h]);
+          batteries[h] = energy.batteryMicroWh;
           const next = advanceMeter(meters[h], energy);
           const where = `household ${h}, interval ${k} from ${start}`;
           assert.equal(model.loadMicroWh[h], Number(energy.loadMicroWh), where);
           assert.equal(model.pvMicroWh[h], Number(energy.pvMicroWh), where);
+          assert.equal(model.heatPumpMicroWh[h], Number(energy.heatPumpMicroWh), where);
+          assert.equal(model.evMicroWh[h], Number(energy.evMicroWh), where);
+          assert.equal(model.batteryChargeMicroWh[h], Number(energy.batteryChargeMicroWh), where);
+          assert.equal(model.batteryDischargeMicroWh[h], Number(energy.batteryDischargeMicroWh), where);
+          assert.equal(model.batteryMicroWh[h], Number(energy.batteryMicroWh), where);
           assert.equal(model.importWh[h], Number(next.importWh - meters[h].importWh), where);
           assert.equal(model.exportWh[h], Number(next.exportWh - meters[h].exportWh), where);
           meters[h] = next;

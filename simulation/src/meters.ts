@@ -4,6 +4,7 @@
  * never drift from the sum of what was measured: after any number of steps,
  * register × 10^6 + remainder = start × 10^6 + Σ step energy, exactly.
  */
+import { evAnnualKwh } from "./ev.ts";
 import type { HouseholdSpec, StepEnergy } from "./profiles.ts";
 
 export type MeterSpec = HouseholdSpec & { readonly meteringPointId: string };
@@ -42,10 +43,11 @@ export function installedAt(index: number): number {
 export function initialMeter(meter: MeterSpec, index: number, unixSeconds: number): MeterState {
   const years = Math.max(0, unixSeconds - installedAt(index)) / YEAR_SECONDS;
   const hasPv = meter.pvKwp > 0;
-  const importKwhPerYear = meter.annualKwh * (hasPv ? 1 - PV_SELF_SUPPLY_SHARE : 1);
-  const exportKwhPerYear = hasPv
-    ? Math.max(0, meter.pvKwp * PV_KWH_PER_KWP - meter.annualKwh * PV_SELF_SUPPLY_SHARE)
-    : 0;
+  // A heat pump and a car are counted as if they had always been there.
+  const demandKwh =
+    meter.annualKwh + (meter.heatPump?.annualKwh ?? 0) + (meter.ev === undefined ? 0 : evAnnualKwh(meter.ev));
+  const importKwhPerYear = demandKwh * (hasPv ? 1 - PV_SELF_SUPPLY_SHARE : 1);
+  const exportKwhPerYear = hasPv ? Math.max(0, meter.pvKwp * PV_KWH_PER_KWP - demandKwh * PV_SELF_SUPPLY_SHARE) : 0;
   return {
     meteringPointId: meter.meteringPointId,
     importWh: BigInt(Math.floor(importKwhPerYear * 1000 * years)),

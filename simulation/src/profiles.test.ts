@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DEMO_NEIGHBOURHOOD } from "@nachbarstrom/core";
-import { dailyShape, householdPower, pvWatts, seasonalFactor, stepEnergy, wrapHours } from "./profiles.ts";
+import { wrapHours } from "./clock.ts";
+import { dailyShape, householdPower, pvWatts, seasonalFactor, stepEnergy } from "./profiles.ts";
 import { mulberry32 } from "./prng.ts";
 import { dayOfYear } from "./solar.ts";
 

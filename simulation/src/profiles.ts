@@ -12,12 +12,18 @@
  * clear-sky year gives about 1440 kWh per kWp, the clearness brings it to about 910 kWh per kWp,
  * the usual yield of a roof in Aachen.
  *
- * The meter nets at the instant, as a bidirectional meter does: import = max(0, load − pv),
- * export = max(0, pv − load).
+ * Optional devices (heat-pump.ts, ev.ts, battery.ts): a heat pump and an electric car add to the
+ * demand; a battery behind the meter charges from the surplus and covers the demand.
+ *
+ * The meter nets at the instant, as a bidirectional meter does: import = max(0, demand − pv),
+ * export = max(0, pv − demand), with demand = load + heat pump + car (+ the battery's AC power).
  */
+import { batteryModel, batterySubstep, type BatterySpec, type BatteryState } from "./battery.ts";
+import { evWatts, type EvSpec } from "./ev.ts";
+import { heatPumpWatts, type HeatPumpSpec } from "./heat-pump.ts";
 import { drawUnit } from "./prng.ts";
 import { AACHEN, dayOfYear, incidenceCosine, solarElevation, type Roof, type Site } from "./solar.ts";
-import { germanSecondsOfDay } from "./clock.ts";
+import { germanSecondsOfDay, wrapHours } from "./clock.ts";
 
 /** What the model needs to know about a household. */
 export type HouseholdSpec = {
@@ -25,17 +31,39 @@ export type HouseholdSpec = {
   readonly pvKwp: number;
   /** The PV plane; absent or tilt 0: horizontal. */
   readonly roof?: Roof;
+  readonly heatPump?: HeatPumpSpec;
+  readonly ev?: EvSpec;
+  readonly battery?: BatterySpec;
 };
 
-/** Instantaneous power of one household in watts (floating point: power is not money or energy). */
-export type HouseholdPower = { loadW: number; pvW: number; importW: number; exportW: number };
+/**
+ * Instantaneous power of one household in watts (floating point: power is not money or energy):
+ * loadW is the household's own demand, without the heat pump and the car; import and export are
+ * netted before any battery, whose power depends on its state (see stepEnergy).
+ */
+export type HouseholdPower = {
+  loadW: number;
+  heatPumpW: number;
+  evW: number;
+  pvW: number;
+  importW: number;
+  exportW: number;
+};
 
 /** Energy over one step in integer micro-watt-hours, so a meter can carry exact remainders. */
 export type StepEnergy = {
   loadMicroWh: bigint;
+  heatPumpMicroWh: bigint;
+  evMicroWh: bigint;
   pvMicroWh: bigint;
   importMicroWh: bigint;
   exportMicroWh: bigint;
+  /** AC energy into and out of the battery and what was lost on the way; 0 without a battery. */
+  batteryChargeMicroWh: bigint;
+  batteryDischargeMicroWh: bigint;
+  batteryLossMicroWh: bigint;
+  /** What the battery holds at the end of the step (its state of charge). */
+  batteryMicroWh: bigint;
 };
 
 export const PERFORMANCE_RATIO = 0.8;
@@ -64,20 +92,6 @@ export function dailyShape(secondsOfDay: number): number {
   const next = hour === 23 ? 0 : hour + 1;
   const fraction = hours - hour;
   return (HOURLY_SHAPE[hour] * (1 - fraction) + HOURLY_SHAPE[next] * fraction) / SHAPE_MEAN;
-}
-
-/**
- * `((x % 24) + 24) % 24`, equal to the bit, but without the floating-point remainder (a slow library
- * call) for x in (−24, 48), where the remainders are exact subtractions. The hot loop of the yearly
- * simulation calls this 500 million times for 1,000 households.
- */
-export function wrapHours(x: number): number {
-  if (!(x > -24 && x < 48)) return ((x % 24) + 24) % 24;
-  let hours = x >= 24 ? x - 24 : x;
-  hours += 24;
-  if (hours >= 24) hours -= 24;
-  if (hours >= 24) hours -= 24;
-  return hours;
 }
 
 /** Seasonal factor for the day of year `n`: 1 + 0.15 · cos(2π (n − 15) / 365). */
@@ -145,14 +159,25 @@ export function householdPower(
   site: Site = AACHEN,
 ): HouseholdPower {
   const loadW = loadWatts(household, index, unixSeconds, seed);
+  const heatPumpW =
+    household.heatPump === undefined
+      ? 0
+      : heatPumpWatts(household.heatPump, shiftSeconds(index, seed), unixSeconds, seed, site);
+  const evW = household.ev === undefined ? 0 : evWatts(household.ev, index, unixSeconds, seed);
   const pvW = pvWatts(household, unixSeconds, seed, site);
-  return { loadW, pvW, importW: Math.max(0, loadW - pvW), exportW: Math.max(0, pvW - loadW) };
+  const demandW = loadW + heatPumpW + evW;
+  return { loadW, heatPumpW, evW, pvW, importW: Math.max(0, demandW - pvW), exportW: Math.max(0, pvW - demandW) };
 }
 
 /**
  * Energy of household `index` over [startUnix, startUnix + stepSeconds), by the midpoint rule on
  * sub-steps of at most 60 s, netted at each sub-step and rounded once per step to the micro-watt-hour.
  * Rounding costs at most 0.5 µWh per step: a year of minute steps drifts by less than 0.3 Wh.
+ *
+ * A household with a battery needs what the battery held at the start, `batteryMicroWh` (a whole
+ * number; a new battery is empty), and gets it back at the end in `batteryMicroWh`: carry it from
+ * one call to the next for consecutive steps. The battery decides per sub-step, so 60-second steps
+ * and 15-minute steps on the same minute grid give the same battery.
  */
 export function stepEnergy(
   household: HouseholdSpec,
@@ -161,26 +186,46 @@ export function stepEnergy(
   stepSeconds: number,
   seed: number,
   site: Site = AACHEN,
+  batteryMicroWh = 0n,
 ): StepEnergy {
   const substeps = Math.ceil(stepSeconds / MAX_SUBSTEP_SECONDS);
   const width = stepSeconds / substeps;
+  const battery = household.battery === undefined ? undefined : batteryModel(household.battery, width);
+  const state: BatteryState = { stored: Number(batteryMicroWh), charged: 0, discharged: 0, lost: 0 };
   let load = 0;
+  let heatPump = 0;
+  let ev = 0;
   let pv = 0;
   let imported = 0;
   let exported = 0;
   for (let i = 0; i < substeps; i++) {
     const power = householdPower(household, index, startUnix + (i + 0.5) * width, seed, site);
     load += power.loadW;
+    heatPump += power.heatPumpW;
+    ev += power.evW;
     pv += power.pvW;
-    imported += power.importW;
-    exported += power.exportW;
+    if (battery === undefined) {
+      imported += power.importW;
+      exported += power.exportW;
+    } else {
+      const netW = power.loadW + power.heatPumpW + power.evW - power.pvW;
+      const meterW = netW + batterySubstep(battery, state, netW);
+      imported += Math.max(0, meterW);
+      exported += Math.max(0, -meterW);
+    }
   }
   // W × s → µWh: × width s / 3600 s/h × 10^6 µWh/Wh.
   const toMicroWh = (watts: number): bigint => BigInt(Math.round((watts * width * 1_000_000) / 3600));
   return {
     loadMicroWh: toMicroWh(load),
+    heatPumpMicroWh: toMicroWh(heatPump),
+    evMicroWh: toMicroWh(ev),
     pvMicroWh: toMicroWh(pv),
     importMicroWh: toMicroWh(imported),
     exportMicroWh: toMicroWh(exported),
+    batteryChargeMicroWh: BigInt(state.charged),
+    batteryDischargeMicroWh: BigInt(state.discharged),
+    batteryLossMicroWh: BigInt(state.lost),
+    batteryMicroWh: BigInt(state.stored),
   };
 }

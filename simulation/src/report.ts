@@ -71,6 +71,16 @@ export function keyFigures(result: YearResult, t: Texts, f: Formats): [string, s
     [t.utility, [`${f.euros(result.total.utilityRevenue)} (${f.euros(result.total.utilityRevenueGridOnly)})`, "€"]],
     [t.poolGap, [f.fixed(Number(energy.localBoughtWh - energy.localSoldWh) / 1e3, 1), "kWh"]],
   ];
+  // The devices, where the scenario has them: after the consumption they are part of.
+  const { withHeatPump, withEv, withBattery } = result.scenario;
+  const devices: [string, [string, string]][] = [];
+  if (withHeatPump > 0) devices.push([t.heatPumps(withHeatPump), wh(energy.heatPumpWh)]);
+  if (withEv > 0) devices.push([t.evs(withEv), wh(energy.evWh)]);
+  if (withBattery > 0) {
+    devices.push([t.batteryCharged(withBattery), wh(energy.batteryChargedWh)]);
+    devices.push([t.batteryDischarged, wh(energy.batteryDischargedWh)]);
+  }
+  rows.splice(2, 0, ...devices);
   return rows.map(([name, [value, u]]) => [name, value, u]);
 }
 

@@ -64,6 +64,81 @@ describe("parseScenario", () => {
     rejects([], "scenario", /must be an object/);
   });
 
+  it("names the device field and the value that are wrong", async () => {
+    const battery = { capacityKwh: 8, powerKw: 4, efficiency: 0.9 };
+    const ev = { annualKm: 12_000, kWhPer100km: 18, chargerKw: 11 };
+    const cases: [(j: Json) => unknown, string, RegExp][] = [
+      [
+        (j) => (j.households[0].heatPump = { annualKwh: -100 }),
+        "households[0].heatPump.annualKwh",
+        /above 0 .*\(got -100\)/,
+      ],
+      [(j) => (j.households[0].heatPump = { annualKwh: 0 }), "households[0].heatPump.annualKwh", /above 0 .*\(got 0\)/],
+      [
+        (j) => (j.households[0].heatPump = { annualKwh: 1e6 }),
+        "households[0].heatPump.annualKwh",
+        /at most 30000 \(got 1000000\)/,
+      ],
+      [(j) => (j.households[0].heatPump = { annualkwh: 3000 }), "households[0].heatPump.annualkwh", /unknown field/],
+      [
+        (j) => (j.households[0].battery = { ...battery, capacityKwh: 0 }),
+        "households[0].battery.capacityKwh",
+        /above 0 .*\(got 0\)/,
+      ],
+      [
+        (j) => (j.households[0].battery = { ...battery, efficiency: 1.2 }),
+        "households[0].battery.efficiency",
+        /above 0 and at most 1 \(got 1.2\)/,
+      ],
+      [
+        (j) => (j.households[0].battery = { ...battery, efficiency: 0 }),
+        "households[0].battery.efficiency",
+        /\(got 0\)/,
+      ],
+      [(j) => (j.households[0].battery = { ...battery, powerKw: -3 }), "households[0].battery.powerKw", /\(got -3\)/],
+      [
+        (j) => (j.households[0].battery = { ...battery, capacityKwh: 0.5 }),
+        "households[0].battery.powerKw",
+        /must not exceed 4 × capacityKwh \(2 kW\) \(got 4\)/,
+      ],
+      [(j) => (j.households[1].battery = battery), "households[1].battery", /needs PV to charge from \(pvKwp is 0\)/],
+      [
+        (j) => (j.households[2].battery = { capacityKwh: 8, powerKw: 4 }),
+        "households[2].battery.efficiency",
+        /required/,
+      ],
+      [(j) => (j.households[0].ev = { ...ev, annualKm: 0 }), "households[0].ev.annualKm", /above 0 .*\(got 0\)/],
+      [
+        (j) => (j.households[0].ev = { ...ev, kWhPer100km: 180 }),
+        "households[0].ev.kWhPer100km",
+        /from 5 to 60 \(got 180\)/,
+      ],
+      [
+        (j) => (j.households[0].ev = { ...ev, chargerKw: 150 }),
+        "households[0].ev.chargerKw",
+        /from 1 to 22 \(got 150\)/,
+      ],
+      [
+        (j) => (j.households[0].ev = { ...ev, annualKm: 60_000, chargerKw: 2.3 }),
+        "households[0].ev.chargerKw",
+        /10800 kWh a year in at most 1200 hours: at least 9 \(got 2.3\)/,
+      ],
+    ];
+    for (const [change, field, message] of cases) rejects(await demoWith(change), field, message);
+  });
+
+  it("checks the generator's devices", async () => {
+    const district = JSON.parse(await readFile(file("district-1000.json"), "utf8"));
+    district.generator.batteries.efficiency = 1.5;
+    rejects(district, "generator.batteries.efficiency", /\(got 1.5\)/);
+    district.generator.batteries.efficiency = 0.9;
+    district.generator.heatPumps.annualKwh = { min: 6000, max: 2000 };
+    rejects(district, "generator.heatPumps.annualKwh.min", /must not exceed max 2000 \(got 6000\)/);
+    district.generator.heatPumps.annualKwh = { min: 2000, max: 6000 };
+    district.generator.evs.chargerKw = 1;
+    rejects(district, "generator.evs.chargerKw", /3600 kWh a year in at most 1200 hours: at least 3 \(got 1\)/);
+  });
+
   it("checks the generator's ranges", async () => {
     const district = JSON.parse(await readFile(file("district-1000.json"), "utf8"));
     district.generator.pvKwp = { min: 12, max: 3 };
@@ -89,9 +164,16 @@ describe("parseScenario", () => {
     const quarter = await loadScenario(file("quartier-37.json"));
     assert.equal(quarter.households.length, 37);
     assert.equal(quarter.households.filter((h) => h.pvKwp > 0).length, 12);
+    const count = (households: typeof quarter.households, device: "heatPump" | "ev" | "battery") =>
+      households.filter((h) => h[device] !== undefined).length;
+    assert.deepEqual([count(quarter.households, "heatPump"), count(quarter.households, "ev")], [7, 6]);
+    assert.equal(count(quarter.households, "battery"), 5);
     const district = await loadScenario(file("district-1000.json"));
     assert.equal(district.households.length, 1000);
     assert.equal(district.households.filter((h) => h.pvKwp > 0).length, 330);
+    assert.deepEqual([count(district.households, "heatPump"), count(district.households, "ev")], [200, 150]);
+    assert.equal(count(district.households, "battery"), 132);
+    assert.ok(district.households.every((h) => h.battery === undefined || h.pvKwp > 0));
     assert.deepEqual(await loadScenario(file("district-1000.json")), district);
     assert.ok(district.households.every((h) => h.annualKwh >= 1400 && h.annualKwh <= 5600 && h.annualKwh % 10 === 0));
   });

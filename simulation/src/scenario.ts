@@ -1,14 +1,26 @@
 /**
  * Scenario files for the offline year: a neighbourhood (households with their annual consumption,
- * PV and roof), where it lies, the seed of its weather and appliance draws, and its tariff. The
+ * PV and roof, and optionally a heat pump, an electric car and a home battery), where it lies, the seed of its weather and appliance draws, and its tariff. The
  * households are listed one by one or drawn by a generator (src/generate.ts). See README.md.
  */
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Tariff } from "@nachbarstrom/core";
+import type { BatterySpec } from "./battery.ts";
+import type { EvSpec } from "./ev.ts";
 import { generatedMeteringPointId, generateHouseholds, type Generator } from "./generate.ts";
+import type { HeatPumpSpec } from "./heat-pump.ts";
+import {
+  BATTERY,
+  checkDevices,
+  checkGeneratorDevices,
+  DEVICE_LIMITS,
+  EV,
+  GENERATOR_DEVICES,
+  HEAT_PUMP,
+} from "./scenario-devices.ts";
 import type { Roof, Site } from "./solar.ts";
-import { arrayOf, numberIn, object, optional, ScenarioError, text, type Check } from "./validate.ts";
+import { arrayOf, checkRange, numberIn, object, optional, ScenarioError, text, type Check } from "./validate.ts";
 
 export type ScenarioHousehold = {
   label: string;
@@ -18,6 +30,10 @@ export type ScenarioHousehold = {
   pvKwp: number;
   /** The PV plane; absent: horizontal. */
   roof?: Roof;
+  heatPump?: HeatPumpSpec;
+  ev?: EvSpec;
+  /** Behind the meter; only with PV. */
+  battery?: BatterySpec;
 };
 
 export type Scenario = {
@@ -34,10 +50,17 @@ export type Scenario = {
 
 /**
  * Bounds that keep the offline year's arithmetic in doubles exact (year.ts): an interval's import
- * stays below 10 kWh, so Wh × net grid price (≤ 5 × 2 €/kWh) × VAT factor (≤ 2) < 2^53, and every
- * household's yearly sum in Wh, µWh or micro-euro stays below 2^53.
+ * stays below 25 kWh (household at most about 33 kW, heat pump at worst about 30 kW, car 22 kW; a battery
+ * charges from PV only), so Wh × net grid price (≤ 5 × 2 €/kWh) × VAT factor (≤ 2) < 2^53, and every
+ * household's yearly sum in Wh, µWh or micro-euro stays below 2^53 (devices: scenario-devices.ts).
  */
-export const LIMITS = { households: 100_000, annualKwh: 100_000, pvKwp: 1000, priceMicroEuroPerKwh: 2_000_000 };
+export const LIMITS = {
+  households: 100_000,
+  annualKwh: 100_000,
+  pvKwp: 1000,
+  priceMicroEuroPerKwh: 2_000_000,
+  ...DEVICE_LIMITS,
+};
 
 /** The tariff's prices, net, in micro-euro per kWh (as Tariff in @nachbarstrom/core); VAT apart, in basis points. */
 export const TARIFF_PRICES = [
@@ -62,6 +85,9 @@ const HOUSEHOLD = object({
   annualKwh: numberIn(0, LIMITS.annualKwh),
   pvKwp: numberIn(0, LIMITS.pvKwp),
   roof: optional(ROOF),
+  heatPump: optional(HEAT_PUMP),
+  ev: optional(EV),
+  battery: optional(BATTERY),
 });
 
 const GENERATOR = object({
@@ -71,6 +97,7 @@ const GENERATOR = object({
   pvShare: numberIn(0, 1),
   pvKwp: RANGE(LIMITS.pvKwp),
   roofs: optional(arrayOf(ROOF, 1, 100)),
+  ...GENERATOR_DEVICES,
 });
 
 const SCENARIO = object({
@@ -103,6 +130,7 @@ export function parseScenario(json: unknown): Scenario {
   if (raw.generator !== undefined) {
     checkRange(raw.generator.annualKwh, "generator.annualKwh");
     checkRange(raw.generator.pvKwp, "generator.pvKwp");
+    checkGeneratorDevices(raw.generator);
     listed = generateHouseholds(raw.generator satisfies Generator);
   } else {
     listed = (raw.households ?? []).map((household, index) => ({
@@ -111,8 +139,13 @@ export function parseScenario(json: unknown): Scenario {
       annualKwh: household.annualKwh,
       pvKwp: household.pvKwp,
       ...(household.roof === undefined ? {} : { roof: household.roof }),
+      ...(household.heatPump === undefined ? {} : { heatPump: household.heatPump }),
+      ...(household.ev === undefined ? {} : { ev: household.ev }),
+      ...(household.battery === undefined ? {} : { battery: household.battery }),
     }));
   }
+  const where = raw.generator === undefined ? "households" : "generator: households";
+  listed.forEach((household, index) => checkDevices(household, `${where}[${index}]`));
   const seen = new Map<string, number>();
   listed.forEach(({ meteringPointId }, index) => {
     const first = seen.get(meteringPointId);
@@ -166,8 +199,4 @@ export async function loadScenario(path: string): Promise<Scenario> {
 export function yearBounds(year: number): { startUnix: number; endUnix: number } {
   // 1 January is always winter time (UTC+1).
   return { startUnix: Date.UTC(year, 0, 1) / 1000 - 3600, endUnix: Date.UTC(year + 1, 0, 1) / 1000 - 3600 };
-}
-
-function checkRange(range: { min: number; max: number }, field: string): void {
-  if (range.min > range.max) throw new ScenarioError(`${field}.min`, `must not exceed max ${range.max}`, range.min);
 }

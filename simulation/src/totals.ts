@@ -6,6 +6,9 @@
  *   consumption = selfConsumed + localBought + gridImport,   importWh = localBought + gridImport
  *   production  = selfConsumed + localSold + gridExport,     exportWh = localSold + gridExport
  * where selfConsumed is PV used behind the meter (production − exported), which no meter sees.
+ * Consumption is everything behind the meter: the household, its heat pump and car, and its
+ * battery's losses and the energy it still holds (heatPumpWh, evWh and the battery's AC energy in
+ * and out are modelled, not metered, and shown apart).
  *
  * Money of one household: paid (Σ debits) and received (Σ credits) in the neighbourhood; gridOnlyPaid
  * and gridOnlyReceived, what the same meters would have cost and earned with the grid alone (import
@@ -21,6 +24,12 @@ export type EnergyTotals = {
   localSoldWh: bigint;
   gridImportWh: bigint;
   gridExportWh: bigint;
+  /** Part of the consumption: the heat pump's and the car's. */
+  heatPumpWh: bigint;
+  evWh: bigint;
+  /** AC energy into and out of the battery; the difference is its losses and what it holds at the end. */
+  batteryChargedWh: bigint;
+  batteryDischargedWh: bigint;
 };
 
 export type MoneyTotals = {
@@ -69,6 +78,10 @@ export function householdTotals(sums: {
   received: bigint;
   gridOnlyPaid: bigint;
   gridOnlyReceived: bigint;
+  heatPumpWh: bigint;
+  evWh: bigint;
+  batteryChargedWh: bigint;
+  batteryDischargedWh: bigint;
 }): { energy: EnergyTotals; money: MoneyTotals } {
   const selfConsumedWh = sums.productionWh - sums.exportWh;
   const { paid, received, gridOnlyPaid, gridOnlyReceived } = sums;
@@ -83,6 +96,10 @@ export function householdTotals(sums: {
       localSoldWh: sums.localSoldWh,
       gridImportWh: sums.importWh - sums.localBoughtWh,
       gridExportWh: sums.exportWh - sums.localSoldWh,
+      heatPumpWh: sums.heatPumpWh,
+      evWh: sums.evWh,
+      batteryChargedWh: sums.batteryChargedWh,
+      batteryDischargedWh: sums.batteryDischargedWh,
     },
     money: {
       paid,

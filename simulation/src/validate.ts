@@ -41,6 +41,17 @@ export function numberIn(min: number, max: number, { integer = false } = {}): Ch
   };
 }
 
+/** A number in (min, max]: above min, at most max. */
+export function numberAbove(min: number, max: number): Check<number> {
+  const expected = `must be a number above ${min} and at most ${max}`;
+  return (value, path) => {
+    if (typeof value !== "number" || !Number.isFinite(value) || value <= min || value > max) {
+      throw new ScenarioError(path, expected, value);
+    }
+    return value;
+  };
+}
+
 export function text(pattern: RegExp, expected: string): Check<string> {
   return (value, path) => {
     if (typeof value !== "string" || !pattern.test(value)) throw new ScenarioError(path, expected, value);
@@ -80,6 +91,11 @@ export function arrayOf<T>(item: Check<T>, min: number, max: number): Check<T[]>
     }
     return value.map((entry, index) => item(entry, `${path}[${index}]`));
   };
+}
+
+/** Throws when a range's min exceeds its max. */
+export function checkRange(range: { min: number; max: number }, field: string): void {
+  if (range.min > range.max) throw new ScenarioError(`${field}.min`, `must not exceed max ${range.max}`, range.min);
 }
 
 function join(path: string, key: string): string {

@@ -29,12 +29,33 @@ export const SUMS = [
   "received",
   "gridOnlyPaid",
   "gridOnlyReceived",
+  "heatPumpMicroWh",
+  "evMicroWh",
+  "batteryChargeMicroWh",
+  "batteryDischargeMicroWh",
 ] as const;
-const [IMPORT, EXPORT, PRODUCTION, BOUGHT, SOLD, PAID, RECEIVED, GRID_PAID, GRID_RECEIVED] = SUMS.keys();
+const [
+  IMPORT,
+  EXPORT,
+  PRODUCTION,
+  BOUGHT,
+  SOLD,
+  PAID,
+  RECEIVED,
+  GRID_PAID,
+  GRID_RECEIVED,
+  HEAT_PUMP,
+  EV,
+  CHARGE,
+  DISCHARGE,
+] = SUMS.keys();
 
 export type SettleRangeParameters = {
   scenario: Scenario;
-  /** Where the meters start, with empty sub-Wh remainders; from here to startUnix the model runs unsettled. */
+  /**
+   * Where the meters start, with empty sub-Wh remainders and empty batteries; from here to
+   * startUnix the model runs unsettled, so remainders and batteries arrive as a single run has them.
+   */
   fromUnix: number;
   /** First interval settled and summed (unix seconds, a multiple of 900). */
   startUnix: number;
@@ -97,7 +118,13 @@ export function settleRange(parameters: SettleRangeParameters): RangeSums {
     for (let h = 0; h < count; h++) {
       meters[h].importWh = toBigInt(energy.importWh[h]);
       meters[h].exportWh = toBigInt(energy.exportWh[h]);
-      loadMicroWh += energy.loadMicroWh[h];
+      // Demand behind the meter: the household, its heat pump and car, and what its battery takes in net.
+      loadMicroWh +=
+        energy.loadMicroWh[h] +
+        energy.heatPumpMicroWh[h] +
+        energy.evMicroWh[h] +
+        energy.batteryChargeMicroWh[h] -
+        energy.batteryDischargeMicroWh[h];
       pvMicroWh += energy.pvMicroWh[h];
     }
     const settlement = settleInterval({ tariff: scenario.tariff, meters });
@@ -114,6 +141,10 @@ export function settleRange(parameters: SettleRangeParameters): RangeSums {
       sums[at(IMPORT, h)] += imported;
       sums[at(EXPORT, h)] += exported;
       sums[at(PRODUCTION, h)] += energy.pvMicroWh[h];
+      sums[at(HEAT_PUMP, h)] += energy.heatPumpMicroWh[h];
+      sums[at(EV, h)] += energy.evMicroWh[h];
+      sums[at(CHARGE, h)] += energy.batteryChargeMicroWh[h];
+      sums[at(DISCHARGE, h)] += energy.batteryDischargeMicroWh[h];
       sums[at(BOUGHT, h)] += Number(m.contractBoughtWh) + Number(m.poolBoughtWh);
       const sold = Number(m.contractSoldWh) + Number(m.poolSoldWh);
       sums[at(SOLD, h)] += sold;

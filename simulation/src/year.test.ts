@@ -187,3 +187,45 @@ describe("simulateYearParallel", () => {
     assert.equal(progress.at(-1), range.intervals);
   });
 });
+
+describe("a year with heat pumps, cars and batteries (quartier-37)", () => {
+  it("gives the devices' annual energy, balances each household, and equals the parallel run", async () => {
+    const quarter = await loadScenario(scenarioFile("quartier-37.json"));
+    const serial = simulateYear({ scenario: quarter });
+    assert.deepEqual(await simulateYearParallel({ scenario: quarter, workers: 3 }), serial);
+    assert.deepEqual([serial.scenario.withHeatPump, serial.scenario.withEv, serial.scenario.withBattery], [7, 6, 5]);
+    for (const h of serial.households) {
+      const e = h.energy;
+      const kwh = (wh: bigint) => Number(wh) / 1000;
+      // Tolerances: heat pump 0.1 % (days normalised per year), car 1 % (sessions end on the minute grid).
+      if (h.heatPump) assert.ok(Math.abs(kwh(e.heatPumpWh) / h.heatPump.annualKwh - 1) < 0.001, h.label);
+      else assert.equal(e.heatPumpWh, 0n);
+      if (h.ev) {
+        const annual = (h.ev.annualKm * h.ev.kWhPer100km) / 100;
+        assert.ok(Math.abs(kwh(e.evWh) / annual - 1) < 0.01, `${h.label}: ${kwh(e.evWh)} of ${annual} kWh`);
+      } else assert.equal(e.evWh, 0n);
+      // Consumption behind the meter = household + heat pump + car + what the battery kept (losses, charge left).
+      const kept = e.batteryChargedWh - e.batteryDischargedWh;
+      const devices = kwh(e.heatPumpWh) + kwh(e.evWh) + kwh(kept);
+      assert.ok(Math.abs((kwh(e.consumptionWh) - devices) / h.annualKwh - 1) < 0.015, h.label);
+      if (h.battery) {
+        // About 90 % comes back out; a few hundred full cycles a year.
+        const roundTrip = Number(e.batteryDischargedWh) / Number(e.batteryChargedWh);
+        assert.ok(roundTrip > 0.88 && roundTrip < 0.9 + 1e-6, `${h.label}: ${roundTrip}`);
+        const cycles = kwh(e.batteryDischargedWh) / h.battery.capacityKwh;
+        assert.ok(cycles > 100 && cycles < 365, `${h.label}: ${cycles} cycles`);
+      } else assert.equal(e.batteryChargedWh, 0n);
+    }
+    // Winter demand above summer's: the heat pumps.
+    const monthly = serial.series.monthly;
+    assert.ok(monthly[0].consumption > 1.4 * monthly[6].consumption);
+  });
+
+  it("is deterministic for a seed and differs for another", async () => {
+    const quarter = await loadScenario(scenarioFile("quartier-37.json"));
+    const range = { startUnix: Date.parse("2026-01-10T23:00:00Z") / 1000, intervals: 2 * 96 };
+    const once = simulateYear({ scenario: quarter, ...range });
+    assert.deepEqual(simulateYear({ scenario: quarter, ...range }), once);
+    assert.notDeepEqual(simulateYear({ scenario: { ...quarter, seed: 38 }, ...range }).total, once.total);
+  });
+});

@@ -5,6 +5,9 @@
  * splits the year across worker threads and gives the same result.
  */
 import type { SettleIntervalReturnType } from "@nachbarstrom/core";
+import type { BatterySpec } from "./battery.ts";
+import type { EvSpec } from "./ev.ts";
+import type { HeatPumpSpec } from "./heat-pump.ts";
 import { NachbarstromError } from "@nachbarstrom/core";
 import { yearBounds, type Scenario } from "./scenario.ts";
 import { seriesOf, type Series } from "./series.ts";
@@ -34,12 +37,24 @@ export type HouseholdYear = {
   meteringPointId: string;
   annualKwh: number;
   pvKwp: number;
+  heatPump?: HeatPumpSpec;
+  ev?: EvSpec;
+  battery?: BatterySpec;
   energy: EnergyTotals;
   money: MoneyTotals;
 };
 
 export type YearResult = {
-  scenario: { name: string; slug: string; year: number; households: number; withPv: number };
+  scenario: {
+    name: string;
+    slug: string;
+    year: number;
+    households: number;
+    withPv: number;
+    withHeatPump: number;
+    withEv: number;
+    withBattery: number;
+  };
   /** First interval and how many were settled. */
   startUnix: number;
   intervals: number;
@@ -99,6 +114,9 @@ export function yearResult(scenario: Scenario, startUnix: number, intervals: num
       meteringPointId: household.meteringPointId,
       annualKwh: household.annualKwh,
       pvKwp: household.pvKwp,
+      ...(household.heatPump === undefined ? {} : { heatPump: household.heatPump }),
+      ...(household.ev === undefined ? {} : { ev: household.ev }),
+      ...(household.battery === undefined ? {} : { battery: household.battery }),
       ...householdTotals({
         importWh: sum("importWh"),
         exportWh: sum("exportWh"),
@@ -109,6 +127,10 @@ export function yearResult(scenario: Scenario, startUnix: number, intervals: num
         received: sum("received"),
         gridOnlyPaid: sum("gridOnlyPaid"),
         gridOnlyReceived: sum("gridOnlyReceived"),
+        heatPumpWh: sum("heatPumpMicroWh") / 1_000_000n,
+        evWh: sum("evMicroWh") / 1_000_000n,
+        batteryChargedWh: sum("batteryChargeMicroWh") / 1_000_000n,
+        batteryDischargedWh: sum("batteryDischargeMicroWh") / 1_000_000n,
       }),
     };
   });
@@ -119,6 +141,9 @@ export function yearResult(scenario: Scenario, startUnix: number, intervals: num
       year: scenario.year,
       households: count,
       withPv: scenario.households.filter((h) => h.pvKwp > 0).length,
+      withHeatPump: scenario.households.filter((h) => h.heatPump !== undefined).length,
+      withEv: scenario.households.filter((h) => h.ev !== undefined).length,
+      withBattery: scenario.households.filter((h) => h.battery !== undefined).length,
     },
     startUnix,
     intervals,
