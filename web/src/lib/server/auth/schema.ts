@@ -71,4 +71,18 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    description: "Sign-In with Ethereum nonces, bound to the browser's sign-in attempt",
+    sql: `
+      -- A nonce handed out for an EIP-4361 message and not yet used; each is used at most once, only
+      -- before it expires, and only by the browser holding the attempt cookie whose SHA-256 is stored.
+      CREATE TABLE siwe_nonces (
+        nonce TEXT NOT NULL PRIMARY KEY,
+        attempt_hash TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX siwe_nonces_by_expiry ON siwe_nonces (expires_at);
+    `,
+  },
 ];
