@@ -1,10 +1,11 @@
 import { error, redirect, type RequestEvent } from "@sveltejs/kit";
+import type { Address } from "viem";
 import type { Handle, HandleServerError, ServerInit } from "@sveltejs/kit/hooks";
 import { LOCALE_COOKIE, negotiateLocale } from "#lib/i18n/locale.ts";
 import { readChain } from "#lib/server/chain.ts";
 import { decideAccess, needsRoles, requirementOf } from "#lib/server/auth/guard.ts";
 import { portalEncryptionKey } from "#lib/server/auth/portal.ts";
-import { cachedAccountRoles } from "#lib/server/auth/roles.ts";
+import { cachedAccountRoles, type AccountRoles } from "#lib/server/auth/roles.ts";
 import { SESSION_COOKIE, sessionUser } from "#lib/server/auth/sessions.ts";
 import { accountsStore } from "#lib/server/auth/store.ts";
 
@@ -55,10 +56,12 @@ async function guard(event: RequestEvent): Promise<void> {
   const user = sessionUser(accountsStore(), event.cookies.get(SESSION_COOKIE));
   event.locals.user = user;
   const requirement = requirementOf(event.url.pathname);
-  const roles =
-    user && needsRoles(requirement, user.account)
-      ? await readChain((chain) => cachedAccountRoles(chain, user.account))
-      : undefined;
+  const readRoles = (account: Address) => readChain((chain) => cachedAccountRoles(chain, account));
+  let roles: AccountRoles | undefined;
+  if (user && needsRoles(requirement, user.account)) roles = await readRoles(user.account);
+  // Only for the navigation (console links or the household's own page): a chain that does not
+  // answer must not keep anyone from a page that does not need the roles.
+  else if (user) roles = await readRoles(user.account).catch(() => undefined);
   event.locals.roles = roles;
   const decision = decideAccess(
     requirement,
