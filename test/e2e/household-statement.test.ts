@@ -4,11 +4,8 @@
  * English, with axe; another household's statement is refused.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import AxeBuilder from "@axe-core/playwright";
 import mqtt, { type MqttClient } from "mqtt";
 import { createPublicClient, http } from "viem";
@@ -21,16 +18,15 @@ import {
   settleInterval,
   type SettleIntervalReturnType,
 } from "@nachbarstrom/core";
-import { freePort, waitFor } from "../../scripts/stack/processes.ts";
-import { startStack, type Stack } from "../../scripts/stack/stack.ts";
+import { waitFor } from "../../scripts/stack/processes.ts";
 import { gridOnlyCost } from "../../web/src/lib/server/statements/breakdown.ts";
 import { dayOf, monthParam } from "../../web/src/lib/server/statements/calendar.ts";
 import { toCents } from "../../web/src/lib/server/statements/statement-lines.ts";
 import { launchChromium } from "./browser.ts";
+import { startTestStack, stopTestStack, type TestStack } from "./test-stack.ts";
 import { testEnergy } from "./readings.ts";
 import { signInAs } from "./sign-in.ts";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const COUNT = 2;
 
 /** Readings for COUNT consecutive intervals from `first`: registers rise by testEnergy each interval. */
@@ -54,7 +50,7 @@ function readings(first: bigint): { topic: string; payload: string }[] {
 }
 
 describe("a household's flows, statement and CSV", () => {
-  let stack: Stack;
+  let stack: TestStack;
   let client: MqttClient;
   let runtimeDir: string;
   // Two intervals of today (or yesterday just after midnight), two hours back.
@@ -65,14 +61,8 @@ describe("a household's flows, statement and CSV", () => {
   const meterOf = (n: number) => stack.directory.neighbourhoods[0].meters[n - 1];
 
   before(async () => {
-    runtimeDir = mkdtempSync(join(tmpdir(), "nachbarstrom-statement-"));
-    stack = await startStack({
-      root,
-      runtimeDir,
-      ports: { chain: await freePort(), mqtt: await freePort(), nodeRed: await freePort(), portal: await freePort() },
-      graceSeconds: 30,
-      log: () => {},
-    });
+    stack = await startTestStack("statement");
+    runtimeDir = stack.runtimeDir;
     client = await mqtt.connectAsync(stack.urls.mqtt, { clientId: "e2e-statement" });
     const meters = stack.directory.neighbourhoods[0].meters;
     const one = settleInterval({
@@ -102,8 +92,7 @@ describe("a household's flows, statement and CSV", () => {
 
   after(async () => {
     await client?.endAsync();
-    await stack?.stop();
-    if (runtimeDir) rmSync(runtimeDir, { recursive: true, force: true });
+    await stopTestStack(stack);
   });
 
   it("shows flows, statement and CSV that match the reference settlement, and refuses another household", async () => {

@@ -6,11 +6,9 @@
  * refused (403) to a household.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import AxeBuilder from "@axe-core/playwright";
 import mqtt, { type MqttClient } from "mqtt";
 import type { BrowserContext, Page } from "playwright-core";
@@ -27,14 +25,13 @@ import {
   settlementCorrectionsAbi,
 } from "@nachbarstrom/core";
 import { billingMonthOf, firstIntervalOf } from "@nachbarstrom/core/billing-month";
-import { freePort, waitFor } from "../../scripts/stack/processes.ts";
-import { startStack, type Stack } from "../../scripts/stack/stack.ts";
+import { waitFor } from "../../scripts/stack/processes.ts";
 import { launchChromium } from "./browser.ts";
+import { startTestStack, stopTestStack, type TestStack } from "./test-stack.ts";
 import { testEnergy, type TestReading } from "./readings.ts";
 import { signInAs } from "./sign-in.ts";
 
 const operatorAccount = devAccount(DEV_ACCOUNT_INDEX.admin).address;
-const root = fileURLToPath(new URL("../..", import.meta.url));
 /** Where the interval monitor's screenshot is kept after the run, for a person to look at. */
 const SCREENSHOT = join(tmpdir(), "nachbarstrom-operator-intervals.png");
 const PAGES = ["/operator/intervals", "/operator/debts", "/operator/tariffs", "/operator/billing"];
@@ -73,7 +70,7 @@ function euroUnits(text: string): bigint {
 }
 
 describe("the operator console's read-only views show what the chain holds", () => {
-  let stack: Stack;
+  let stack: TestStack;
   let client: MqttClient;
   let runtimeDir: string;
   let hood: Hex;
@@ -87,14 +84,8 @@ describe("the operator console's read-only views show what the chain holds", () 
   const token = () => ({ address: stack.deployment.contracts.creditToken, abi: creditTokenAbi }) as const;
 
   before(async () => {
-    runtimeDir = mkdtempSync(join(tmpdir(), "nachbarstrom-console-"));
-    stack = await startStack({
-      root,
-      runtimeDir,
-      ports: { chain: await freePort(), mqtt: await freePort(), nodeRed: await freePort(), portal: await freePort() },
-      graceSeconds: 30,
-      log: () => {},
-    });
+    stack = await startTestStack("console");
+    runtimeDir = stack.runtimeDir;
     client = await mqtt.connectAsync(stack.urls.mqtt, { clientId: "e2e-console-meters" });
     hood = stack.directory.neighbourhoods[0].id as Hex;
     // Three intervals well in the past, all in one billing month.
@@ -107,8 +98,7 @@ describe("the operator console's read-only views show what the chain holds", () 
 
   after(async () => {
     await client?.endAsync();
-    await stack?.stop();
-    if (runtimeDir) rmSync(runtimeDir, { recursive: true, force: true });
+    await stopTestStack(stack);
   });
 
   it("settles three intervals and a correction that puts a household in debt", async () => {

@@ -4,19 +4,14 @@
  * operator issues an invitation; the sign-in pages pass axe in German and English.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
-import { freePort } from "../../scripts/stack/processes.ts";
-import { startStack, type Stack } from "../../scripts/stack/stack.ts";
 import { launchChromium } from "./browser.ts";
+import { startTestStack, stopTestStack, type TestStack } from "./test-stack.ts";
 import { addVirtualAuthenticator, redeemInvitation } from "./sign-in.ts";
-
-const root = fileURLToPath(new URL("../..", import.meta.url));
 
 async function axeViolations(page: Page): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page })
@@ -26,25 +21,19 @@ async function axeViolations(page: Page): Promise<string[]> {
 }
 
 describe("a household signs in with a passkey from its invitation code", () => {
-  let stack: Stack;
+  let stack: TestStack;
   let runtimeDir: string;
   let browser: Browser;
 
   before(async () => {
-    runtimeDir = mkdtempSync(join(tmpdir(), "nachbarstrom-e2e-signin-"));
-    stack = await startStack({
-      root,
-      runtimeDir,
-      ports: { chain: await freePort(), mqtt: await freePort(), nodeRed: await freePort(), portal: await freePort() },
-      log: () => {},
-    });
+    stack = await startTestStack("e2e-signin");
+    runtimeDir = stack.runtimeDir;
     browser = await launchChromium();
   });
 
   after(async () => {
     await browser?.close();
-    await stack?.stop();
-    if (runtimeDir) rmSync(runtimeDir, { recursive: true, force: true });
+    await stopTestStack(stack);
   });
 
   it("prints one invitation code per demo account, operator first", () => {

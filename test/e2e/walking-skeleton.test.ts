@@ -3,11 +3,8 @@
  * embedded MQTT broker, Node-RED running the shipped flow, and the built portal in Debian's Chromium.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import mqtt, { type MqttClient } from "mqtt";
 import { createPublicClient, http } from "viem";
 import {
@@ -23,20 +20,18 @@ import {
   type SettleIntervalReturnType,
 } from "@nachbarstrom/core";
 import { DEMO_TOP_UP } from "../../scripts/stack/onboard-demo.ts";
-import { freePort, waitFor } from "../../scripts/stack/processes.ts";
-import { startStack, type Stack } from "../../scripts/stack/stack.ts";
+import { waitFor } from "../../scripts/stack/processes.ts";
 import AxeBuilder from "@axe-core/playwright";
 import { launchChromium } from "./browser.ts";
+import { startTestStack, stopTestStack, type TestStack } from "./test-stack.ts";
 import { readingsFor, testEnergy } from "./readings.ts";
 import { signInAs } from "./sign-in.ts";
 
 /** The demo's operator: signed in, it may see the console and every household's page. */
 const operatorAccount = devAccount(DEV_ACCOUNT_INDEX.admin).address;
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
-
 describe("a meter reading travels through the real stack to a settled balance in the portal", () => {
-  let stack: Stack;
+  let stack: TestStack;
   let client: MqttClient;
   let runtimeDir: string;
   const rejected: { topic: string; payload: Record<string, unknown> }[] = [];
@@ -47,14 +42,8 @@ describe("a meter reading travels through the real stack to a settled balance in
   const ownerOf = (n: number) => stack.directory.neighbourhoods[0].meters[n - 1];
 
   before(async () => {
-    runtimeDir = mkdtempSync(join(tmpdir(), "nachbarstrom-e2e-"));
-    stack = await startStack({
-      root,
-      runtimeDir,
-      ports: { chain: await freePort(), mqtt: await freePort(), nodeRed: await freePort(), portal: await freePort() },
-      graceSeconds: 30,
-      log: () => {},
-    });
+    stack = await startTestStack("e2e");
+    runtimeDir = stack.runtimeDir;
     client = await mqtt.connectAsync(stack.urls.mqtt, { clientId: "e2e-meter-operator" });
     await client.subscribeAsync(`nachbarstrom/${DEMO_NEIGHBOURHOOD.slug}/rejected`, { qos: 1 });
     client.on("message", (topic, payload) => rejected.push({ topic, payload: JSON.parse(payload.toString()) }));
@@ -68,8 +57,7 @@ describe("a meter reading travels through the real stack to a settled balance in
 
   after(async () => {
     await client?.endAsync();
-    await stack?.stop();
-    if (runtimeDir) rmSync(runtimeDir, { recursive: true, force: true });
+    await stopTestStack(stack);
   });
 
   it("rejects bad readings with a reason and keeps running", async () => {

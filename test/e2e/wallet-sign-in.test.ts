@@ -6,23 +6,17 @@
  * without a wallet each get their message next to the button; /signin passes axe in German and English.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { numberToHex, type Hex, type LocalAccount } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { DEV_ACCOUNT_INDEX, devAccount } from "@nachbarstrom/core";
-import { freePort } from "../../scripts/stack/processes.ts";
-import { startStack, type Stack } from "../../scripts/stack/stack.ts";
 import { bindAccount, issueInvitation } from "../../web/src/lib/server/auth/invitations.ts";
 import { openAccountsStore } from "../../web/src/lib/server/auth/store.ts";
 import { launchChromium } from "./browser.ts";
-
-const root = fileURLToPath(new URL("../..", import.meta.url));
+import { startTestStack, stopTestStack, type TestStack } from "./test-stack.ts";
 
 /** How the test wallet answers a signature request: signs, or refuses as a person pressing "Reject" (4001). */
 type WalletMode = "sign" | "reject";
@@ -79,20 +73,15 @@ async function axeViolations(page: Page): Promise<string[]> {
 }
 
 describe("households and the operator sign in with their own wallet (SIWE)", () => {
-  let stack: Stack;
+  let stack: TestStack;
   let runtimeDir: string;
   let browser: Browser;
   // WELL-KNOWN LOCAL DEVELOPMENT KEY: a thirteenth household, registered with its own wallet's address.
   const walletHousehold = devAccount(DEV_ACCOUNT_INDEX.firstHousehold + 12);
 
   before(async () => {
-    runtimeDir = mkdtempSync(join(tmpdir(), "nachbarstrom-e2e-wallet-"));
-    stack = await startStack({
-      root,
-      runtimeDir,
-      ports: { chain: await freePort(), mqtt: await freePort(), nodeRed: await freePort(), portal: await freePort() },
-      log: () => {},
-    });
+    stack = await startTestStack("e2e-wallet");
+    runtimeDir = stack.runtimeDir;
     // As the console's "issue an invitation" with an address does: the account bound without a key.
     const store = openAccountsStore({ file: stack.accountsDb });
     try {
@@ -110,8 +99,7 @@ describe("households and the operator sign in with their own wallet (SIWE)", () 
 
   after(async () => {
     await browser?.close();
-    await stack?.stop();
-    if (runtimeDir) rmSync(runtimeDir, { recursive: true, force: true });
+    await stopTestStack(stack);
   });
 
   async function pageWith(account: LocalAccount, mode: () => WalletMode = () => "sign") {
