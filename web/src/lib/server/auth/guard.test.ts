@@ -12,9 +12,12 @@ const auditor: Viewer = { account: bob, roles: { ...none, auditor: true } };
 const decide = (path: string, viewer: Viewer) => decideAccess(requirementOf(path), viewer);
 
 describe("route guard", () => {
-  it("leaves the start page and the sign-in pages open", () => {
+  it("leaves the start page, the sign-in pages and the privacy and accessibility statements open", () => {
     for (const path of [
       "/",
+      "/privacy",
+      "/accessibility",
+      "/privacy/__data.json",
       "/signin",
       "/signin/options",
       "/invitation",

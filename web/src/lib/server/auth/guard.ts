@@ -14,7 +14,7 @@ export type Requirement =
   | { kind: "operator" }
   | { kind: "household"; account: Address };
 
-const PUBLIC_PATHS = new Set(["/", "/signin", "/invitation", "/signout"]);
+const PUBLIC_PATHS = new Set(["/", "/signin", "/invitation", "/signout", "/privacy", "/accessibility"]);
 const PUBLIC_PREFIXES = ["/signin/", "/invitation/", "/signout/", "/_app/"];
 
 /** The requirement of a request path (raw URL pathname; `__data.json` asks for the same page's data). */

@@ -1,0 +1,39 @@
+import assert from "node:assert/strict";
+import { afterEach, beforeEach, describe, it } from "node:test";
+import type { DatabaseSync } from "node:sqlite";
+import {
+  ALICE,
+  BOB,
+  HOOD_A,
+  HOOD_B,
+  addMeter,
+  addNeighbourhood,
+  addTariff,
+  fixtureDb,
+} from "../console/fixture.test-helper.ts";
+import { householdTariffs } from "./tariffs.ts";
+
+describe("household tariffs", () => {
+  let db: DatabaseSync;
+  let done: () => void;
+  beforeEach(() => ({ db, done } = fixtureDb()));
+  afterEach(() => done());
+
+  it("keeps only the neighbourhoods the owner has a meter in, with the console's states", () => {
+    addNeighbourhood(db, HOOD_A, 1);
+    addNeighbourhood(db, HOOD_B, 2);
+    addMeter(db, { number: 1, owner: ALICE });
+    addMeter(db, { hood: HOOD_B, number: 1, owner: BOB, block: 3 });
+    addTariff(db, HOOD_A, 0n, 100_000, 4);
+    addTariff(db, HOOD_A, 2_000n, 130_000, 5);
+    addTariff(db, HOOD_B, 0n, 90_000, 6);
+    assert.deepEqual(
+      householdTariffs(db, ALICE, 1_000n).map((r) => [r.neighbourhood, r.effectiveFrom, r.state]),
+      [
+        [HOOD_A, 2_000n, "announced"],
+        [HOOD_A, 0n, "current"],
+      ],
+    );
+    assert.deepEqual(householdTariffs(db, "0x0000000000000000000000000000000000000C0C", 1_000n), []);
+  });
+});
