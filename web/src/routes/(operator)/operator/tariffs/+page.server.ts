@@ -1,12 +1,37 @@
+import { error, fail } from "@sveltejs/kit";
 import { intervalOf } from "@nachbarstrom/core/units";
 import { readChain } from "#lib/server/chain.ts";
 import { requireConsole } from "#lib/server/console/access.ts";
+import { proposeTariff } from "#lib/server/console/tariff-announce.ts";
+import { knownNeighbourhoods } from "#lib/server/console/tariff-announce-rules.ts";
+import type { TariffProposalInput } from "#lib/server/console/tariff-proposal.ts";
 import { tariffHistory } from "#lib/server/console/tariffs.ts";
-import type { PageServerLoad } from "./$types";
+import type { Actions, PageServerLoad } from "./$types";
 
 /** Current and announced against the wall clock's interval (the chain's clock may differ by seconds). */
 export const load: PageServerLoad = async ({ locals }) => {
   requireConsole(locals);
   const now = intervalOf(Date.now() / 1000);
-  return { tariffs: await readChain(async ({ readModel }) => tariffHistory(readModel, now)), now };
+  const { tariffs, neighbourhoods } = await readChain(async ({ readModel }) => ({
+    tariffs: tariffHistory(readModel, now),
+    neighbourhoods: knownNeighbourhoods(readModel),
+  }));
+  // Only operators announce; auditors see the history read-only.
+  return { tariffs, now, canAnnounce: locals.roles?.operator === true, neighbourhoods };
+};
+
+export const actions: Actions = {
+  /**
+   * Without JavaScript the form is only checked: the operator's wallet signs in the browser, so the
+   * page's script posts to ./announce and sends the transaction with the wallet.
+   */
+  default: async ({ request, locals }) => {
+    if (locals.access !== "allow" || !locals.roles?.operator) error(403, "forbidden", { code: "forbidden" });
+    const input = Object.fromEntries(
+      [...(await request.formData())].map(([key, value]) => [key, String(value)]),
+    ) as TariffProposalInput;
+    const result = await proposeTariff(input);
+    if (!result.ok) return fail(400, { errors: result.errors, values: input as Record<string, string> });
+    return { checked: true as const, values: input as Record<string, string> };
+  },
 };
