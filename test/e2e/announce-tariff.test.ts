@@ -22,7 +22,7 @@ import {
 import { DEV_ACCOUNT_INDEX, devAccount, intervalOf, tariffScheduleAbi } from "@nachbarstrom/core";
 import { waitFor } from "../../scripts/stack/processes.ts";
 import { dayOf, dayRange, shiftDay } from "../../web/src/lib/server/statements/calendar.ts";
-import { launchChromium } from "./browser.ts";
+import { gotoHydrated, launchChromium } from "./browser.ts";
 import { signInAs } from "./sign-in.ts";
 import { startTestStack, stopTestStack, type TestStack } from "./test-stack.ts";
 
@@ -113,7 +113,7 @@ describe("the operator announces a tariff with their own wallet", () => {
     const context = await browser.newContext();
     page = await context.newPage();
     await injectWallet(page, operator, stack);
-    await page.goto(`${stack.urls.portal}/signin?lang=en`);
+    await gotoHydrated(page, `${stack.urls.portal}/signin?lang=en`);
     await Promise.all([
       page.waitForURL((url) => url.pathname === "/operator", { timeout: 15_000 }),
       page.getByTestId("wallet-signin").click(),
@@ -134,7 +134,7 @@ describe("the operator announces a tariff with their own wallet", () => {
   });
 
   it("shows a refused field's error next to the field, naming the value", async () => {
-    await page.goto(tariffsPage("en"));
+    await gotoHydrated(page, tariffsPage("en"));
     await page.getByLabel("Energy (ct/kWh)", { exact: true }).fill("16,6 ct");
     await page.getByLabel("Effective from (day, German time)").fill(shiftDay(dayOf(intervalOf(Date.now() / 1000)), 2));
     await page.getByRole("button", { name: "Check and sign with your wallet" }).click();
@@ -152,7 +152,7 @@ describe("the operator announces a tariff with their own wallet", () => {
   it("sends announceTariff from the wallet: the chain holds the tariff and the history shows it as announced", async () => {
     const day = shiftDay(dayOf(intervalOf(Date.now() / 1000)), 2);
     const effectiveFrom = dayRange(day).from;
-    await page.goto(tariffsPage("en"));
+    await gotoHydrated(page, tariffsPage("en"));
     await page.getByLabel("Neighbourhood", { exact: true }).selectOption(hood);
     await page.getByLabel("Energy (ct/kWh)", { exact: true }).fill("17.5");
     await page.getByLabel("Effective from (day, German time)").fill(day);
@@ -178,7 +178,7 @@ describe("the operator announces a tariff with their own wallet", () => {
 
     const row = page.locator(`[data-testid="tariff-row"][data-effective="${effectiveFrom}"]`);
     await waitFor("the announced tariff in the history", async () => {
-      await page.goto(tariffsPage("en"));
+      await gotoHydrated(page, tariffsPage("en"));
       return (await row.count()) === 1;
     });
     assert.equal(await row.getAttribute("data-state"), "announced");

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
-import { launchChromium } from "./browser.ts";
+import { gotoHydrated, launchChromium } from "./browser.ts";
 import { startTestStack, stopTestStack, type TestStack } from "./test-stack.ts";
 import { addVirtualAuthenticator, redeemInvitation } from "./sign-in.ts";
 
@@ -64,7 +64,7 @@ describe("a household signs in with a passkey from its invitation code", () => {
     assert.equal(cookie.sameSite, "Lax");
 
     // The code works once.
-    await page.goto(`${portal}/invitation?lang=en&code=${mine.code}`);
+    await gotoHydrated(page, `${portal}/invitation?lang=en&code=${mine.code}`);
     await page.locator("form.panel button[type=submit]").click();
     const codeError = page.getByTestId("code-error");
     await codeError.waitFor();
@@ -73,7 +73,7 @@ describe("a household signs in with a passkey from its invitation code", () => {
     assert.equal(await page.evaluate("document.activeElement?.id"), "invitation-code", "focus on the field");
 
     // Sign out: the session ends on the server too.
-    await page.goto(`${portal}/household/${mine.account}?lang=en`);
+    await gotoHydrated(page, `${portal}/household/${mine.account}?lang=en`);
     await Promise.all([page.waitForURL(/\/signin\?signedOut/), page.getByTestId("signout").click()]);
     assert.equal(await page.getByTestId("signin-status").getAttribute("data-message"), "signin.signedOut");
     const stale = await context.request.get(`${portal}/household/${mine.account}`, {
@@ -83,7 +83,7 @@ describe("a household signs in with a passkey from its invitation code", () => {
     assert.equal(stale.status(), 303, "the old session id no longer works");
 
     // Sign in with the passkey; back to the page asked for.
-    await page.goto(`${portal}/household/${mine.account}?lang=en`);
+    await gotoHydrated(page, `${portal}/household/${mine.account}?lang=en`);
     assert.equal(new URL(page.url()).pathname, "/signin");
     await Promise.all([
       page.waitForURL((url) => url.pathname === `/household/${mine.account}`),
@@ -114,7 +114,7 @@ describe("a household signs in with a passkey from its invitation code", () => {
     assert.equal(new URL(page.url()).pathname, "/operator");
     assert.equal((await page.goto(`${portal}/household/${household.account}?lang=en`))?.status(), 200);
 
-    await page.goto(`${portal}/operator/invitations?lang=en`);
+    await gotoHydrated(page, `${portal}/operator/invitations?lang=en`);
     await page.getByRole("button", { name: "Create an invitation code" }).click();
     const code = await page.getByTestId("issued-code").innerText();
     const account = await page.getByTestId("issued-account").innerText();

@@ -5,6 +5,7 @@
  */
 import type { BrowserContext, CDPSession, Page } from "playwright-core";
 import type { Address } from "viem";
+import { gotoHydrated } from "./browser.ts";
 import { issueInvitation } from "../../web/src/lib/server/auth/invitations.ts";
 import { openAccountsStore } from "../../web/src/lib/server/auth/store.ts";
 
@@ -37,7 +38,7 @@ export function newInvitationCode(accountsDb: string, account: Address): string 
 
 /** Redeems an invitation code in the page (passkey on the virtual authenticator); resolves once signed in. */
 export async function redeemInvitation(page: Page, portalUrl: string, code: string, lang = "en"): Promise<void> {
-  await page.goto(`${portalUrl}/invitation?lang=${lang}&code=${encodeURIComponent(code)}`);
+  await gotoHydrated(page, `${portalUrl}/invitation?lang=${lang}&code=${encodeURIComponent(code)}`);
   await Promise.all([
     page.waitForURL((url) => !url.pathname.startsWith("/invitation"), { timeout: 15_000 }),
     page.locator("form.panel button[type=submit]").click(),

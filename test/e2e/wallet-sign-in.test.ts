@@ -15,7 +15,7 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { DEV_ACCOUNT_INDEX, devAccount } from "@nachbarstrom/core";
 import { bindAccount, issueInvitation } from "../../web/src/lib/server/auth/invitations.ts";
 import { openAccountsStore } from "../../web/src/lib/server/auth/store.ts";
-import { launchChromium } from "./browser.ts";
+import { gotoHydrated, launchChromium } from "./browser.ts";
 import { startTestStack, stopTestStack, type TestStack } from "./test-stack.ts";
 
 /** How the test wallet answers a signature request: signs, or refuses as a person pressing "Reject" (4001). */
@@ -61,7 +61,7 @@ async function walletError(page: Page): Promise<void> {
 }
 
 async function signInWithWallet(page: Page, portal: string, lang = "en"): Promise<void> {
-  await page.goto(`${portal}/signin?lang=${lang}`);
+  await gotoHydrated(page, `${portal}/signin?lang=${lang}`);
   await page.getByTestId("wallet-signin").click();
 }
 
