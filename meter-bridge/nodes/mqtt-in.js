@@ -49,13 +49,20 @@ module.exports = async function (RED) {
       });
     };
 
-    // What an earlier run received but did not finish goes first, in the order it arrived.
+    // What an earlier run received but did not finish goes first, in the order it arrived. Messages
+    // arriving before that (the broker delivers a session's queue as soon as it connects) only go into
+    // the inbox and are sent with the replay, after the older ones: a newer reading sent first would
+    // become the meter's baseline and make the older ones out of order.
+    let replayed = false;
     const replay = replayInbox(
       RED,
       node,
       inbox,
       (message) => emit(message.id, message.topic, message.payload),
       (count) => node.log(RED._("mqtt-in.log.replaying", { count, file })),
+      () => {
+        replayed = true;
+      },
     );
 
     broker.register(node);
@@ -72,7 +79,7 @@ module.exports = async function (RED) {
           node.error(RED._("mqtt-in.errors.notStored", { topic: from, error: errorLogText(error) }));
           return;
         }
-        emit(id, from, payload);
+        if (replayed) emit(id, from, payload);
       },
       node.id,
     );

@@ -80,15 +80,16 @@ function openNodeInbox(RED, node, configured, modules, metrics) {
 }
 
 /**
- * Sends again, oldest first, what the node received in an earlier run but did not finish (`log` is told
- * how many first), once the flows have started, so every node it goes to is there. Returns a function
+ * Sends again, oldest first, what the node received but did not finish (`log` is told how many first),
+ * once the flows have started, so every node it goes to is there; then calls `done`. Returns a function
  * that cancels it, for the node's close.
  */
-function replayInbox(RED, node, inbox, emit, log) {
+function replayInbox(RED, node, inbox, emit, log, done = () => {}) {
   const replay = () => {
     const left = inbox.pending(node.id);
     if (left.length > 0) log(left.length);
     for (const message of left) emit(message);
+    done();
   };
   RED.events.once("flows:started", replay);
   return () => RED.events.removeListener("flows:started", replay);
