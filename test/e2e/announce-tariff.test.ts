@@ -10,85 +10,14 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
-import {
-  createPublicClient,
-  createWalletClient,
-  defineChain,
-  http,
-  numberToHex,
-  type Hex,
-  type LocalAccount,
-} from "viem";
+import { createPublicClient, http, type Hex } from "viem";
 import { DEV_ACCOUNT_INDEX, devAccount, intervalOf, tariffScheduleAbi } from "@nachbarstrom/core";
 import { waitFor } from "../../scripts/stack/processes.ts";
 import { dayOf, dayRange, shiftDay } from "../../web/src/lib/server/statements/calendar.ts";
 import { gotoHydrated, launchChromium } from "./browser.ts";
 import { signInAs } from "./sign-in.ts";
 import { startTestStack, stopTestStack, type TestStack } from "./test-stack.ts";
-
-type RpcAnswer = { result?: unknown; error?: { code: number; message: string; data?: unknown } };
-
-/**
- * Injects `window.ethereum`: accounts, chain id and personal_sign answered by `account`;
- * eth_sendTransaction estimated on the chain (a revert comes back with its data, as a wallet's node
- * answers) and then signed and sent by viem's wallet client; every other request goes to the chain.
- */
-async function injectWallet(page: Page, account: LocalAccount, stack: TestStack) {
-  const { chainId, rpcUrl } = stack.deployment;
-  const chain = defineChain({
-    id: chainId,
-    name: "test",
-    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-    rpcUrls: { default: { http: [rpcUrl] } },
-  });
-  const wallet = createWalletClient({ account, chain, transport: http(rpcUrl) });
-  const rpc = async (method: string, params: unknown[]): Promise<RpcAnswer> => {
-    const response = await fetch(rpcUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-    });
-    const { result, error } = (await response.json()) as RpcAnswer;
-    return error ? { error } : { result };
-  };
-  await page.exposeFunction("__nachbarstromTestWallet", async (method: string, params: unknown[]) => {
-    switch (method) {
-      case "eth_requestAccounts":
-      case "eth_accounts":
-        return { result: [account.address] };
-      case "eth_chainId":
-        return { result: numberToHex(chainId) };
-      case "personal_sign":
-        return { result: await account.signMessage!({ message: { raw: params[0] as Hex } }) };
-      case "eth_sendTransaction": {
-        const tx = { ...(params[0] as { to: Hex; data?: Hex; value?: Hex }), from: account.address };
-        const estimate = await rpc("eth_estimateGas", [tx]);
-        if (estimate.error) return estimate;
-        const hash = await wallet.sendTransaction({
-          to: tx.to,
-          data: tx.data,
-          value: tx.value ? BigInt(tx.value) : undefined,
-          gas: (BigInt(estimate.result as Hex) * 12n) / 10n,
-        });
-        return { result: hash };
-      }
-      default:
-        return rpc(method, params);
-    }
-  });
-  // Runs in the page (a string: this project's tsconfig has no DOM types).
-  await page.addInitScript(`
-    window.ethereum = {
-      async request({ method, params }) {
-        const answer = await window.__nachbarstromTestWallet(method, params ?? []);
-        if (answer.error) throw Object.assign(new Error(answer.error.message), answer.error);
-        return answer.result;
-      },
-      on() {},
-      removeListener() {},
-    };
-  `);
-}
+import { injectTestWallet } from "./test-wallet.ts";
 
 async function axeViolations(page: Page): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page })
@@ -112,7 +41,7 @@ describe("the operator announces a tariff with their own wallet", () => {
     browser = await launchChromium();
     const context = await browser.newContext();
     page = await context.newPage();
-    await injectWallet(page, operator, stack);
+    await injectTestWallet(page, operator, { chainId: stack.deployment.chainId, rpcUrl: stack.deployment.rpcUrl });
     await gotoHydrated(page, `${stack.urls.portal}/signin?lang=en`);
     await Promise.all([
       page.waitForURL((url) => url.pathname === "/operator", { timeout: 15_000 }),

@@ -10,51 +10,16 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { numberToHex, type Hex, type LocalAccount } from "viem";
+import type { LocalAccount } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { DEV_ACCOUNT_INDEX, devAccount } from "@nachbarstrom/core";
 import { bindAccount, issueInvitation } from "../../web/src/lib/server/auth/invitations.ts";
 import { openAccountsStore } from "../../web/src/lib/server/auth/store.ts";
 import { gotoHydrated, launchChromium } from "./browser.ts";
 import { startTestStack, stopTestStack, type TestStack } from "./test-stack.ts";
+import { injectTestWallet, type WalletMode } from "./test-wallet.ts";
 
 /** How the test wallet answers a signature request: signs, or refuses as a person pressing "Reject" (4001). */
-type WalletMode = "sign" | "reject";
-
-/**
- * Injects `window.ethereum`, a minimal EIP-1193 provider whose requests a function exposed by the
- * test answers, signing with `account` in Node. Installed before any of the page's scripts run.
- */
-async function injectWallet(page: Page, account: LocalAccount, chainId: number, mode: () => WalletMode) {
-  await page.exposeFunction("__nachbarstromTestWallet", async (method: string, params: unknown[]) => {
-    switch (method) {
-      case "eth_requestAccounts":
-        return { result: [account.address] };
-      case "eth_accounts":
-        return { result: [account.address] };
-      case "eth_chainId":
-        return { result: numberToHex(chainId) };
-      case "personal_sign":
-        if (mode() === "reject") return { error: { code: 4001, message: "User rejected the request." } };
-        return { result: await account.signMessage!({ message: { raw: params[0] as Hex } }) };
-      default:
-        return { error: { code: 4200, message: `The test wallet does not support ${method}` } };
-    }
-  });
-  // Runs in the page (a string: this project's tsconfig has no DOM types).
-  await page.addInitScript(`
-    window.ethereum = {
-      async request({ method, params }) {
-        const answer = await window.__nachbarstromTestWallet(method, params ?? []);
-        if (answer.error) throw Object.assign(new Error(answer.error.message), answer.error);
-        return answer.result;
-      },
-      on() {},
-      removeListener() {},
-    };
-  `);
-}
-
 /** Resolves once the wallet's status line shows an error. */
 async function walletError(page: Page): Promise<void> {
   await page.locator("[data-testid=wallet-status].status--error").waitFor({ timeout: 15_000 });
@@ -105,7 +70,7 @@ describe("households and the operator sign in with their own wallet (SIWE)", () 
   async function pageWith(account: LocalAccount, mode: () => WalletMode = () => "sign") {
     const context: BrowserContext = await browser.newContext();
     const page = await context.newPage();
-    await injectWallet(page, account, stack.deployment.chainId, mode);
+    await injectTestWallet(page, account, { chainId: stack.deployment.chainId, mode });
     return { context, page };
   }
 
