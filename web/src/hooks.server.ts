@@ -65,7 +65,10 @@ async function guard(event: RequestEvent): Promise<void> {
   event.locals.roles = roles;
   const decision = decideAccess(
     requirement,
-    user && { account: user.account, roles: roles ?? { operator: false, auditor: false, household: false } },
+    user && {
+      account: user.account,
+      roles: roles ?? { operator: false, auditor: false, treasurer: false, household: false },
+    },
   );
   event.locals.access = decision;
   if (decision === "sign-in") {

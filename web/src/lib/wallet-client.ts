@@ -4,6 +4,7 @@ import {
   disconnect,
   getAccount,
   injected,
+  sendTransaction,
   signMessage,
   waitForTransactionReceipt,
   writeContract,
@@ -205,6 +206,34 @@ export async function announceTariffWithWallet({
     const problem = walletProblem(cause);
     if (!problem.ok && problem.message !== "wallet.error.browser") return { ...problem, hash };
     return { ok: false, message: "operator.announce.reverted", reason: revertReason(cause), hash };
+  } finally {
+    await disconnect(config).catch(() => {});
+  }
+}
+
+/**
+ * Sends a transaction the portal prepared (an action, server/actions/prepare.ts) from the user's own
+ * wallet: exactly `to` and `data`, through the injected connector. Answers the hash once the wallet
+ * has sent it; the portal waits for it to be mined.
+ */
+export async function sendPreparedTransaction({
+  chainId,
+  to,
+  data,
+}: {
+  chainId: number;
+  to: Hex;
+  data: Hex;
+}): Promise<{ ok: true; hash: Hex } | { ok: false; message: MessageKey }> {
+  if (!hasInjectedWallet()) return { ok: false, message: "wallet.error.no-wallet" };
+  const config = walletConfig(chainId, "wallet");
+  try {
+    await connect(config, { connector: config.connectors[0] });
+    const { address: account } = getAccount(config);
+    if (!account) return { ok: false, message: "wallet.error.no-account" };
+    return { ok: true, hash: await sendTransaction(config, { account, chainId, to, data }) };
+  } catch (cause) {
+    return walletProblem(cause) as { ok: false; message: MessageKey };
   } finally {
     await disconnect(config).catch(() => {});
   }

@@ -10,14 +10,42 @@ import householdDe from "./catalogue/household.de.json" with { type: "json" };
 import householdEn from "./catalogue/household.en.json" with { type: "json" };
 import operatorDe from "./catalogue/operator.de.json" with { type: "json" };
 import operatorEn from "./catalogue/operator.en.json" with { type: "json" };
+import actionDe from "./catalogue/action.de.json" with { type: "json" };
+import actionEn from "./catalogue/action.en.json" with { type: "json" };
+import contractsDe from "./catalogue/contracts.de.json" with { type: "json" };
+import contractsEn from "./catalogue/contracts.en.json" with { type: "json" };
+import moneyDe from "./catalogue/money.de.json" with { type: "json" };
+import moneyEn from "./catalogue/money.en.json" with { type: "json" };
+import auditDe from "./catalogue/audit.de.json" with { type: "json" };
+import auditEn from "./catalogue/audit.en.json" with { type: "json" };
 import siteDe from "./catalogue/site.de.json" with { type: "json" };
 import siteEn from "./catalogue/site.en.json" with { type: "json" };
 
 /** German, the reference catalogue: every key. */
-export const de = { ...siteDe, ...householdDe, ...operatorDe, ...bridgeDe, ...accountDe };
+export const de = {
+  ...siteDe,
+  ...householdDe,
+  ...operatorDe,
+  ...bridgeDe,
+  ...accountDe,
+  ...actionDe,
+  ...contractsDe,
+  ...moneyDe,
+  ...auditDe,
+};
 
 /** English, typed against the German keys in messages.ts. */
-export const en = { ...siteEn, ...householdEn, ...operatorEn, ...bridgeEn, ...accountEn };
+export const en = {
+  ...siteEn,
+  ...householdEn,
+  ...operatorEn,
+  ...bridgeEn,
+  ...accountEn,
+  ...actionEn,
+  ...contractsEn,
+  ...moneyEn,
+  ...auditEn,
+};
 
 /** Each area's files, for the test that no key is defined twice. */
 export const areas = {
@@ -26,4 +54,8 @@ export const areas = {
   operator: { de: operatorDe, en: operatorEn },
   bridge: { de: bridgeDe, en: bridgeEn },
   account: { de: accountDe, en: accountEn },
+  action: { de: actionDe, en: actionEn },
+  contracts: { de: contractsDe, en: contractsEn },
+  money: { de: moneyDe, en: moneyEn },
+  audit: { de: auditDe, en: auditEn },
 };

@@ -45,5 +45,7 @@ export async function startSession(
   if (explicit) return json({ location: explicit });
   const account = String(store.db.prepare("SELECT account FROM users WHERE id = ?").get(userId)!.account);
   const roles = await readChain((chain) => cachedAccountRoles(chain, account as `0x${string}`)).catch(() => undefined);
-  return json({ location: roles?.operator || roles?.auditor ? "/operator" : `/household/${account}` });
+  return json({
+    location: roles?.operator || roles?.auditor || roles?.treasurer ? "/operator" : `/household/${account}`,
+  });
 }

@@ -4,7 +4,7 @@ import { decideAccess, needsRoles, requirementOf, safeNext, type Viewer } from "
 
 const alice = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 const bob = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
-const none = { operator: false, auditor: false, household: false };
+const none = { operator: false, auditor: false, treasurer: false, household: false };
 const household: Viewer = { account: alice, roles: { ...none, household: true } };
 const operator: Viewer = { account: bob, roles: { ...none, operator: true } };
 const auditor: Viewer = { account: bob, roles: { ...none, auditor: true } };

@@ -52,7 +52,7 @@ export type AccessDecision = "allow" | "sign-in" | "forbidden";
 export function decideAccess(requirement: Requirement, viewer: Viewer): AccessDecision {
   if (requirement.kind === "public") return "allow";
   if (!viewer) return "sign-in";
-  const console = viewer.roles.operator || viewer.roles.auditor;
+  const console = viewer.roles.operator || viewer.roles.auditor || viewer.roles.treasurer;
   switch (requirement.kind) {
     case "signed-in":
       return "allow";

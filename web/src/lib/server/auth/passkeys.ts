@@ -115,6 +115,28 @@ export async function verifyAuthentication(
   { response, rp }: { response: AuthenticationResponseJSON; rp: RelyingParty },
 ): Promise<{ userId: number }> {
   const challenge = takeChallenge(store, response.response.clientDataJSON, "authenticate");
+  return verifyAssertion(store, { response, rp, expectedChallenge: String(challenge.challenge) });
+}
+
+/** The challenge a WebAuthn response answers, read from its clientDataJSON. */
+export function challengeOf(clientDataJSON: string): string {
+  const challenge = challengeOf(clientDataJSON);
+  return challenge;
+}
+
+/**
+ * Checks an assertion of a stored passkey against the challenge it must answer (with user
+ * verification), optionally only a passkey of `userId`, and moves its signature counter on.
+ */
+export async function verifyAssertion(
+  store: AccountsStore,
+  {
+    response,
+    rp,
+    expectedChallenge,
+    userId,
+  }: { response: AuthenticationResponseJSON; rp: RelyingParty; expectedChallenge: string; userId?: number },
+): Promise<{ userId: number }> {
   const row = store.db
     .prepare(
       `SELECT c.id, c.user_id, c.public_key, c.counter, c.transports, u.webauthn_user_id
@@ -122,12 +144,15 @@ export async function verifyAuthentication(
     )
     .get(response.id);
   if (!row) throw new PasskeyError("unknown-credential", `credential ${response.id}`);
+  if (userId !== undefined && Number(row.user_id) !== userId) {
+    throw new PasskeyError("unknown-credential", `credential ${response.id} belongs to another user`);
+  }
   if (response.response.userHandle && response.response.userHandle !== row.webauthn_user_id) {
     throw new PasskeyError("not-verified", "the user handle does not match the credential's user");
   }
   const verification = await verifyAuthenticationResponse({
     response,
-    expectedChallenge: String(challenge.challenge),
+    expectedChallenge,
     expectedOrigin: rp.origin,
     expectedRPID: rp.id,
     requireUserVerification: true,
@@ -147,6 +172,23 @@ export async function verifyAuthentication(
   return { userId: Number(row.user_id) };
 }
 
+/** Options for navigator.credentials.get() limited to a user's own passkeys, for a given challenge purpose. */
+export async function userAuthenticationOptions(
+  store: AccountsStore,
+  { rp, userId }: { rp: RelyingParty; userId: number },
+): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  const credentials = store.db
+    .prepare("SELECT id, transports FROM credentials WHERE user_id = ? ORDER BY created_at")
+    .all(userId)
+    .map((row) => ({ id: String(row.id), transports: JSON.parse(String(row.transports)) as never[] }));
+  return generateAuthenticationOptions({
+    rpID: rp.id,
+    userVerification: "required",
+    timeout: CHALLENGE_VALIDITY_MS,
+    allowCredentials: credentials,
+  });
+}
+
 /**
  * Takes (deletes) the stored challenge the browser answered, read from its clientDataJSON: each
  * challenge is answered at most once and only before it expires, and only for its purpose.
@@ -156,13 +198,7 @@ function takeChallenge(
   clientDataJSON: string,
   purpose: "register" | "authenticate",
 ): Record<string, unknown> {
-  let challenge: unknown;
-  try {
-    challenge = JSON.parse(Buffer.from(clientDataJSON, "base64url").toString("utf8")).challenge;
-  } catch {
-    throw new PasskeyError("challenge", "clientDataJSON is not JSON");
-  }
-  if (typeof challenge !== "string") throw new PasskeyError("challenge", "clientDataJSON has no challenge");
+  const challenge = challengeOf(clientDataJSON);
   const row = store.db.prepare("DELETE FROM challenges WHERE challenge = ? RETURNING *").get(challenge);
   if (!row || row.purpose !== purpose || Number(row.expires_at) <= store.now()) {
     throw new PasskeyError("challenge", "unknown, used, expired or for another purpose");

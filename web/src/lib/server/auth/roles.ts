@@ -1,26 +1,38 @@
-import { meterRegistryAbi } from "@nachbarstrom/core/abi";
+import { creditTokenAbi, meterRegistryAbi } from "@nachbarstrom/core/abi";
 import { keccak256, toBytes, type Address } from "viem";
 import type { ChainContext } from "../chain.ts";
 
 /** The role ids of contracts/Roles.sol. */
 export const OPERATOR_ROLE = keccak256(toBytes("nachbarstrom.role.operator"));
 export const AUDITOR_ROLE = keccak256(toBytes("nachbarstrom.role.auditor"));
-
-/** What the chain says an account may see: the console (operator, auditor) and its own household page. */
-export type AccountRoles = { operator: boolean; auditor: boolean; household: boolean };
+export const TREASURER_ROLE = keccak256(toBytes("nachbarstrom.role.treasurer"));
 
 /**
- * Reads the account's roles from the MeterRegistry (OpenZeppelin AccessControl `hasRole`; the registry
- * holds the operator and auditor grants) and whether it is a participant, i.e. owns or owned a meter.
+ * What the chain says an account may see and do: the console (operator, auditor, treasurer; the
+ * treasurer confirms top-ups and pay-outs) and its own household page.
+ */
+export type AccountRoles = { operator: boolean; auditor: boolean; treasurer: boolean; household: boolean };
+
+/**
+ * Reads the account's roles (OpenZeppelin AccessControl `hasRole`: the MeterRegistry holds the operator
+ * and auditor grants, the CreditToken the treasurer's) and whether it is a participant, i.e. owns or
+ * owned a meter.
  */
 export async function readAccountRoles({ client, deployment }: ChainContext, account: Address): Promise<AccountRoles> {
   const address = deployment.contracts.meterRegistry;
-  const [operator, auditor, household] = await Promise.all([
+  const credit = deployment.contracts.creditToken;
+  const [operator, auditor, treasurer, household] = await Promise.all([
     client.readContract({ address, abi: meterRegistryAbi, functionName: "hasRole", args: [OPERATOR_ROLE, account] }),
     client.readContract({ address, abi: meterRegistryAbi, functionName: "hasRole", args: [AUDITOR_ROLE, account] }),
+    client.readContract({
+      address: credit,
+      abi: creditTokenAbi,
+      functionName: "hasRole",
+      args: [TREASURER_ROLE, account],
+    }),
     client.readContract({ address, abi: meterRegistryAbi, functionName: "isParticipant", args: [account] }),
   ]);
-  return { operator, auditor, household };
+  return { operator, auditor, treasurer, household };
 }
 
 /** Roles are read again after 30 s: a revoked role stops working within that time. */

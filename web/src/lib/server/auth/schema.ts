@@ -85,4 +85,38 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX siwe_nonces_by_expiry ON siwe_nonces (expires_at);
     `,
   },
+  {
+    version: 3,
+    description: "actions: every chain transaction and console action taken through the portal (audit log)",
+    sql: `
+      -- What a signed-in user did through the portal, newest last: the audit log. A chain action is
+      -- prepared (calldata checked by simulation), then confirmed with a fresh passkey assertion (the
+      -- portal signs with the account's held key) or signed by the user's own wallet, then sent and
+      -- mined. An off-chain action (an invitation issued, a request decided, a link erased) is
+      -- recorded as 'done'. Rows are never deleted.
+      CREATE TABLE actions (
+        id TEXT NOT NULL PRIMARY KEY,
+        seq INTEGER NOT NULL UNIQUE,
+        account TEXT NOT NULL,
+        user_id INTEGER,
+        kind TEXT NOT NULL,
+        -- What was asked for, as JSON (amounts, ids, reason); never a private key or a code.
+        details TEXT NOT NULL,
+        via TEXT NOT NULL CHECK (via IN ('passkey', 'wallet', 'none')),
+        state TEXT NOT NULL CHECK (state IN ('prepared', 'sending', 'sent', 'confirmed', 'failed', 'expired', 'done')),
+        to_address TEXT,
+        calldata TEXT,
+        -- The WebAuthn challenge the confirmation must answer (passkey only); cleared once answered.
+        challenge TEXT UNIQUE,
+        tx_hash TEXT,
+        error TEXT,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER,
+        updated_at INTEGER NOT NULL,
+        CHECK ((via = 'none') = (to_address IS NULL))
+      ) WITHOUT ROWID;
+      CREATE INDEX actions_by_account ON actions (account, seq);
+      CREATE INDEX actions_by_state ON actions (state, expires_at);
+    `,
+  },
 ];

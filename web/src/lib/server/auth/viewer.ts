@@ -3,5 +3,7 @@ import type { SessionUser } from "./sessions.ts";
 
 /** What the navigation may know of the signed-in user: the account and whether it sees the console. */
 export function viewerOf(user: SessionUser | undefined, roles: AccountRoles | undefined): App.PageData["viewer"] {
-  return user ? { account: user.account, console: Boolean(roles?.operator || roles?.auditor) } : undefined;
+  return user
+    ? { account: user.account, console: Boolean(roles?.operator || roles?.auditor || roles?.treasurer) }
+    : undefined;
 }

@@ -1,0 +1,197 @@
+import type { Address, Hex } from "viem";
+import type { AccountsStore } from "../auth/store.ts";
+import { randomToken } from "../auth/tokens.ts";
+
+/** How long a prepared action waits for its confirmation or the wallet's transaction: 5 minutes. */
+export const ACTION_VALIDITY_MS = 5 * 60 * 1000;
+
+export type ActionVia = "passkey" | "wallet" | "none";
+export type ActionState = "prepared" | "sending" | "sent" | "confirmed" | "failed" | "expired" | "done";
+
+/** One row of the audit log (schema.ts, migration 3). */
+export type ActionRecord = {
+  id: string;
+  seq: number;
+  account: Address;
+  userId: number | undefined;
+  kind: string;
+  details: Record<string, unknown>;
+  via: ActionVia;
+  state: ActionState;
+  to: Address | undefined;
+  calldata: Hex | undefined;
+  challenge: string | undefined;
+  txHash: Hex | undefined;
+  error: string | undefined;
+  createdAt: number;
+  expiresAt: number | undefined;
+  updatedAt: number;
+};
+
+function recordOf(row: Record<string, unknown>): ActionRecord {
+  const optional = <T>(value: unknown) => (value === null || value === undefined ? undefined : (value as T));
+  return {
+    id: String(row.id),
+    seq: Number(row.seq),
+    account: row.account as Address,
+    userId: optional<number>(row.user_id),
+    kind: String(row.kind),
+    details: JSON.parse(String(row.details)) as Record<string, unknown>,
+    via: row.via as ActionVia,
+    state: row.state as ActionState,
+    to: optional<Address>(row.to_address),
+    calldata: optional<Hex>(row.calldata),
+    challenge: optional<string>(row.challenge),
+    txHash: optional<Hex>(row.tx_hash),
+    error: optional<string>(row.error),
+    createdAt: Number(row.created_at),
+    expiresAt: optional<number>(row.expires_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+/** The action's details as stored: JSON in which bigints are decimal strings. */
+function detailsJson(details: Record<string, unknown>): string {
+  return JSON.stringify(details, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
+}
+
+function nextSeq(store: AccountsStore): number {
+  return Number(store.db.prepare("SELECT coalesce(max(seq), 0) + 1 AS seq FROM actions").get()!.seq);
+}
+
+export type NewAction = {
+  account: Address;
+  userId: number | undefined;
+  kind: string;
+  details: Record<string, unknown>;
+};
+
+/** Records a chain action waiting for its confirmation (passkey) or its transaction (wallet). */
+export function insertPrepared(
+  store: AccountsStore,
+  action: NewAction & { via: "passkey" | "wallet"; to: Address; calldata: Hex; challenge?: string },
+): ActionRecord {
+  const id = randomToken();
+  const now = store.now();
+  return store.transaction(() => {
+    store.db
+      .prepare(
+        `INSERT INTO actions (id, seq, account, user_id, kind, details, via, state, to_address, calldata, challenge,
+           created_at, expires_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'prepared', ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        id,
+        nextSeq(store),
+        action.account,
+        action.userId ?? null,
+        action.kind,
+        detailsJson(action.details),
+        action.via,
+        action.to,
+        action.calldata,
+        action.challenge ?? null,
+        now,
+        now + ACTION_VALIDITY_MS,
+        now,
+      );
+    return findAction(store, id)!;
+  });
+}
+
+/** Records an action that needs no transaction (an invitation issued, a request decided, a link erased). */
+export function recordDone(store: AccountsStore, action: NewAction): ActionRecord {
+  const id = randomToken();
+  const now = store.now();
+  return store.transaction(() => {
+    store.db
+      .prepare(
+        `INSERT INTO actions (id, seq, account, user_id, kind, details, via, state, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'none', 'done', ?, ?)`,
+      )
+      .run(
+        id,
+        nextSeq(store),
+        action.account,
+        action.userId ?? null,
+        action.kind,
+        detailsJson(action.details),
+        now,
+        now,
+      );
+    return findAction(store, id)!;
+  });
+}
+
+export function findAction(store: AccountsStore, id: string): ActionRecord | undefined {
+  const row = store.db.prepare("SELECT * FROM actions WHERE id = ?").get(id);
+  return row ? recordOf(row) : undefined;
+}
+
+/**
+ * Takes a prepared action of this user for sending: 'prepared' → 'sending' in one statement, so a
+ * confirmation that arrives twice sends once. Undefined when there is none to take (or it expired,
+ * in which case it is marked so).
+ */
+export function claimForSending(store: AccountsStore, id: string, userId: number): ActionRecord | undefined {
+  const now = store.now();
+  store.db
+    .prepare(
+      "UPDATE actions SET state = 'expired', challenge = NULL, updated_at = ? WHERE state = 'prepared' AND expires_at <= ?",
+    )
+    .run(now, now);
+  const row = store.db
+    .prepare(
+      `UPDATE actions SET state = 'sending', challenge = NULL, updated_at = ?
+       WHERE id = ? AND user_id = ? AND state = 'prepared' RETURNING *`,
+    )
+    .get(now, id, userId);
+  return row ? recordOf(row) : undefined;
+}
+
+/** A transaction left for the chain: 'sending' → 'sent' with its hash. */
+export function markSent(store: AccountsStore, id: string, txHash: Hex): void {
+  store.db
+    .prepare("UPDATE actions SET state = 'sent', tx_hash = ?, updated_at = ? WHERE id = ?")
+    .run(txHash, store.now(), id);
+}
+
+/** The end of a chain action: mined ('confirmed'), reverted or never sent ('failed', with why). */
+export function markOutcome(store: AccountsStore, id: string, outcome: "confirmed" | "failed", error?: string): void {
+  store.db
+    .prepare("UPDATE actions SET state = ?, error = ?, updated_at = ? WHERE id = ?")
+    .run(outcome, error ?? null, store.now(), id);
+}
+
+export type ActionQuery = {
+  /** Only this account's actions. */
+  account?: Address;
+  /** Only kinds starting with one of these prefixes (e.g. "tariff.", "credit."). */
+  kinds?: readonly string[];
+  /** Newest first, this many. */
+  limit: number;
+  /** Rows older than this seq (for paging). */
+  before?: number;
+};
+
+/** The audit log, newest first. */
+export function listActions(store: AccountsStore, query: ActionQuery): ActionRecord[] {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (query.account) {
+    where.push("account = ?");
+    params.push(query.account);
+  }
+  if (query.kinds && query.kinds.length > 0) {
+    where.push(`(${query.kinds.map(() => "kind LIKE ? ESCAPE '\\'").join(" OR ")})`);
+    params.push(...query.kinds.map((prefix) => `${prefix.replace(/[\\%_]/g, "\\$&")}%`));
+  }
+  if (query.before !== undefined) {
+    where.push("seq < ?");
+    params.push(query.before);
+  }
+  const sql = `SELECT * FROM actions ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq DESC LIMIT ?`;
+  return store.db
+    .prepare(sql)
+    .all(...params, query.limit)
+    .map(recordOf);
+}
