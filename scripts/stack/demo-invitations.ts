@@ -16,14 +16,18 @@ export type IssueDemoInvitationsParameters = {
   portalUrl: string;
   /** Where the codes are written for people: `<runtimeDir>/invitations.txt`. */
   file: string;
+  /** "passkey": the portal holds the operator's development key too; "wallet": the operator's own wallet signs. */
+  operatorCustody: "passkey" | "wallet";
 };
 
 /**
  * Gives the demo's accounts to the portal and one invitation code each, as the utility would: the
  * 12 households' development accounts are held by the server (their WELL-KNOWN development keys,
  * stored encrypted like any custodial household's key, so the portal can later sign a household's
- * own contract offer after it confirms with its passkey); the operator's account is bound without
- * a key (the utility signs with its own signer, never through the portal).
+ * own contract offer after it confirms with its passkey). The operator's account (which also holds
+ * the treasurer role in the demo) is either bound the same way, so that a new user can try every
+ * console action with a passkey, or without a key, signing with its own wallet as a utility would in
+ * production (doc/adr/0008-actions-through-the-portal.md).
  *
  * The chain is new on every start, so the accounts database starts empty too.
  */
@@ -31,6 +35,7 @@ export function issueDemoInvitations({
   accountsDb,
   portalUrl,
   file,
+  operatorCustody,
 }: IssueDemoInvitationsParameters): DemoInvitation[] {
   for (const suffix of ["", "-wal", "-shm"]) rmSync(accountsDb + suffix, { force: true });
   const store = openAccountsStore({ file: accountsDb });
@@ -42,7 +47,15 @@ export function issueDemoInvitations({
     };
     const invitations: DemoInvitation[] = [];
     const operator = devAccount(DEV_ACCOUNT_INDEX.admin).address;
-    bindAccount(store, { account: operator, custody: { kind: "external" }, encryptionKey });
+    bindAccount(store, {
+      account: operator,
+      custody:
+        operatorCustody === "wallet"
+          ? { kind: "external" }
+          : // WELL-KNOWN LOCAL DEVELOPMENT KEY of the demo's operator, stored encrypted like a household's.
+            { kind: "server", privateKey: devPrivateKey(DEV_ACCOUNT_INDEX.admin) },
+      encryptionKey,
+    });
     invitations.push(invite("Stadtwerk (operator)", operator));
     for (const household of DEMO_NEIGHBOURHOOD.households) {
       const account = devAccount(household.accountIndex).address;

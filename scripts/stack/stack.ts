@@ -30,6 +30,12 @@ export type StartStackParameters = {
   simulation?: { startAt: Date; speed: number };
   /** Seconds the bridge waits for silent meters before it closes an interval without them. */
   graceSeconds?: number;
+  /**
+   * How the demo's operator (and treasurer) account signs: "passkey" (default: the portal holds its
+   * WELL-KNOWN development key, so every console action can be tried without a wallet extension) or
+   * "wallet" (its own wallet signs in with SIWE and sends; what a utility would choose in production).
+   */
+  operatorCustody?: "passkey" | "wallet";
   log?: (line: string) => void;
 };
 
@@ -96,6 +102,7 @@ export async function startStack(parameters: StartStackParameters): Promise<Stac
       accountsDb,
       portalUrl: `http://localhost:${ports.portal}`,
       file: invitationsFile,
+      operatorCustody: parameters.operatorCustody ?? "passkey",
     });
 
     const portal = await startPortal({

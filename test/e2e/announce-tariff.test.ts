@@ -36,7 +36,7 @@ describe("the operator announces a tariff with their own wallet", () => {
   const tariffsPage = (lang: string) => `${stack.urls.portal}/operator/tariffs?lang=${lang}`;
 
   before(async () => {
-    stack = await startTestStack("e2e-announce");
+    stack = await startTestStack("e2e-announce", { operatorCustody: "wallet" });
     hood = stack.directory.neighbourhoods[0].id as Hex;
     browser = await launchChromium();
     const context = await browser.newContext();

@@ -4,14 +4,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "../../scripts/stack/processes.ts";
-import { startStack, type Stack } from "../../scripts/stack/stack.ts";
+import { startStack, type Stack, type StartStackParameters } from "../../scripts/stack/stack.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
 export type TestStack = Stack & { runtimeDir: string };
 
 /** Starts chain, contracts, demo neighbourhood, broker, bridge and portal quietly (grace period 30 s). */
-export async function startTestStack(name: string): Promise<TestStack> {
+export async function startTestStack(
+  name: string,
+  options: Pick<StartStackParameters, "operatorCustody"> = {},
+): Promise<TestStack> {
   const runtimeDir = mkdtempSync(join(tmpdir(), `nachbarstrom-${name}-`));
   try {
     const ports = {
@@ -20,7 +23,7 @@ export async function startTestStack(name: string): Promise<TestStack> {
       nodeRed: await freePort(),
       portal: await freePort(),
     };
-    const stack = await startStack({ root, runtimeDir, ports, graceSeconds: 30, log: () => {} });
+    const stack = await startStack({ root, runtimeDir, ports, graceSeconds: 30, log: () => {}, ...options });
     return { ...stack, runtimeDir };
   } catch (error) {
     rmSync(runtimeDir, { recursive: true, force: true });

@@ -45,7 +45,7 @@ describe("households and the operator sign in with their own wallet (SIWE)", () 
   const walletHousehold = devAccount(DEV_ACCOUNT_INDEX.firstHousehold + 12);
 
   before(async () => {
-    stack = await startTestStack("e2e-wallet");
+    stack = await startTestStack("e2e-wallet", { operatorCustody: "wallet" });
     runtimeDir = stack.runtimeDir;
     // As the console's "issue an invitation" with an address does: the account bound without a key.
     const store = openAccountsStore({ file: stack.accountsDb });
