@@ -1,7 +1,7 @@
 /**
  * Announcing a tariff from the operator console on the real stack in headless Chromium: the operator
  * signs in with their own wallet (SIWE) and the same wallet signs TariffSchedule.announceTariff in the
- * browser; the portal only checks the proposal. The test wallet is an EIP-1193 stub injected into the
+ * browser; the portal checks and prepares the call (an action in its audit log). The test wallet is an EIP-1193 stub injected into the
  * page that signs in Node with a WELL-KNOWN development key (index 0) and passes reads to the stack's
  * chain. The chain must hold the tariff, the history must show it as announced, a bad field gets its
  * error next to it, the form passes axe in German and English, and a household gets 403.
@@ -15,6 +15,8 @@ import { DEV_ACCOUNT_INDEX, devAccount, intervalOf, tariffScheduleAbi } from "@n
 import { waitFor } from "../../scripts/stack/processes.ts";
 import { dayOf, dayRange, shiftDay } from "../../web/src/lib/server/statements/calendar.ts";
 import { gotoHydrated, launchChromium } from "./browser.ts";
+import { listActions } from "../../web/src/lib/server/actions/store.ts";
+import { openAccountsStore } from "../../web/src/lib/server/auth/store.ts";
 import { signInAs } from "./sign-in.ts";
 import { startTestStack, stopTestStack, type TestStack } from "./test-stack.ts";
 import { injectTestWallet } from "./test-wallet.ts";
@@ -66,7 +68,7 @@ describe("the operator announces a tariff with their own wallet", () => {
     await gotoHydrated(page, tariffsPage("en"));
     await page.getByLabel("Energy (ct/kWh)", { exact: true }).fill("16,6 ct");
     await page.getByLabel("Effective from (day, German time)").fill(shiftDay(dayOf(intervalOf(Date.now() / 1000)), 2));
-    await page.getByRole("button", { name: "Check and sign with your wallet" }).click();
+    await page.getByRole("button", { name: "Check and announce" }).click();
     const error = page.locator('[data-testid="field-error"][data-field="gridEnergy"]');
     await error.waitFor({ timeout: 15_000 });
     assert.match(await error.innerText(), /16,6 ct/);
@@ -85,7 +87,7 @@ describe("the operator announces a tariff with their own wallet", () => {
     await page.getByLabel("Neighbourhood", { exact: true }).selectOption(hood);
     await page.getByLabel("Energy (ct/kWh)", { exact: true }).fill("17.5");
     await page.getByLabel("Effective from (day, German time)").fill(day);
-    await page.getByRole("button", { name: "Check and sign with your wallet" }).click();
+    await page.getByRole("button", { name: "Check and announce" }).click();
     const status = page.getByTestId("announce-status");
     await page.locator('[data-testid="announce-status"]:is([data-state="success"], [data-state="error"])').waitFor({
       timeout: 30_000,
@@ -104,6 +106,20 @@ describe("the operator announces a tariff with their own wallet", () => {
     assert.equal(newest.effectiveFrom, effectiveFrom);
     assert.equal(newest.tariff.gridEnergy, 175_000n);
     assert.equal(newest.tariff.vatBasisPoints, history[0].tariff.vatBasisPoints);
+
+    // The audit log holds the announcement with the wallet's transaction, mined and checked.
+    const store = openAccountsStore({ file: stack.accountsDb });
+    try {
+      const [action] = listActions(store, { kinds: ["tariff."], limit: 1 });
+      assert.equal(action?.kind, "tariff.announce");
+      assert.equal(action.via, "wallet");
+      assert.equal(action.state, "confirmed");
+      assert.equal(action.account, operator.address);
+      const receipt = await chain.getTransactionReceipt({ hash: action.txHash! });
+      assert.equal(receipt.to?.toLowerCase(), stack.deployment.contracts.tariffSchedule.toLowerCase());
+    } finally {
+      store.close();
+    }
 
     const row = page.locator(`[data-testid="tariff-row"][data-effective="${effectiveFrom}"]`);
     await waitFor("the announced tariff in the history", async () => {

@@ -5,7 +5,7 @@ import { postJson } from "./post-json.ts";
 import { sendPreparedTransaction } from "./wallet-client.ts";
 
 /** A prepared action as the server answers it (server/actions/prepare.ts). */
-type Prepared =
+export type PreparedActionJSON =
   { via: "passkey"; id: string; options: never } | { via: "wallet"; id: string; chainId: number; to: Hex; data: Hex };
 
 /**
@@ -43,14 +43,22 @@ function outcomeOf(result: Result): ActionOutcome {
  * the user confirmed.
  */
 export async function runAction(prepareUrl: string, body: unknown): Promise<ActionOutcome> {
-  let prepared: Prepared;
+  let prepared: PreparedActionJSON;
   try {
     const response = await postJson(prepareUrl, body);
     if (!response.ok) return await problemOf(response);
-    prepared = (await response.json()) as Prepared;
+    prepared = (await response.json()) as PreparedActionJSON;
   } catch {
     return { ok: false, message: "action.error.network" };
   }
+  return completeAction(prepared);
+}
+
+/**
+ * The second half of runAction, for a form whose endpoint answers more than the prepared action (field
+ * errors of its own, for example): the passkey confirmation or the wallet's transaction.
+ */
+export async function completeAction(prepared: PreparedActionJSON): Promise<ActionOutcome> {
   if (prepared.via === "wallet") {
     const sent = await sendPreparedTransaction(prepared);
     if (!sent.ok) return sent;

@@ -1,16 +1,5 @@
-import {
-  connect,
-  createConfig,
-  disconnect,
-  getAccount,
-  injected,
-  sendTransaction,
-  signMessage,
-  waitForTransactionReceipt,
-  writeContract,
-} from "@wagmi/core";
-import { tariffScheduleAbi } from "@nachbarstrom/core/abi";
-import { BaseError, ContractFunctionRevertedError, custom, defineChain, type EIP1193Provider, type Hex } from "viem";
+import { connect, createConfig, disconnect, getAccount, injected, sendTransaction, signMessage } from "@wagmi/core";
+import { BaseError, custom, defineChain, type EIP1193Provider, type Hex } from "viem";
 import { createSiweMessage } from "viem/siwe";
 import type { MessageKey } from "./i18n/messages.ts";
 import { postJson } from "./post-json.ts";
@@ -127,87 +116,6 @@ export async function signInWithWallet(next: string | undefined, statement: stri
     return { ok: true, location };
   } catch {
     return { ok: false, message: "wallet.error.network" };
-  }
-}
-
-/** TariffSchedule.announceTariff's arguments as the portal's ./announce endpoint answers them (JSON). */
-export type AnnounceTariffCall = {
-  address: Hex;
-  chainId: number;
-  call: {
-    neighbourhood: Hex;
-    tariff: {
-      gridEnergy: string;
-      gridFee: string;
-      localGridFee: string;
-      electricityTax: string;
-      concessionFee: string;
-      levies: string;
-      feedInPrice: string;
-      communityPrice: string;
-      vatBasisPoints: number;
-    };
-    effectiveFrom: string;
-  };
-};
-
-/** The outcome of a transaction the wallet signed: mined, or refused with a message and the contract's reason. */
-export type TransactionOutcome =
-  { ok: true; hash: Hex } | { ok: false; message: MessageKey; reason?: string; hash?: Hex };
-
-/** The contract's custom error with its values, e.g. "TariffNoticeTooShort(0x…, 123, 456)", if the error carries one. */
-function revertReason(cause: unknown): string | undefined {
-  if (!(cause instanceof BaseError)) return undefined;
-  const reverted = cause.walk((e) => e instanceof ContractFunctionRevertedError);
-  if (reverted instanceof ContractFunctionRevertedError) {
-    const { errorName, args } = reverted.data ?? {};
-    if (errorName) return `${errorName}(${(args ?? []).map(String).join(", ")})`;
-    return reverted.reason ?? reverted.shortMessage;
-  }
-  return cause.shortMessage;
-}
-
-/**
- * Announces a tariff with the operator's own wallet: @wagmi/core's writeContract through the injected
- * connector sends TariffSchedule.announceTariff, and waitForTransactionReceipt waits until it is mined.
- * The portal never sees the key; the read model picks up TariffAnnounced.
- */
-export async function announceTariffWithWallet({
-  address,
-  chainId,
-  call,
-}: AnnounceTariffCall): Promise<TransactionOutcome> {
-  if (!hasInjectedWallet()) return { ok: false, message: "wallet.error.no-wallet" };
-  const config = walletConfig(chainId, "wallet");
-  let hash: Hex | undefined;
-  try {
-    await connect(config, { connector: config.connectors[0] });
-    const { address: account } = getAccount(config);
-    if (!account) return { ok: false, message: "wallet.error.no-account" };
-    const { vatBasisPoints, ...prices } = call.tariff;
-    const tariff = {
-      ...(Object.fromEntries(Object.entries(prices).map(([k, v]) => [k, BigInt(v)])) as {
-        [K in keyof typeof prices]: bigint;
-      }),
-      vatBasisPoints,
-    };
-    hash = await writeContract(config, {
-      account,
-      chainId,
-      address,
-      abi: tariffScheduleAbi,
-      functionName: "announceTariff",
-      args: [call.neighbourhood, tariff, BigInt(call.effectiveFrom)],
-    });
-    const receipt = await waitForTransactionReceipt(config, { hash, chainId });
-    if (receipt.status !== "success") return { ok: false, message: "operator.announce.reverted", hash };
-    return { ok: true, hash };
-  } catch (cause) {
-    const problem = walletProblem(cause);
-    if (!problem.ok && problem.message !== "wallet.error.browser") return { ...problem, hash };
-    return { ok: false, message: "operator.announce.reverted", reason: revertReason(cause), hash };
-  } finally {
-    await disconnect(config).catch(() => {});
   }
 }
 
