@@ -11,6 +11,7 @@ import {
 import { startBroker } from "../../meter-bridge/src/broker.ts";
 import { startBridge } from "../../meter-bridge/src/server.ts";
 import { startLiveFeed } from "../../simulation/src/live.ts";
+import { startChainClock, type ChainClock } from "./chain-clock.ts";
 import { startChain } from "./chain.ts";
 import { deployContracts, type DeployParameters } from "./deploy.ts";
 import { issueDemoInvitations, type DemoInvitation } from "./demo-invitations.ts";
@@ -48,6 +49,8 @@ export type Stack = {
   /** One invitation code per demo account (operator first), also in `<runtimeDir>/invitations.txt`. */
   invitations: DemoInvitation[];
   invitationsFile: string;
+  /** Whether the chain's block time follows the simulated clock (chain-clock.ts; only with a simulation starting after the chain's now). */
+  chainFollowsSimulation: boolean;
   stop(): Promise<void>;
 };
 
@@ -114,7 +117,10 @@ export async function startStack(parameters: StartStackParameters): Promise<Stac
     });
     services.push(portal);
 
+    let chainClock: ChainClock | undefined;
     if (parameters.simulation) {
+      chainClock = await startChainClock({ rpcUrl: chain.rpcUrl, ...parameters.simulation });
+      services.push({ name: "chain clock", stop: async () => chainClock?.stop() });
       const feed = await startLiveFeed({ mqttUrl, ...parameters.simulation });
       services.push({ name: "simulation", stop: feed.stop });
     }
@@ -125,6 +131,7 @@ export async function startStack(parameters: StartStackParameters): Promise<Stac
       accountsDb,
       invitations,
       invitationsFile,
+      chainFollowsSimulation: chainClock?.following ?? false,
       stop,
     };
   } catch (error) {
