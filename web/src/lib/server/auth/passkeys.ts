@@ -120,7 +120,13 @@ export async function verifyAuthentication(
 
 /** The challenge a WebAuthn response answers, read from its clientDataJSON. */
 export function challengeOf(clientDataJSON: string): string {
-  const challenge = challengeOf(clientDataJSON);
+  let challenge: unknown;
+  try {
+    challenge = JSON.parse(Buffer.from(clientDataJSON, "base64url").toString("utf8")).challenge;
+  } catch {
+    throw new PasskeyError("challenge", "clientDataJSON is not JSON");
+  }
+  if (typeof challenge !== "string") throw new PasskeyError("challenge", "clientDataJSON has no challenge");
   return challenge;
 }
 
