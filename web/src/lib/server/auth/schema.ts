@@ -119,4 +119,33 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX actions_by_state ON actions (state, expires_at);
     `,
   },
+  {
+    version: 4,
+    description: "credit_requests: households' top-up and pay-out requests and the treasurer's decisions",
+    sql: `
+      -- A household asks the utility to top up (it transfers euros with the payment reference) or to
+      -- pay out credit; the treasurer carries it out on chain (action_id: the topUp/payOut action) or
+      -- rejects it with a reason; the household may cancel it while pending. Amounts in micro-euro.
+      -- 'done' is set only once the tied action is confirmed in the actions table (money/requests.ts).
+      -- No bank details: the utility's billing system holds them.
+      CREATE TABLE credit_requests (
+        id INTEGER PRIMARY KEY,
+        account TEXT NOT NULL REFERENCES accounts (address),
+        kind TEXT NOT NULL CHECK (kind IN ('top-up', 'pay-out')),
+        amount INTEGER NOT NULL CHECK (amount > 0 AND amount <= 10000000000),
+        reference TEXT NOT NULL UNIQUE,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'rejected', 'cancelled')),
+        created_at INTEGER NOT NULL,
+        decided_at INTEGER,
+        decided_by TEXT,
+        reason TEXT,
+        action_id TEXT REFERENCES actions (id),
+        CHECK ((state = 'pending') = (decided_at IS NULL AND decided_by IS NULL)),
+        CHECK ((state = 'rejected') = (reason IS NOT NULL)),
+        CHECK (state <> 'done' OR action_id IS NOT NULL)
+      );
+      CREATE INDEX credit_requests_by_account ON credit_requests (account, id);
+      CREATE INDEX credit_requests_by_state ON credit_requests (state, id);
+    `,
+  },
 ];
