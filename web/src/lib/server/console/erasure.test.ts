@@ -1,0 +1,120 @@
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { afterEach, beforeEach, describe, it } from "node:test";
+import { listActions, insertPrepared } from "../actions/store.ts";
+import { issueInvitation, newCustodialAccount, redeemInvitation } from "../auth/invitations.ts";
+import { createSession } from "../auth/sessions.ts";
+import { testStore } from "../auth/test-store.test-helper.ts";
+import type { AccountsStore } from "../auth/store.ts";
+import { eraseAccountLink, erasureProblem, type ErasureState } from "./erasure.ts";
+
+const OPERATOR = { account: "0x0000000000000000000000000000000000000B0B" as const, userId: 99 };
+const clear: ErasureState = { known: true, activeMeters: 0, position: 0n, debt: 0n, consoleRole: false };
+
+describe("erasureProblem", () => {
+  it("allows an erasure only for a known household account without active meters and without money", () => {
+    assert.equal(erasureProblem(clear), undefined);
+    assert.equal(erasureProblem({ ...clear, known: false }), "erasure.error.unknown");
+    assert.equal(erasureProblem({ ...clear, consoleRole: true }), "erasure.error.console");
+    assert.equal(erasureProblem({ ...clear, activeMeters: 1, position: 5n }), "erasure.error.activeMeter");
+    assert.equal(erasureProblem({ ...clear, position: -1n, debt: 1n }), "erasure.error.debt");
+    assert.equal(erasureProblem({ ...clear, position: 1n }), "erasure.error.balance");
+  });
+});
+
+describe("eraseAccountLink", () => {
+  let store: AccountsStore;
+  const count = (sql: string, ...params: string[]) => Number(store.db.prepare(sql).get(...params)!.n);
+
+  beforeEach(() => {
+    store = testStore();
+  });
+  afterEach(() => store.close());
+
+  /** A household with a server-held key, a redeemed and an open invitation, a passkey and a session. */
+  function household() {
+    const account = newCustodialAccount(store, randomBytes(32));
+    const used = issueInvitation(store, { account });
+    const usedId = Number(store.db.prepare("SELECT id FROM invitations WHERE account = ?").get(account)!.id);
+    const { userId } = redeemInvitation(store, usedId, "handle-" + account);
+    issueInvitation(store, { account });
+    const openId = Number(
+      store.db.prepare("SELECT id FROM invitations WHERE account = ? AND used_at IS NULL").get(account)!.id,
+    );
+    store.db
+      .prepare(
+        "INSERT INTO challenges (challenge, purpose, invitation_id, user_handle, expires_at) VALUES (?, 'register', ?, 'h', ?)",
+      )
+      .run("challenge-" + account, openId, store.now() + 60_000);
+    store.db
+      .prepare(
+        "INSERT INTO credentials (id, user_id, public_key, counter, transports, created_at) VALUES (?, ?, ?, 0, '[]', ?)",
+      )
+      .run("cred-" + account, userId, new Uint8Array([1, 2]), store.now());
+    createSession(store, userId);
+    assert.ok(used.code);
+    return { account, userId };
+  }
+
+  it("deletes sessions, passkeys, user, invitations, challenges and the held key in one go, and records it", () => {
+    const { account, userId } = household();
+    const other = household();
+    insertPrepared(store, {
+      account,
+      userId,
+      kind: "credit.pay-out",
+      details: {},
+      via: "passkey",
+      to: OPERATOR.account,
+      calldata: "0x",
+      challenge: "pending",
+    });
+    const record = eraseAccountLink(store, { account, by: OPERATOR });
+    assert.deepEqual(record, {
+      account,
+      heldKey: true,
+      challenges: 1,
+      sessions: 1,
+      passkeys: 1,
+      invitations: 2,
+      users: 1,
+      expiredActions: 1,
+      accountRow: "deleted",
+    });
+    for (const table of ["accounts WHERE address", "users WHERE account", "invitations WHERE account"]) {
+      assert.equal(count(`SELECT count(*) AS n FROM ${table} = ?`, account), 0, table);
+    }
+    assert.equal(count("SELECT count(*) AS n FROM sessions WHERE user_id = ?", String(userId)), 0);
+    assert.equal(count("SELECT count(*) AS n FROM credentials WHERE user_id = ?", String(userId)), 0);
+    // The other household keeps everything.
+    assert.equal(count("SELECT count(*) AS n FROM accounts WHERE address = ?", other.account), 1);
+    assert.equal(count("SELECT count(*) AS n FROM sessions WHERE user_id = ?", String(other.userId)), 1);
+    assert.equal(count("SELECT count(*) AS n FROM invitations WHERE account = ?", other.account), 2);
+    assert.deepEqual(store.db.prepare("PRAGMA foreign_key_check").all(), []);
+    const [logged] = listActions(store, { kinds: ["household.erase"], limit: 1 });
+    assert.equal(logged.account, OPERATOR.account);
+    assert.equal(logged.details.account, account);
+    assert.equal(logged.details.passkeys, 1);
+    assert.equal(listActions(store, { kinds: ["credit."], limit: 1 })[0].state, "expired");
+  });
+
+  it("keeps the account row without its key when a billing record names the account", () => {
+    const { account } = household();
+    store.db.exec("CREATE TABLE billing_record (account TEXT NOT NULL REFERENCES accounts (address))");
+    store.db.prepare("INSERT INTO billing_record VALUES (?)").run(account);
+    const record = eraseAccountLink(store, { account, by: OPERATOR });
+    assert.equal(record.accountRow, "kept without key");
+    const row = store.db.prepare("SELECT custody, encrypted_key FROM accounts WHERE address = ?").get(account);
+    assert.deepEqual({ ...row }, { custody: "external", encrypted_key: null });
+    assert.equal(count("SELECT count(*) AS n FROM users WHERE account = ?", account), 0);
+  });
+
+  it("writes nothing when a step fails", () => {
+    const { account } = household();
+    store.db.exec("CREATE TRIGGER refuse BEFORE DELETE ON users BEGIN SELECT RAISE(ABORT, 'refused'); END");
+    assert.throws(() => eraseAccountLink(store, { account, by: OPERATOR }));
+    assert.equal(count("SELECT count(*) AS n FROM users WHERE account = ?", account), 1);
+    assert.equal(count("SELECT count(*) AS n FROM invitations WHERE account = ?", account), 2);
+    assert.equal(count("SELECT count(*) AS n FROM actions"), 0);
+  });
+});

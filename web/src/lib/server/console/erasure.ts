@@ -1,0 +1,105 @@
+import { getAddress, type Address } from "viem";
+import { recordDone } from "../actions/store.ts";
+import type { AccountsStore } from "../auth/store.ts";
+
+/** What an account still has that forbids erasing its personal link. */
+export type ErasureState = {
+  /** The portal knows the account (a row in `accounts`). */
+  known: boolean;
+  /** The account's meters that are registered and not retired (on chain). */
+  activeMeters: number;
+  /** CreditToken.positionOf: balance when positive, debt when negative. */
+  position: bigint;
+  /** CreditToken.debtOf. */
+  debt: bigint;
+  /** The account holds a console role (operator, auditor, treasurer): not a household's link. */
+  consoleRole: boolean;
+};
+
+/** Why an erasure is refused (a message key of the audit catalogue), or undefined when it may go ahead. */
+export type ErasureProblem =
+  | "erasure.error.unknown"
+  | "erasure.error.console"
+  | "erasure.error.activeMeter"
+  | "erasure.error.debt"
+  | "erasure.error.balance";
+
+/**
+ * Whether the link may be erased: not while a meter of the account is active (retire it first: its
+ * readings would still settle), nor while money is open (pay the balance out or settle the debt
+ * first: both need the account's holder), nor for the utility's own console accounts.
+ */
+export function erasureProblem(state: ErasureState): ErasureProblem | undefined {
+  if (!state.known) return "erasure.error.unknown";
+  if (state.consoleRole) return "erasure.error.console";
+  if (state.activeMeters > 0) return "erasure.error.activeMeter";
+  if (state.debt > 0n || state.position < 0n) return "erasure.error.debt";
+  if (state.position > 0n) return "erasure.error.balance";
+  return undefined;
+}
+
+/** What an erasure deleted, for the audit log (counts only: nothing that identifies a person). */
+export type ErasureRecord = {
+  account: Address;
+  sessions: number;
+  passkeys: number;
+  users: number;
+  invitations: number;
+  challenges: number;
+  /** Whether the portal held the account's key (server custody); the encrypted key is deleted with the row. */
+  heldKey: boolean;
+  /** Prepared actions of the account that could no longer be confirmed, marked expired. */
+  expiredActions: number;
+  /** The `accounts` row: deleted, or kept without its key when billing records (credit requests) name it. */
+  accountRow: "deleted" | "kept without key";
+};
+
+/**
+ * Erases an account's personal link in the accounts database, in one transaction: its sessions,
+ * passkeys, users, invitations (open and used: a used one names the user), the WebAuthn challenges of
+ * those invitations and the account row with its encrypted key; prepared actions that waited for its
+ * confirmation expire. The audit log keeps its rows (they name the pseudonymous account only) and
+ * records the erasure as "household.erase" by `by`. Call only after erasureProblem answered undefined.
+ */
+export function eraseAccountLink(
+  store: AccountsStore,
+  { account, by }: { account: Address; by: { account: Address; userId: number } },
+): ErasureRecord {
+  const address = getAddress(account);
+  return store.transaction(() => {
+    const row = store.db.prepare("SELECT custody FROM accounts WHERE address = ?").get(address);
+    const users = "SELECT id FROM users WHERE account = :account";
+    const invitations = "SELECT id FROM invitations WHERE account = :account";
+    const run = (sql: string) => Number(store.db.prepare(sql).run({ account: address }).changes);
+    const record: Omit<ErasureRecord, "accountRow"> = {
+      account: address,
+      heldKey: row?.custody === "server",
+      challenges: run(`DELETE FROM challenges WHERE invitation_id IN (${invitations})`),
+      sessions: run(`DELETE FROM sessions WHERE user_id IN (${users})`),
+      passkeys: run(`DELETE FROM credentials WHERE user_id IN (${users})`),
+      invitations: run("DELETE FROM invitations WHERE account = :account"),
+      users: run("DELETE FROM users WHERE account = :account"),
+      expiredActions: Number(
+        store.db
+          .prepare(
+            `UPDATE actions SET state = 'expired', challenge = NULL, updated_at = :now
+             WHERE account = :account AND state = 'prepared'`,
+          )
+          .run({ account: address, now: store.now() }).changes,
+      ),
+    };
+    // The key goes in any case; the row itself only when no billing record (a credit request) names the
+    // account: a foreign key failure aborts this statement alone, and the row stays as a bare address.
+    run("UPDATE accounts SET custody = 'external', encrypted_key = NULL WHERE address = :account");
+    let accountRow: ErasureRecord["accountRow"] = "deleted";
+    try {
+      run("DELETE FROM accounts WHERE address = :account");
+    } catch (cause) {
+      if (!/FOREIGN KEY/i.test(String((cause as Error).message))) throw cause;
+      accountRow = "kept without key";
+    }
+    const erased = { ...record, accountRow };
+    recordDone(store, { account: by.account, userId: by.userId, kind: "household.erase", details: { ...erased } });
+    return erased;
+  });
+}
