@@ -13,3 +13,5 @@ export * from "./packed.ts";
 export * from "./chunks.ts";
 export * from "./correction.ts";
 export * from "./billing-month.ts";
+export * from "./rejection-codes.ts";
+export * from "./contract-deliveries.ts";

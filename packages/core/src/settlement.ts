@@ -51,7 +51,10 @@ export type SettleIntervalReturnType = {
   localWh: WattHours;
 };
 
-type Working = {
+/** A meter's energy still to allocate while power contracts are served. */
+export type ContractServing = { number: number; remainingImport: WattHours; remainingExport: WattHours };
+
+type Working = ContractServing & {
   result: MeterSettlement;
   source: SettlementMeter;
   remainingImport: bigint;
@@ -72,9 +75,15 @@ export function settleInterval(parameters: SettleIntervalParameters): SettleInte
   const prices = pricesOf(tariff);
   const planned = planChunks(parameters.meters, contracts, gas);
   const chunks = planned.map((chunk) => chunk.map((source) => start(source, prices)));
-  // Within a chunk the contract serves by seller (ascending number), then by contract id.
-  const sortedContracts = [...contracts].sort((a, b) => a.seller - b.seller || compare(a.id, b.id));
-  for (const chunk of chunks) serveContracts(chunk, sortedContracts, prices);
+  const sortedContracts = contractOrder(contracts);
+  for (const chunk of chunks) {
+    serveContracts(chunk, sortedContracts, (c, seller, buyer, wh) => {
+      seller.result.contractSoldWh += wh;
+      buyer.result.contractBoughtWh += wh;
+      seller.soldValue += wh * c.pricePerKwh;
+      buyer.boughtValue += wh * (c.pricePerKwh + prices.localSurcharge);
+    });
+  }
 
   // The pool's cumulative rounding runs in chunk order, as the chain receives the meters.
   const working = chunks.flat();
@@ -96,6 +105,7 @@ export function settleInterval(parameters: SettleIntervalParameters): SettleInte
 function start(source: SettlementMeter, prices: Prices): Working {
   const maxBuy = source.maxBuyPrice ?? 0n;
   return {
+    number: source.number,
     source,
     result: {
       number: source.number,
@@ -117,8 +127,23 @@ function start(source: SettlementMeter, prices: Prices): Working {
   };
 }
 
-function serveContracts(chunk: Working[], contracts: readonly SettlementContract[], prices: Prices): void {
-  const byNumber = new Map(chunk.map((w) => [w.result.number, w]));
+/** The order in which a chunk's contracts are served: by seller (ascending number), then by contract id. */
+export function contractOrder<C extends SettlementContract>(contracts: readonly C[]): C[] {
+  return [...contracts].sort((a, b) => a.seller - b.seller || compare(a.id, b.id));
+}
+
+/**
+ * Serves power contracts in one chunk, in the order given ({@link contractOrder}), as
+ * NeighbourhoodSettlement._serveContracts with SettlementMath.deliver does: each contract whose two
+ * meters are in the chunk gets min(cap, seller's remaining export, buyer's remaining import), taken
+ * from those remainders; `delivered` hears of every contract served more than 0 Wh.
+ */
+export function serveContracts<W extends ContractServing>(
+  chunk: readonly W[],
+  contracts: readonly SettlementContract[],
+  delivered: (contract: SettlementContract, seller: W, buyer: W, wh: WattHours) => void,
+): void {
+  const byNumber = new Map(chunk.map((w) => [w.number, w]));
   for (const c of contracts) {
     const seller = byNumber.get(c.seller);
     const buyer = byNumber.get(c.buyer);
@@ -127,10 +152,7 @@ function serveContracts(chunk: Working[], contracts: readonly SettlementContract
     if (wh === 0n) continue;
     seller.remainingExport -= wh;
     buyer.remainingImport -= wh;
-    seller.result.contractSoldWh += wh;
-    buyer.result.contractBoughtWh += wh;
-    seller.soldValue += wh * c.pricePerKwh;
-    buyer.boughtValue += wh * (c.pricePerKwh + prices.localSurcharge);
+    delivered(c, seller, buyer, wh);
   }
 }
 

@@ -3,6 +3,7 @@ import {
   creditTokenAbi,
   meterRegistryAbi,
   neighbourhoodSettlementAbi,
+  powerContractsAbi,
   settlementCorrectionsAbi,
   tariffScheduleAbi,
 } from "@nachbarstrom/core/abi";
@@ -79,6 +80,22 @@ export type IndexedEvent = LogPosition &
     | { kind: "ToppedUp"; account: Address; amount: bigint; repaid: bigint }
     | { kind: "PaidOut"; account: Address; amount: bigint }
     | {
+        kind: "PowerContractOffered";
+        id: bigint;
+        neighbourhood: Hex;
+        seller: Hex;
+        buyer: Hex;
+        sellerNumber: number;
+        buyerNumber: number;
+        pricePerKwh: number;
+        capWh: number;
+        validFrom: bigint;
+        validUntil: bigint;
+      }
+    /** Accepting moves validFrom to the interval after the acceptance's block (write.ts). */
+    | { kind: "PowerContractAccepted"; id: bigint }
+    | { kind: "PowerContractEnded"; id: bigint; validUntil: bigint }
+    | {
         kind: "CostCapCredited";
         neighbourhood: Hex;
         month: number;
@@ -95,6 +112,7 @@ export function indexedAddresses({ contracts }: Deployment): Address[] {
     contracts.meterRegistry,
     contracts.creditToken,
     contracts.tariffSchedule,
+    contracts.powerContracts,
     contracts.neighbourhoodSettlement,
     contracts.settlementCorrections,
     contracts.costCap,
@@ -103,8 +121,8 @@ export function indexedAddresses({ contracts }: Deployment): Address[] {
 
 /**
  * Decodes the logs of the deployment's contracts into the events the read model keeps, in the order
- * given (eth_getLogs returns chain order). Other events of those contracts (roles, pausing, power
- * contracts, preferences) and logs of other addresses are skipped; a kept event that does not decode
+ * given (eth_getLogs returns chain order). Other events of those contracts (roles, pausing,
+ * preferences) and logs of other addresses are skipped; a kept event that does not decode
  * is an error that names the log.
  */
 export function decodeLogs(logs: readonly RawLog[], deployment: Deployment): IndexedEvent[] {
@@ -113,6 +131,7 @@ export function decodeLogs(logs: readonly RawLog[], deployment: Deployment): Ind
     [contracts.meterRegistry.toLowerCase(), registryEvent],
     [contracts.creditToken.toLowerCase(), creditEvent],
     [contracts.tariffSchedule.toLowerCase(), tariffEvent],
+    [contracts.powerContracts.toLowerCase(), powerContractEvent],
     [contracts.neighbourhoodSettlement.toLowerCase(), settlementEvent],
     [contracts.settlementCorrections.toLowerCase(), correctionEvent],
     [contracts.costCap.toLowerCase(), costCapEvent],
@@ -186,6 +205,35 @@ function tariffEvent(log: RawLog): IndexedEvent | undefined {
   if (event.eventName !== "TariffAnnounced") return undefined;
   const { neighbourhood, effectiveFrom, tariff } = event.args;
   return { kind: "TariffAnnounced", neighbourhood, effectiveFrom, tariff: { ...tariff }, ...at(log) };
+}
+
+function powerContractEvent(log: RawLog): IndexedEvent | undefined {
+  const event = decoded(powerContractsAbi, log);
+  switch (event.eventName) {
+    case "PowerContractOffered": {
+      const { id, terms } = event.args;
+      return {
+        kind: "PowerContractOffered",
+        id,
+        neighbourhood: terms.neighbourhood,
+        seller: terms.seller,
+        buyer: terms.buyer,
+        sellerNumber: terms.sellerNumber,
+        buyerNumber: terms.buyerNumber,
+        pricePerKwh: terms.pricePerKwh,
+        capWh: terms.capWh,
+        validFrom: BigInt(terms.validFrom),
+        validUntil: BigInt(terms.validUntil),
+        ...at(log),
+      };
+    }
+    case "PowerContractAccepted":
+      return { kind: "PowerContractAccepted", id: event.args.id, ...at(log) };
+    case "PowerContractEnded":
+      return { kind: "PowerContractEnded", id: event.args.id, validUntil: event.args.validUntil, ...at(log) };
+    default:
+      return undefined;
+  }
 }
 
 function settlementEvent(log: RawLog): IndexedEvent | undefined {

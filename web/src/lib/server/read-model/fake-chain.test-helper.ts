@@ -65,6 +65,8 @@ export function fakeChain(head = 10n) {
     getBlockNumber: async () => state.head,
     getBlockHash: async (block) =>
       block <= state.head ? keccak256(toHex(`block-${state.generation}-${block}`)) : undefined,
+    // Twelve seconds a block from the start of interval 100.
+    getBlockTimestamp: async (block) => 90_000n + block * 12n,
     getLogs: async ({ address, fromBlock, toBlock }) => {
       state.ranges.push([fromBlock, toBlock]);
       const wanted = new Set(address.map((a) => a.toLowerCase()));

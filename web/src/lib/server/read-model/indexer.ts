@@ -1,6 +1,7 @@
 import type { Deployment } from "@nachbarstrom/core/deployment";
 import type { Address, Hex, PublicClient } from "viem";
-import { decodeLogs, indexedAddresses, type RawLog } from "./decode.ts";
+import { INTERVAL_SECONDS } from "@nachbarstrom/core/units";
+import { decodeLogs, indexedAddresses, type IndexedEvent, type RawLog } from "./decode.ts";
 import { ReadModelError } from "./errors.ts";
 import type { ReadModelIdentity, ReadModelStore } from "./store.ts";
 import { writeEvents } from "./write.ts";
@@ -13,6 +14,8 @@ export type IndexerClient = {
   getBlockNumber(): Promise<bigint>;
   /** The hash of a block; undefined when the chain does not have it (yet). */
   getBlockHash(blockNumber: bigint): Promise<Hex | undefined>;
+  /** The timestamp (unix seconds) of a mined block. */
+  getBlockTimestamp(blockNumber: bigint): Promise<bigint>;
   getLogs(filter: { address: Address[]; fromBlock: bigint; toBlock: bigint }): Promise<RawLog[]>;
 };
 
@@ -114,8 +117,9 @@ export function createIndexer({
         ]);
         if (!hash) throw new ReadModelError("A block below the head is missing", { details: `block ${toBlock}` });
         const events = decodeLogs(logs, deployment);
+        const acceptedIn = await acceptanceIntervals(client, events);
         store.transaction(() => {
-          writeEvents(store.db, events);
+          writeEvents(store.db, events, acceptedIn);
           store.setProgress(toBlock, hash);
         });
         result.fromBlock ??= fromBlock;
@@ -126,6 +130,20 @@ export function createIndexer({
       return result;
     },
   };
+}
+
+/**
+ * The interval of each block that holds a PowerContractAccepted: accepting moves a contract's start to
+ * the next interval at the earliest, and the event does not say which that was.
+ */
+async function acceptanceIntervals(
+  client: IndexerClient,
+  events: readonly IndexedEvent[],
+): Promise<Map<bigint, bigint>> {
+  const blocks = new Set(events.filter((e) => e.kind === "PowerContractAccepted").map((e) => e.blockNumber));
+  const intervals = new Map<bigint, bigint>();
+  for (const block of blocks) intervals.set(block, (await client.getBlockTimestamp(block)) / BigInt(INTERVAL_SECONDS));
+  return intervals;
 }
 
 /** The indexer's view of a viem public client. */
@@ -140,6 +158,7 @@ export function indexerClient(client: PublicClient): IndexerClient {
         throw cause;
       }
     },
+    getBlockTimestamp: async (blockNumber) => (await client.getBlock({ blockNumber })).timestamp,
     getLogs: async ({ address, fromBlock, toBlock }) =>
       (await client.getLogs({ address, fromBlock, toBlock })).flatMap((log) =>
         log.blockNumber === null || log.logIndex === null || log.transactionHash === null

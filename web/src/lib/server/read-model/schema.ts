@@ -176,6 +176,56 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX cost_cap_credits_by_meter ON cost_cap_credits (neighbourhood, number, month);
     `,
   },
+  {
+    version: 3,
+    description: "power contracts and what each delivered per interval; read again from the deployment block",
+    sql: `
+      -- PowerContractOffered, then PowerContractAccepted and PowerContractEnded applied as the contract
+      -- applies them: the terms as the chain holds them. status is the chain's: an ended offer is
+      -- 'ended'; an active contract given notice stays 'active' with an earlier valid_until.
+      CREATE TABLE power_contracts (
+        id INTEGER NOT NULL PRIMARY KEY,
+        neighbourhood TEXT NOT NULL,
+        seller TEXT NOT NULL,
+        buyer TEXT NOT NULL,
+        seller_number INTEGER NOT NULL,
+        buyer_number INTEGER NOT NULL,
+        price_per_kwh INTEGER NOT NULL,
+        cap_wh INTEGER NOT NULL,
+        -- Intervals [valid_from, valid_until); accepting moves valid_from to the next interval at the earliest.
+        valid_from INTEGER NOT NULL,
+        valid_until INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('offered', 'active', 'ended')),
+        accepted_block INTEGER,
+        -- The newest PowerContractEnded: an offer withdrawn or declined, or notice given.
+        ended_block INTEGER,
+        block_number INTEGER NOT NULL,
+        log_index INTEGER NOT NULL,
+        transaction_hash TEXT NOT NULL
+      );
+      CREATE INDEX power_contracts_by_seller ON power_contracts (seller);
+      CREATE INDEX power_contracts_by_buyer ON power_contracts (buyer);
+      -- Settlement asks for a neighbourhood's accepted contracts valid in an interval.
+      CREATE INDEX power_contracts_serving ON power_contracts (neighbourhood, status, valid_from);
+
+      -- What a contract delivered in an interval (no event says so: worked out when its ChunkSettled is
+      -- indexed, with core's contractDeliveries); only intervals in which it delivered more than 0 Wh.
+      -- Where it came from is the ChunkSettled's block, log index and transaction.
+      CREATE TABLE contract_deliveries (
+        id INTEGER NOT NULL,
+        interval INTEGER NOT NULL,
+        wh INTEGER NOT NULL,
+        block_number INTEGER NOT NULL,
+        log_index INTEGER NOT NULL,
+        transaction_hash TEXT NOT NULL,
+        PRIMARY KEY (id, interval)
+      ) WITHOUT ROWID;
+
+      -- The files indexed so far skipped the power contracts' events: forgetting the progress makes the
+      -- indexer empty every table and read the chain again from the deployment block (store.ts).
+      DELETE FROM progress;
+    `,
+  },
 ];
 
 /** The tables that hold indexed data: emptied together when the file is rebuilt. */
@@ -189,4 +239,6 @@ export const DATA_TABLES = [
   "tariffs",
   "credit_movements",
   "cost_cap_credits",
+  "power_contracts",
+  "contract_deliveries",
 ] as const;

@@ -1,6 +1,7 @@
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import type { IndexedEvent } from "./decode.ts";
 import { ReadModelError } from "./errors.ts";
+import { writeContractDeliveries, writePowerContractEvent } from "./write-contracts.ts";
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -8,18 +9,24 @@ const INT64_MAX = 2n ** 63n - 1n;
 /**
  * Writes decoded events into the read model's tables, in the order given. Call inside the range's
  * transaction: a failure part way (a value beyond 64 bits, a broken constraint) throws, and the
- * caller's rollback leaves none of the range written.
+ * caller's rollback leaves none of the range written. `acceptedIn` gives the interval of each block
+ * that holds a PowerContractAccepted (the indexer reads their timestamps).
  */
-export function writeEvents(db: DatabaseSync, events: readonly IndexedEvent[]): void {
+export function writeEvents(
+  db: DatabaseSync,
+  events: readonly IndexedEvent[],
+  acceptedIn: ReadonlyMap<bigint, bigint> = new Map(),
+): void {
   const statements = new Map<string, ReturnType<DatabaseSync["prepare"]>>();
-  const run = (sql: string, ...values: SQLInputValue[]) => {
+  const prepare = (sql: string) => {
     let statement = statements.get(sql);
     if (!statement) {
       statement = db.prepare(sql);
       statements.set(sql, statement);
     }
-    return statement.run(...values);
+    return statement;
   };
+  const run = (sql: string, ...values: SQLInputValue[]) => prepare(sql).run(...values);
   for (const event of events) {
     const int = (value: bigint, field: string): bigint => {
       if (value < INT64_MIN || value > INT64_MAX) {
@@ -105,6 +112,12 @@ export function writeEvents(db: DatabaseSync, events: readonly IndexedEvent[]): 
             ...where,
           ),
         );
+        writeContractDeliveries(prepare, event);
+        break;
+      case "PowerContractOffered":
+      case "PowerContractAccepted":
+      case "PowerContractEnded":
+        writePowerContractEvent(prepare, event, acceptedIn);
         break;
       case "MeterCorrected":
         run(
