@@ -10,7 +10,7 @@ const hardhatCli = join(dirname(require.resolve("hardhat/package.json")), "dist/
  * The anvil binary of @foundry-rs/anvil's package for this platform, run directly: the package's
  * wrapper script exits on SIGTERM before anvil has written its state and stopped.
  */
-function anvilBinary(): string {
+export function anvilBinary(): string {
   const arch = process.arch === "x64" ? "amd64" : process.arch;
   const platformPackage = `@foundry-rs/anvil-${process.platform}-${arch}`;
   const name = process.platform === "win32" ? "anvil.exe" : "anvil";
