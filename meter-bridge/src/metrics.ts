@@ -3,10 +3,11 @@
  * (bridgeMetrics(key)); the nodes call one function per event and never touch prom-client. The
  * registry's text is served at GET /nachbarstrom/metrics (nodes/lib/metrics.js).
  */
+import { REJECTION_REASONS } from "@nachbarstrom/core";
 import { Counter, Gauge, Registry } from "prom-client";
-import { REJECTION_REASONS, rejectionCategory } from "./rejection-codes.ts";
+import { rejectionCategory } from "./rejection-codes.ts";
 
-export { REJECTION_REASONS, rejectionCategory, type RejectionReason } from "./rejection-codes.ts";
+export { rejectionCategory } from "./rejection-codes.ts";
 
 export type BridgeMetrics = {
   /** A message reached the reading node (it may hold several readings). */

@@ -1,10 +1,10 @@
-import { parseReading, type Reading } from "@nachbarstrom/core";
+import { parseReading, type Reading, type RejectionReason } from "@nachbarstrom/core";
 import { decodeReading } from "./decode-reading.ts";
 import { lookupMeter, type DirectoryIndex } from "./directory.ts";
 import type { FormatName } from "./formats/index.ts";
 import type { FormatSettings } from "./formats/settings.ts";
 import { checkSequence, toReadingPayload } from "./registers.ts";
-import { rejectionCategory, type RejectionReason } from "./rejection-codes.ts";
+import { rejectionCategory } from "./rejection-codes.ts";
 
 /**
  * What the bridge publishes on `nachbarstrom/<neighbourhood>/rejected`, a dead letter: why (`code` for

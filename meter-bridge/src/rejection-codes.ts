@@ -1,22 +1,9 @@
-/** Machine-readable codes for the reasons a reading is rejected (issue 5, dead letters and metrics). */
-
 /**
- * The short, fixed categories of a rejection: the `code` of every rejection message and the `reason`
- * label of the rejection counter. The full reason stays on the rejection message.
+ * How the bridge files a rejection under one of the shared codes (REJECTION_REASONS in
+ * @nachbarstrom/core, which the portal's bridge page reads back). The patterns match this bridge's own
+ * reason texts, so they stay here.
  */
-export const REJECTION_REASONS = [
-  "topic",
-  "json",
-  "schema",
-  "unknown_meter",
-  "sequence",
-  "crc",
-  "signature",
-  "late",
-  "config",
-  "format",
-] as const;
-export type RejectionReason = (typeof REJECTION_REASONS)[number];
+import type { RejectionReason } from "@nachbarstrom/core";
 
 /** First match wins; a reason none of these matches is a "format" fault of the message's own format. */
 const CATEGORIES: [RejectionReason, RegExp][] = [

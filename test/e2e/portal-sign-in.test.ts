@@ -1,7 +1,8 @@
 /**
  * Sign-in on the real stack in headless Chromium with a virtual authenticator: a household redeems its
  * invitation code with a passkey, signs out, signs in again, sees its own page and nothing else; the
- * operator issues an invitation; the sign-in pages pass axe in German and English.
+ * operator issues an invitation; the sign-in pages pass axe in German and English; guessing invitation
+ * codes is cut off after a few tries.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -10,6 +11,8 @@ import { after, before, describe, it } from "node:test";
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
 import { gotoHydrated, launchChromium } from "./browser.ts";
+import { ATTEMPT_LIMITS } from "../../web/src/lib/server/auth/rate-limit.ts";
+import { newInvitationCode as randomInvitationCode } from "../../web/src/lib/server/auth/tokens.ts";
 import { startTestStack, stopTestStack, type TestStack } from "./test-stack.ts";
 import { addVirtualAuthenticator, redeemInvitation } from "./sign-in.ts";
 
@@ -146,6 +149,49 @@ describe("a household signs in with a passkey from its invitation code", () => {
       await page.locator("form.panel button[type=submit]").click();
       await page.getByTestId("code-error").waitFor();
       assert.deepEqual(await axeViolations(page), [], "/invitation with an error (de)");
+    } finally {
+      await context.close();
+    }
+  });
+
+  // Last: it uses up this client's invitation code checks (rate-limit.ts), which every test above shares.
+  it("refuses invitation codes past the limit with 429 and Retry-After, shown next to the field", async () => {
+    const portal = stack.urls.portal;
+    const { limit, windowMs } = ATTEMPT_LIMITS.codesPerClient;
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await gotoHydrated(page, `${portal}/invitation?lang=en`);
+      const codeError = page.getByTestId("code-error");
+      const tryCode = async (code: string) => {
+        await page.locator("#invitation-code").fill(code);
+        const [response] = await Promise.all([
+          page.waitForResponse((r) => new URL(r.url()).pathname === "/invitation/options"),
+          page.locator("form.panel button[type=submit]").click(),
+        ]);
+        await codeError.waitFor();
+        return response;
+      };
+      // The tests above checked some codes from this client already: wrong ones until the limit bites.
+      let refused;
+      for (let attempt = 1; attempt <= limit + 1 && !refused; attempt++) {
+        const response = await tryCode(randomInvitationCode());
+        if (response.status() === 429) refused = response;
+        else
+          assert.equal(await codeError.getAttribute("data-message"), "invitation.error.unknown", `attempt ${attempt}`);
+      }
+      assert.ok(refused, `no 429 after ${limit + 1} wrong codes`);
+      const retryAfter = Number(await refused.headerValue("retry-after"));
+      assert.ok(Number.isInteger(retryAfter) && retryAfter > 0 && retryAfter <= windowMs / 1000, `${retryAfter}`);
+      await page.locator('[data-testid="code-error"][data-message="invitation.error.rate-limited"]').waitFor();
+      assert.match(await codeError.innerText(), /Too many invitation codes have been tried/);
+      assert.equal(await page.locator("#invitation-code").getAttribute("aria-invalid"), "true");
+      assert.deepEqual(await axeViolations(page), [], "/invitation with the rate-limit message");
+
+      // A code that exists and is unused is refused alike: the refusal tells nothing about the code.
+      const unused = stack.invitations.at(-1)!.code;
+      assert.equal((await tryCode(unused)).status(), 429);
+      await page.locator('[data-testid="code-error"][data-message="invitation.error.rate-limited"]').waitFor();
     } finally {
       await context.close();
     }

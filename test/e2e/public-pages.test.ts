@@ -1,11 +1,13 @@
 /**
  * The public privacy and accessibility statements, signed out, in German and English, with axe; a
  * household's tariffs page against the demo tariff, with axe; another household's tariffs are refused.
+ * Every page visited carries the CSP and the other security headers and reports no violation of them;
+ * the header's links are the ones the viewer may follow.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import AxeBuilder from "@axe-core/playwright";
-import type { Page } from "playwright-core";
+import type { BrowserContext, Page, Response } from "playwright-core";
 import { DEMO_NEIGHBOURHOOD } from "@nachbarstrom/core";
 import { waitFor } from "../../scripts/stack/processes.ts";
 import { launchChromium } from "./browser.ts";
@@ -13,6 +15,52 @@ import { signInAs } from "./sign-in.ts";
 import { startTestStack, stopTestStack, type TestStack } from "./test-stack.ts";
 
 const LANGS = ["de", "en"] as const;
+
+/**
+ * Everything the browser reports against the page's policies (CSP, Permissions-Policy) and every
+ * script error, across navigations. A violation event is logged from an init script, which the CSP
+ * does not govern, so it reaches the test as a console message too.
+ */
+async function watchPolicies(context: BrowserContext, page: Page): Promise<string[]> {
+  await context.addInitScript({
+    content: `document.addEventListener("securitypolicyviolation", (event) =>
+      console.error("Content Security Policy violation: " + event.violatedDirective + " blocked " + event.blockedURI));`,
+  });
+  const reported: string[] = [];
+  page.on("console", (message) => {
+    if (/content security policy|permissions.policy/i.test(message.text())) reported.push(message.text());
+  });
+  page.on("pageerror", (error) => reported.push(`script error: ${error.message}`));
+  // What Chromium logs itself (a header it cannot parse, a blocked resource) comes through DevTools' log.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Log.enable");
+  cdp.on("Log.entryAdded", ({ entry }) => {
+    if (/content security policy|permissions.policy/i.test(entry.text)) reported.push(entry.text);
+  });
+  return reported;
+}
+
+/** The security headers every page carries: SvelteKit's CSP (csp in vite.config.ts) and hooks.server.ts's. */
+function assertSecurityHeaders(response: Response | null, label: string): void {
+  const headers = response?.headers() ?? {};
+  const csp = headers["content-security-policy"] ?? "";
+  for (const directive of [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    "object-src 'none'",
+  ]) {
+    assert.ok(csp.includes(directive), `${label}: CSP has ${directive} (${csp})`);
+  }
+  assert.doesNotMatch(csp, /style-src [^;]*'unsafe-inline'/, `${label}: no inline styles`);
+  assert.match(headers["permissions-policy"] ?? "", /publickey-credentials-get=\(self\)/, label);
+  assert.equal(headers["cross-origin-opener-policy"], "same-origin", label);
+}
 
 async function assertNoViolations(page: Page, label: string): Promise<void> {
   const { violations } = await new AxeBuilder({ page })
@@ -39,7 +87,9 @@ describe("public pages and a household's tariffs", () => {
   it("shows the privacy and accessibility statements to anyone, linked from every page's footer", async () => {
     const browser = await launchChromium();
     try {
-      const page = await (await browser.newContext()).newPage();
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const reported = await watchPolicies(context, page);
       const headings = {
         "/privacy": { de: "Datenschutz", en: "Privacy" },
         "/accessibility": { de: "Erklärung zur Barrierefreiheit", en: "Accessibility statement" },
@@ -48,6 +98,7 @@ describe("public pages and a household's tariffs", () => {
         for (const lang of LANGS) {
           const response = await page.goto(`${stack.urls.portal}${path}?lang=${lang}`);
           assert.equal(response?.status(), 200, `${path} (${lang})`);
+          assertSecurityHeaders(response, `${path} (${lang})`);
           assert.equal(await page.locator("html").getAttribute("lang"), lang);
           assert.equal((await page.locator("h1").textContent())?.trim(), heading[lang]);
           await assertNoViolations(page, `${path} (${lang})`);
@@ -60,6 +111,19 @@ describe("public pages and a household's tariffs", () => {
         new URL((await footer.getByRole("link", { name }).getAttribute("href")) ?? "", page.url()).pathname;
       assert.equal(await target("Privacy"), "/privacy");
       assert.equal(await target("Accessibility"), "/accessibility");
+
+      // Signed out, the header offers the start page and sign-in, none of the console's pages.
+      const mainNav = page.getByRole("navigation", { name: "Main navigation" });
+      assert.deepEqual(await mainNav.getByRole("link").allInnerTexts(), ["Home"]);
+      assert.equal(await page.locator('header a[href*="operator"]').count(), 0, "no console link");
+      assert.equal(await page.locator("header").getByRole("link", { name: "Sign in" }).count(), 1);
+
+      // The start page and the sign-in pages (passkey and wallet scripts) run under the CSP too.
+      for (const path of ["/", "/signin", "/invitation"]) {
+        assertSecurityHeaders(await page.goto(`${stack.urls.portal}${path}?lang=en`), path);
+        await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+      }
+      assert.deepEqual(reported, [], "no CSP or Permissions-Policy violation, no script error");
     } finally {
       await browser.close();
     }
@@ -74,6 +138,7 @@ describe("public pages and a household's tariffs", () => {
     try {
       const context = await browser.newContext();
       const page = await context.newPage();
+      const reported = await watchPolicies(context, page);
       await signInAs(context, page, stack, owner);
       const portal = stack.urls.portal;
 
@@ -120,6 +185,23 @@ describe("public pages and a household's tariffs", () => {
         assert.equal((await energy.textContent())?.trim(), lang === "de" ? "16,60" : "16.60");
         await assertNoViolations(page, `tariffs (${lang})`);
       }
+
+      // A household's header: its own area, no console; the household's pages, this one marked.
+      const mainNav = page.getByRole("navigation", { name: "Main navigation" });
+      assert.deepEqual(await mainNav.getByRole("link").allInnerTexts(), ["Home", "My household"]);
+      assert.equal(await mainNav.getByRole("link", { name: "My household" }).getAttribute("aria-current"), "true");
+      const householdNav = page.getByRole("navigation", { name: "Household pages" });
+      const hrefs = await Promise.all(
+        (await householdNav.getByRole("link").all()).map(
+          async (link) => new URL((await link.getAttribute("href")) ?? "", page.url()).pathname,
+        ),
+      );
+      for (const sub of ["", "/flows", "/statement", "/money", "/contracts", "/tariffs", "/preferences"]) {
+        assert.ok(hrefs.includes(`/household/${owner}${sub}`), `household nav links ${sub || "the overview"}`);
+      }
+      assert.deepEqual(await householdNav.locator('a[aria-current="page"]').allInnerTexts(), ["Tariffs"]);
+      assertSecurityHeaders(await page.goto(`${portal}/household/${owner}?lang=en`), "household overview");
+      assert.deepEqual(reported, [], "no CSP or Permissions-Policy violation, no script error");
 
       const refused = await page.goto(`${portal}/household/${other}/tariffs?lang=en`);
       assert.equal(refused?.status(), 403);

@@ -12,6 +12,28 @@ import { accountsStore } from "#lib/server/auth/store.ts";
 const ONE_YEAR_SECONDS = 60 * 60 * 24 * 365;
 
 /**
+ * Browser features the portal never uses are off, for its pages and anything they might embed; only
+ * passkeys (WebAuthn's get and create) stay on, for the portal's own origin. The wallet sign-in needs
+ * no permission: it talks to the injected wallet (window.ethereum), not to a device.
+ */
+const PERMISSIONS_POLICY = [
+  "accelerometer=()",
+  "camera=()",
+  "display-capture=()",
+  "geolocation=()",
+  "gyroscope=()",
+  "hid=()",
+  "magnetometer=()",
+  "microphone=()",
+  "midi=()",
+  "payment=()",
+  "serial=()",
+  "usb=()",
+  "publickey-credentials-create=(self)",
+  "publickey-credentials-get=(self)",
+].join(", ");
+
+/**
  * Route ids that have a page (+page.svelte). Only a page can render a refusal through its area's
  * layout; any other route (a +server.ts endpoint such as a CSV download) is refused here, before it runs.
  */
@@ -90,8 +112,13 @@ export const handle: Handle = async ({ event, resolve }) => {
   const response = await resolve(event, {
     transformPageChunk: ({ html }) => html.replace("%lang%", locale),
   });
+  // The content security policy comes from SvelteKit (csp in vite.config.ts), with hashes for its own
+  // inline scripts. COOP: a window of another origin that the portal opens, or that opens the portal,
+  // gets no handle on the portal's window.
   response.headers.set("x-content-type-options", "nosniff");
   response.headers.set("referrer-policy", "same-origin");
+  response.headers.set("permissions-policy", PERMISSIONS_POLICY);
+  response.headers.set("cross-origin-opener-policy", "same-origin");
   response.headers.append("vary", "cookie, accept-language");
   return response;
 };

@@ -1,30 +1,9 @@
+import { REJECTION_REASONS, type RejectionReason } from "@nachbarstrom/core";
 import { parseBridgeMetrics, type BridgeMetricName, type BridgeMetrics } from "./bridge-metrics.ts";
-
-/**
- * The bridge's rejection categories (REJECTION_REASONS in meter-bridge/src/metrics.ts), in its order.
- * Listed here because the portal does not depend on the bridge package; a category the bridge adds
- * later still counts and is shown under its own name.
- */
-export const KNOWN_REJECTION_REASONS = [
-  "topic",
-  "json",
-  "schema",
-  "unknown_meter",
-  "sequence",
-  "crc",
-  "signature",
-  "late",
-  "config",
-  "format",
-] as const;
-export type KnownRejectionReason = (typeof KNOWN_REJECTION_REASONS)[number];
 
 /** Rejections of one category; `known` tells whether the portal can explain the category. */
 export type RejectionCount =
-  { known: true; reason: KnownRejectionReason; count: number } | { known: false; reason: string; count: number };
-
-const isKnownReason = (reason: string): reason is KnownRejectionReason =>
-  (KNOWN_REJECTION_REASONS as readonly string[]).includes(reason);
+  { known: true; reason: RejectionReason; count: number } | { known: false; reason: string; count: number };
 
 /**
  * Batches waiting in the outbox above which the bridge needs attention: 4 batches are one hour of
@@ -70,14 +49,14 @@ function sum(metrics: BridgeMetrics, name: BridgeMetricName, label?: [string, st
 }
 
 function rejectedByReason(metrics: BridgeMetrics): RejectionCount[] {
-  const counts = new Map<string, number>(KNOWN_REJECTION_REASONS.map((reason) => [reason, 0]));
+  const counts = new Map<string, number>(REJECTION_REASONS.map((reason) => [reason, 0]));
   const others = new Set<string>();
   for (const { value, labels } of metrics.nachbarstrom_bridge_readings_rejected_total) {
     const reason = labels.reason ?? "";
     if (!counts.has(reason)) others.add(reason);
     counts.set(reason, (counts.get(reason) ?? 0) + value);
   }
-  const known = KNOWN_REJECTION_REASONS.map((reason) => ({ known: true as const, reason, count: counts.get(reason)! }));
+  const known = REJECTION_REASONS.map((reason) => ({ known: true as const, reason, count: counts.get(reason)! }));
   const unknown = [...others].sort().map((reason) => ({ known: false as const, reason, count: counts.get(reason)! }));
   return [...known, ...unknown];
 }

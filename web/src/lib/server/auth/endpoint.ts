@@ -2,6 +2,7 @@ import { error, json, type RequestEvent } from "@sveltejs/kit";
 import { readChain } from "../chain.ts";
 import { safeNext } from "./guard.ts";
 import { isSameOriginJson, setSessionCookie } from "./portal.ts";
+import { attemptLimits, type RateLimitVerdict } from "./rate-limit.ts";
 import { cachedAccountRoles } from "./roles.ts";
 import { createSession } from "./sessions.ts";
 import type { AccountsStore } from "./store.ts";
@@ -28,6 +29,27 @@ export function credentialResponse<T>(body: Record<string, unknown>): T | undefi
 /** A problem the page shows next to the field or in its status line, with the HTTP status. */
 export function problem(status: number, messageKey: string, field?: "code"): Response {
   return json({ problem: messageKey, field }, { status });
+}
+
+/** 429 with Retry-After (seconds) and the message the page shows; it never says whether a code exists. */
+function tooManyAttempts(retryAfterSeconds: number, messageKey: string, field?: "code"): Response {
+  return json({ problem: messageKey, field }, { status: 429, headers: { "retry-after": String(retryAfterSeconds) } });
+}
+
+const refusal = (verdict: RateLimitVerdict, messageKey: string, field?: "code") =>
+  verdict.allowed ? undefined : tooManyAttempts(verdict.retryAfterSeconds, messageKey, field);
+
+/** Counts one request of a sign-in ceremony (rate-limit.ts); the 429 to answer when there were too many. */
+export function signInRateLimited(event: RequestEvent): Response | undefined {
+  return refusal(attemptLimits.signIn(event), "signin.error.rate-limited");
+}
+
+/**
+ * Counts one check of an invitation code, before it is looked up (rate-limit.ts); the 429 to answer,
+ * with the message next to the code field, when this client or this code was tried too often.
+ */
+export function invitationCodeRateLimited(event: RequestEvent, code: string): Response | undefined {
+  return refusal(attemptLimits.invitationCode(event, code), "invitation.error.rate-limited", "code");
 }
 
 /**

@@ -1,5 +1,11 @@
 import type { RegistrationResponseJSON } from "@simplewebauthn/server";
-import { credentialResponse, problem, readJsonBody, startSession } from "#lib/server/auth/endpoint.ts";
+import {
+  credentialResponse,
+  problem,
+  readJsonBody,
+  signInRateLimited,
+  startSession,
+} from "#lib/server/auth/endpoint.ts";
 import { InvitationError } from "#lib/server/auth/invitations.ts";
 import { PasskeyError, verifyRegistration } from "#lib/server/auth/passkeys.ts";
 import { portalRelyingParty } from "#lib/server/auth/portal.ts";
@@ -9,6 +15,8 @@ import type { RequestHandler } from "./$types";
 /** Stores the new passkey and redeems the invitation (once); a session starts. */
 export const POST: RequestHandler = async (event) => {
   const body = await readJsonBody(event);
+  const limited = signInRateLimited(event);
+  if (limited) return limited;
   const response = credentialResponse<RegistrationResponseJSON>(body);
   if (!response) return problem(400, "passkey.error.not-verified");
   const store = accountsStore();

@@ -1,5 +1,11 @@
 import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
-import { credentialResponse, problem, readJsonBody, startSession } from "#lib/server/auth/endpoint.ts";
+import {
+  credentialResponse,
+  problem,
+  readJsonBody,
+  signInRateLimited,
+  startSession,
+} from "#lib/server/auth/endpoint.ts";
 import { PasskeyError, verifyAuthentication } from "#lib/server/auth/passkeys.ts";
 import { portalRelyingParty } from "#lib/server/auth/portal.ts";
 import { accountsStore } from "#lib/server/auth/store.ts";
@@ -8,6 +14,8 @@ import type { RequestHandler } from "./$types";
 /** Checks the passkey's signature; on success a session starts and the answer says where to go. */
 export const POST: RequestHandler = async (event) => {
   const body = await readJsonBody(event);
+  const limited = signInRateLimited(event);
+  if (limited) return limited;
   const response = credentialResponse<AuthenticationResponseJSON>(body);
   if (!response) return problem(400, "passkey.error.not-verified");
   const store = accountsStore();

@@ -1,6 +1,6 @@
 import { json } from "@sveltejs/kit";
 import { readChain } from "#lib/server/chain.ts";
-import { readJsonBody } from "#lib/server/auth/endpoint.ts";
+import { readJsonBody, signInRateLimited } from "#lib/server/auth/endpoint.ts";
 import { SIWE_ATTEMPT_COOKIE, SIWE_NONCE_VALIDITY_MS, issueSiweNonce, siweExpectation } from "#lib/server/auth/siwe.ts";
 import { accountsStore } from "#lib/server/auth/store.ts";
 import type { RequestHandler } from "./$types";
@@ -11,6 +11,8 @@ import type { RequestHandler } from "./$types";
  */
 export const POST: RequestHandler = async (event) => {
   await readJsonBody(event);
+  const limited = signInRateLimited(event);
+  if (limited) return limited;
   const chainId = await readChain(async ({ deployment }) => deployment.chainId);
   const { nonce, attempt, issuedAt, expiresAt } = issueSiweNonce(accountsStore());
   event.cookies.set(SIWE_ATTEMPT_COOKIE, attempt, {

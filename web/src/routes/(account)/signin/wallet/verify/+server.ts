@@ -1,5 +1,5 @@
 import { readChain } from "#lib/server/chain.ts";
-import { problem, readJsonBody, startSession } from "#lib/server/auth/endpoint.ts";
+import { problem, readJsonBody, signInRateLimited, startSession } from "#lib/server/auth/endpoint.ts";
 import { SIWE_ATTEMPT_COOKIE, siweExpectation, verifySiweSignIn, WalletSignInError } from "#lib/server/auth/siwe.ts";
 import { accountsStore } from "#lib/server/auth/store.ts";
 import type { RequestHandler } from "./$types";
@@ -7,6 +7,8 @@ import type { RequestHandler } from "./$types";
 /** Checks the signed EIP-4361 message; on success a session starts and the answer says where to go. */
 export const POST: RequestHandler = async (event) => {
   const body = await readJsonBody(event);
+  const limited = signInRateLimited(event);
+  if (limited) return limited;
   if (typeof body.message !== "string" || typeof body.signature !== "string") {
     return problem(400, "wallet.error.not-verified");
   }
