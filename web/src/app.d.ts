@@ -23,7 +23,7 @@ declare global {
     }
     interface PageData {
       /** Who is signed in, for the navigation; set by the layouts and pages that know it. */
-      viewer?: { account: string; console: boolean };
+      viewer?: { account: string; console: boolean; operator: boolean };
     }
   }
 }

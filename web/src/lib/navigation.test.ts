@@ -11,7 +11,7 @@ describe("navigation", () => {
   });
 
   it("shows a console viewer the console's pages, and no household area", () => {
-    const links = paths(mainLinks({ account, console: true }));
+    const links = paths(mainLinks({ account, console: true, operator: true }));
     assert.equal(links[0], "/");
     for (const path of [
       "/operator",
@@ -24,6 +24,12 @@ describe("navigation", () => {
       assert.ok(links.includes(path), path);
     }
     assert.ok(!links.some((path) => path.startsWith("/household")));
+  });
+
+  it("shows invitations only to an operator: auditors and treasurers would be refused", () => {
+    const links = paths(mainLinks({ account, console: true, operator: false }));
+    assert.ok(links.includes("/operator/audit"));
+    assert.ok(!links.includes("/operator/invitations"));
   });
 
   it("shows a household its own area and nothing of the console", () => {

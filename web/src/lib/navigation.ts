@@ -10,10 +10,12 @@ export type NavLink = {
   label: MessageKey;
   /** The link stands for a whole area with a navigation of its own (the household's pages). */
   section?: boolean;
+  /** Only the operator role may use the page (the others would get 403). */
+  operatorOnly?: boolean;
 };
 
 /** Who is signed in, as the layouts know it (viewer.ts); undefined when nobody is. */
-export type NavViewer = { account: string; console: boolean } | undefined;
+export type NavViewer = { account: string; console: boolean; operator?: boolean } | undefined;
 
 const HOME: NavLink = { path: "/", label: "nav.home" };
 
@@ -22,7 +24,7 @@ const CONSOLE_LINKS: readonly NavLink[] = [
   { path: "/operator", label: "nav.operator" },
   { path: "/operator/requests", label: "nav.requests" },
   { path: "/operator/households", label: "nav.households" },
-  { path: "/operator/invitations", label: "nav.invitations" },
+  { path: "/operator/invitations", label: "nav.invitations", operatorOnly: true },
   { path: "/operator/audit", label: "nav.audit" },
   { path: "/operator/bridge", label: "nav.bridge" },
 ];
@@ -33,7 +35,7 @@ const CONSOLE_LINKS: readonly NavLink[] = [
  */
 export function mainLinks(viewer: NavViewer): NavLink[] {
   if (!viewer) return [HOME];
-  if (viewer.console) return [HOME, ...CONSOLE_LINKS];
+  if (viewer.console) return [HOME, ...CONSOLE_LINKS.filter((link) => !link.operatorOnly || viewer.operator)];
   return [HOME, { path: householdPath(viewer.account), label: "nav.household", section: true }];
 }
 
