@@ -143,7 +143,7 @@ describe("public pages and a household's tariffs", () => {
       const portal = stack.urls.portal;
 
       await page.goto(`${portal}/household/${owner}?lang=en`);
-      await page.getByTestId("tariffs-link").click();
+      await page.getByTestId("household-nav").getByRole("link", { name: "Tariffs", exact: true }).click();
       await page.waitForURL(`**/household/${owner}/tariffs`);
 
       // The read model may lag a poll behind the deployment.
