@@ -18,6 +18,8 @@ import moneyDe from "./catalogue/money.de.json" with { type: "json" };
 import moneyEn from "./catalogue/money.en.json" with { type: "json" };
 import auditDe from "./catalogue/audit.de.json" with { type: "json" };
 import auditEn from "./catalogue/audit.en.json" with { type: "json" };
+import metersDe from "./catalogue/meters.de.json" with { type: "json" };
+import metersEn from "./catalogue/meters.en.json" with { type: "json" };
 import siteDe from "./catalogue/site.de.json" with { type: "json" };
 import siteEn from "./catalogue/site.en.json" with { type: "json" };
 
@@ -58,4 +60,5 @@ export const areas = {
   contracts: { de: contractsDe, en: contractsEn },
   money: { de: moneyDe, en: moneyEn },
   audit: { de: auditDe, en: auditEn },
+  meters: { de: metersDe, en: metersEn },
 };
