@@ -32,6 +32,8 @@ export type StartPortalParameters = {
   deploymentFile: string;
   /** The bridge's base URL (Node-RED's httpNodeRoot), for the console's bridge view; unset, it says "not configured". */
   bridgeUrl?: string;
+  /** The bridge's meter directory (meters.json): the console adds onboarded metering points to it. */
+  meterDirectoryFile?: string;
   log?: (line: string) => void;
 };
 
@@ -41,6 +43,7 @@ export async function startPortal({
   port,
   deploymentFile,
   bridgeUrl,
+  meterDirectoryFile,
   log,
 }: StartPortalParameters): Promise<Service & { url: string }> {
   const url = `http://localhost:${port}`;
@@ -55,6 +58,7 @@ export async function startPortal({
       ORIGIN: url,
       NACHBARSTROM_DEPLOYMENT: deploymentFile,
       ...(bridgeUrl ? { NACHBARSTROM_BRIDGE_URL: bridgeUrl } : {}),
+      ...(meterDirectoryFile ? { NACHBARSTROM_METERS: meterDirectoryFile } : {}),
     },
     log,
   });

@@ -113,6 +113,7 @@ export async function startStack(parameters: StartStackParameters): Promise<Stac
       port: ports.portal,
       deploymentFile: join(runtimeDir, "deployment.json"),
       bridgeUrl: bridge.editorUrl,
+      meterDirectoryFile: join(runtimeDir, "meters.json"),
       log,
     });
     services.push(portal);
