@@ -5,7 +5,7 @@ import { DEMO_NEIGHBOURHOOD, DEV_ACCOUNT_INDEX, devAccount } from "@nachbarstrom
 import { custodyKey, portalSecret } from "../../web/src/lib/server/auth/custody.ts";
 import { bindAccount, issueInvitation } from "../../web/src/lib/server/auth/invitations.ts";
 import { openAccountsStore } from "../../web/src/lib/server/auth/store.ts";
-import { devPrivateKey } from "./stack.ts";
+import { devPrivateKey } from "./dev-keys.ts";
 
 export type DemoInvitation = { label: string; account: Address; code: string; link: string };
 

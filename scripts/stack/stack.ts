@@ -3,7 +3,6 @@ import { join } from "node:path";
 import {
   DEMO_NEIGHBOURHOOD,
   DEV_ACCOUNT_INDEX,
-  NachbarstromError,
   devAccount,
   type Deployment,
   type MeterDirectory,
@@ -14,6 +13,7 @@ import { startLiveFeed } from "../../simulation/src/live.ts";
 import { startChainClock, type ChainClock } from "./chain-clock.ts";
 import { startChain } from "./chain.ts";
 import { deployContracts, type DeployParameters } from "./deploy.ts";
+import { devPrivateKey } from "./dev-keys.ts";
 import { issueDemoInvitations, type DemoInvitation } from "./demo-invitations.ts";
 import { onboardDemo } from "./onboard-demo.ts";
 import { buildPortalIfStale, startPortal } from "./portal.ts";
@@ -154,9 +154,4 @@ export function demoRoles(): DeployParameters["roles"] {
   };
 }
 
-/** A WELL-KNOWN LOCAL DEVELOPMENT KEY (Hardhat's and anvil's test mnemonic); never for a real chain. */
-export function devPrivateKey(index: number): `0x${string}` {
-  const key = devAccount(index).getHdKey().privateKey;
-  if (!key) throw new NachbarstromError(`No private key for development account ${index}`);
-  return `0x${Buffer.from(key).toString("hex")}`;
-}
+export { devPrivateKey } from "./dev-keys.ts";
