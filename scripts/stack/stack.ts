@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   DEMO_NEIGHBOURHOOD,
@@ -7,9 +7,11 @@ import {
   type Deployment,
   type MeterDirectory,
 } from "@nachbarstrom/core";
+import { readFlowFile, SHIPPED_FLOW_FILE } from "../../meter-bridge/src/bridge-flow.ts";
 import { startBroker } from "../../meter-bridge/src/broker.ts";
 import { startBridge } from "../../meter-bridge/src/server.ts";
 import { startLiveFeed } from "../../simulation/src/live.ts";
+import { withSimulatedMeters, type FeedFormats } from "../../simulation/src/live-formats.ts";
 import { startChainClock, type ChainClock } from "./chain-clock.ts";
 import { startChain } from "./chain.ts";
 import { deployContracts, type DeployParameters } from "./deploy.ts";
@@ -28,7 +30,7 @@ export type StartStackParameters = {
   /** An external broker (e.g. Mosquitto); when absent an embedded aedes broker is started. */
   mqttUrl?: string;
   /** Run the simulator's live feed; `speed` is simulated seconds per wall second. */
-  simulation?: { startAt: Date; speed: number };
+  simulation?: { startAt: Date; speed: number; formats?: FeedFormats };
   /** Seconds the bridge waits for silent meters before it closes an interval without them. */
   graceSeconds?: number;
   /**
@@ -84,8 +86,14 @@ export async function startStack(parameters: StartStackParameters): Promise<Stac
     // The chain is new on every start, so the bridge's store of readings and batches starts empty too.
     const databaseFile = join(runtimeDir, "bridge.db");
     for (const suffix of ["", "-wal", "-shm"]) rmSync(databaseFile + suffix, { force: true });
+    // The demo's meters speak a mix of formats (plain JSON, Tasmota, DSMR P1, LoRaWAN, EIP-712 signed):
+    // the shipped flow with the simulated devices bound in each format's reading node.
+    const flowFile = join(runtimeDir, "flows-demo.json");
+    const flow = withSimulatedMeters(readFlowFile(SHIPPED_FLOW_FILE), DEMO_NEIGHBOURHOOD);
+    writeFileSync(flowFile, JSON.stringify(flow, null, 2) + "\n");
     const bridge = await startBridge({
       port: ports.nodeRed,
+      flowFile,
       host: "127.0.0.1",
       userDir: join(runtimeDir, "node-red"),
       mqttUrl,

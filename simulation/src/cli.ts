@@ -11,6 +11,7 @@ import { DEMO_NEIGHBOURHOOD, NachbarstromError } from "@nachbarstrom/core";
 import { readingBatches } from "./day.ts";
 import { SimulationParameterError } from "./errors.ts";
 import { startLiveFeed } from "./live.ts";
+import { FEED_FORMATS, type FeedFormat, type FeedFormats } from "./live-formats.ts";
 import { progressBar } from "./progress.ts";
 import { keyFigures, writeReport } from "./report.ts";
 import { formatsFor, LANGUAGES, textsFor, type Language } from "./report-text.ts";
@@ -19,7 +20,8 @@ import { ScenarioError } from "./validate.ts";
 import { simulateYearParallel } from "./year-parallel.ts";
 
 const USAGE = `Usage:
-  node simulation/src/cli.ts live --mqtt <url> [--start <time>] [--speed <n>] [--step <s>] [--seed <n>] [--quiet]
+  node simulation/src/cli.ts live --mqtt <url> [--start <time>] [--speed <n>] [--step <s>] [--seed <n>]
+                                   [--formats mixed|<format>,…] [--quiet]
   node simulation/src/cli.ts readings --start <time> --steps <n> [--step <s>] [--seed <n>]
   node simulation/src/cli.ts year --scenario <file> [--out <dir>] [--lang de|en] [--workers <n>]
 
@@ -30,6 +32,10 @@ const USAGE = `Usage:
   --step   simulated seconds between readings (default 60)
   --seed   seed of the weather and appliance draws (default 1)
   --steps  readings per meter (readings only)
+  --formats live: the meters' formats, "mixed" (default: household i speaks the i-th format in turn)
+           or a comma-separated list of plain-json, tasmota, dsmr, lorawan, eip712, sml, d0
+           (sml and d0 only at real time: their telegrams carry no clock). The bridge must know the
+           simulated devices: npm start binds them (simulation/README.md).
   --quiet  live: print nothing while running
 
   year: settles every quarter hour of a scenario's year offline and writes a report
@@ -49,6 +55,7 @@ const options = {
   step: { type: "string" },
   seed: { type: "string" },
   steps: { type: "string" },
+  formats: { type: "string" },
   quiet: { type: "boolean" },
   scenario: { type: "string" },
   out: { type: "string" },
@@ -105,6 +112,7 @@ async function live(values: Values): Promise<number> {
     speed,
     stepSeconds,
     seed,
+    formats: formatsOption(values.formats),
     onPublish: ({ payload }) => {
       // One line per completed 15-minute boundary, so speed 180 prints every 5 s, not every 0.3 s.
       const count = (acknowledged.get(payload.timestamp) ?? 0) + 1;
@@ -127,7 +135,7 @@ async function live(values: Values): Promise<number> {
 }
 
 async function readings(values: Values): Promise<number> {
-  forbid(values, "readings", ["mqtt", "speed", "quiet", ...YEAR_ONLY]);
+  forbid(values, "readings", ["mqtt", "speed", "quiet", "formats", ...YEAR_ONLY]);
   if (values.start === undefined) throw new UsageError("--start: required, e.g. --start 2026-06-21T04:00:00Z");
   if (values.steps === undefined) throw new UsageError("--steps: required, e.g. --steps 96");
   const steps = integerOption(values.steps, "--steps", 0, 0, Number.MAX_SAFE_INTEGER);
@@ -145,7 +153,7 @@ async function readings(values: Values): Promise<number> {
 }
 
 async function year(values: Values): Promise<number> {
-  forbid(values, "year", ["mqtt", "start", "speed", "step", "seed", "steps", "quiet"]);
+  forbid(values, "year", ["mqtt", "start", "speed", "step", "seed", "steps", "quiet", "formats"]);
   if (values.scenario === undefined) {
     throw new UsageError("--scenario: required, e.g. --scenario simulation/scenarios/demo.json");
   }
@@ -176,6 +184,17 @@ async function year(values: Values): Promise<number> {
 
 function isLanguage(text: string): text is Language {
   return (LANGUAGES as readonly string[]).includes(text);
+}
+
+/** --formats: "mixed" (the default) or a list of the feed's formats. */
+function formatsOption(text: string | undefined): FeedFormats {
+  if (text === undefined || text === "mixed") return "mixed";
+  const formats = text.split(",").map((format) => format.trim());
+  const unknown = formats.find((format) => !(FEED_FORMATS as readonly string[]).includes(format));
+  if (unknown !== undefined) {
+    throw new UsageError(`--formats: "${unknown}" is not one of mixed, ${FEED_FORMATS.join(", ")}`);
+  }
+  return formats as FeedFormat[];
 }
 
 function forbid(values: Values, command: string, names: (keyof Values)[]): void {

@@ -73,6 +73,7 @@ describe("startLiveFeed", () => {
       startAt,
       speed: 6000, // 60 simulated seconds every 10 ms
       seed: 7,
+      formats: "plain-json",
       onPublish: (reading) => acknowledged.push(reading),
     });
     await until(() => received.length >= 3 * households.length);

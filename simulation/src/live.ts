@@ -1,6 +1,8 @@
 /**
  * The live feed: publishes the simulated neighbourhood's readings to an MQTT broker at accelerated
- * time, on the topics and in the format real meters use towards the bridge.
+ * time, on the topics and in the formats real meters use towards the bridge: by default a mix of
+ * plain JSON, Tasmota, DSMR P1, LoRaWAN and EIP-712 signed readings (and SML and D0 at real time),
+ * one format per meter (live-formats.ts).
  *
  * Time: simulated time = startAt + (wall time since start) × speed. Step k is due at wall time
  * start + k × stepSeconds / speed; each due time is computed from the start, not from the previous
@@ -12,6 +14,7 @@ import { connectAsync, type MqttClient } from "mqtt";
 import { DEMO_NEIGHBOURHOOD } from "@nachbarstrom/core";
 import { readingBatches, type SimulatedNeighbourhood, type SimulatedReading } from "./day.ts";
 import { SimulationBrokerError, SimulationParameterError } from "./errors.ts";
+import { meterEncoders, type FeedFormats } from "./live-formats.ts";
 
 export type StartLiveFeedParameters = {
   /** Broker URL: mqtt://, mqtts://, ws:// or wss://; credentials may go into the URL. */
@@ -25,7 +28,15 @@ export type StartLiveFeedParameters = {
   stepSeconds?: number;
   /** Seed of the weather and appliance draws (default 1). */
   seed?: number;
-  /** Called for each reading once the broker has acknowledged it (QoS 1 PUBACK). */
+  /**
+   * The meters' formats (live-formats.ts): "mixed" (default) gives household i the i-th format of the
+   * mix in turn; one format name, or a list the households take in turn. SML and D0 only at real time.
+   */
+  formats?: FeedFormats;
+  /**
+   * Called for each reading once the broker has acknowledged it (QoS 1 PUBACK), with the registers as
+   * plain JSON would carry them, whatever format went out.
+   */
   onPublish?: (reading: SimulatedReading) => void;
   /** Called when publishing fails or the connection reports an error; default: a process warning. */
   onError?: (error: SimulationBrokerError) => void;
@@ -61,6 +72,9 @@ export async function startLiveFeed(parameters: StartLiveFeedParameters): StartL
   // The first batch checks the remaining parameters before anything touches the network.
   const batches = readingBatches({ neighbourhood, startAt, stepSeconds, seed });
   const first = batches.next().value;
+  // Simulated time is wall-clock time: only then may meters without a clock (SML, D0) take part.
+  const realTime = speed === 1 && Math.abs(startAt.getTime() - Date.now()) <= stepSeconds * 1000;
+  const encoders = meterEncoders(neighbourhood, parameters.formats ?? "mixed", realTime);
 
   let client: MqttClient;
   try {
@@ -87,14 +101,23 @@ export async function startLiveFeed(parameters: StartLiveFeedParameters): StartL
   const abandoned = Promise.withResolvers<void>();
   let stoppedAt: Date | undefined;
 
-  const publish = async (reading: SimulatedReading): Promise<void> => {
+  const publish = async (reading: SimulatedReading, meter: number): Promise<void> => {
+    let topic = reading.topic;
     try {
-      await client.publishAsync(reading.topic, JSON.stringify(reading.payload), { qos: 1 });
+      const { importWh, exportWh, timestamp } = reading.payload;
+      const message = await encoders[meter]({
+        importWh: BigInt(importWh),
+        exportWh: BigInt(exportWh),
+        unixSeconds: Date.parse(timestamp) / 1000,
+      });
+      topic = message.topic;
+      const payload = typeof message.payload === "string" ? message.payload : Buffer.from(message.payload);
+      await client.publishAsync(topic, payload, { qos: 1 });
       parameters.onPublish?.(reading);
     } catch (cause) {
       if (stoppedAt !== undefined) return; // ending the connection cancels what is in flight: expected
       report(
-        new SimulationBrokerError(`publishing to ${reading.topic} failed`, {
+        new SimulationBrokerError(`publishing to ${topic} failed`, {
           details: cause instanceof Error ? cause.message : String(cause),
           cause,
         }),
@@ -107,7 +130,10 @@ export async function startLiveFeed(parameters: StartLiveFeedParameters): StartL
       const waitMs = wallStart + step * stepMs - performance.now();
       if (waitMs > 0 && !(await delay(waitMs, sleeper.signal))) return;
       const batch = step === 0 ? first : batches.next().value;
-      await Promise.race([Promise.all(batch.readings.map(publish)), abandoned.promise]);
+      await Promise.race([
+        Promise.all(batch.readings.map((reading, meter) => publish(reading, meter))),
+        abandoned.promise,
+      ]);
     }
   })();
 
