@@ -8,6 +8,7 @@ import {ICostCap} from "./interfaces/ICostCap.sol";
 import {ICreditToken} from "./interfaces/ICreditToken.sol";
 import {IMeterRegistry} from "./interfaces/IMeterRegistry.sol";
 import {ITariffSchedule} from "./interfaces/ITariffSchedule.sol";
+import {Migratable} from "./Migratable.sol";
 import {PackedMeters} from "./PackedMeters.sol";
 import {Roles} from "./Roles.sol";
 import {SettlementMath} from "./SettlementMath.sol";
@@ -15,8 +16,10 @@ import {INTERVAL_SECONDS, NeighbourhoodId} from "./Units.sol";
 
 /// @title CostCap
 /// @notice See {ICostCap}. A meter's month sums (paid, grid-only: 64 bits each) lie two meters to a
-///         slot, so recording a chunk costs about half a storage write per meter (ADR 0005).
-contract CostCap is ICostCap, AccessControl {
+///         slot, so recording a chunk costs about half a storage write per meter (ADR 0005). A
+///         successor copies every meter's month account for the month its first interval falls in and
+///         the month before, the only months still open then (ADR 0009).
+contract CostCap is ICostCap, AccessControl, Migratable {
     uint256 private constant MASK64 = type(uint64).max;
 
     IMeterRegistry private immutable _registry;
@@ -24,6 +27,8 @@ contract CostCap is ICostCap, AccessControl {
     ICreditToken private immutable _credit;
     mapping(bytes32 monthKey => mapping(uint256 pair => uint256 sums)) private _sums;
     mapping(bytes32 monthKey => mapping(uint32 number => uint64 amount)) private _credited;
+    /// @dev While importing: meters whose open months are copied.
+    uint32 private _copiedMeters;
 
     constructor(address admin, IMeterRegistry registry, ITariffSchedule tariffs, ICreditToken credit) {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
@@ -77,7 +82,7 @@ contract CostCap is ICostCap, AccessControl {
     }
 
     /// @inheritdoc ICostCap
-    function closeMonth(NeighbourhoodId neighbourhood, uint32 month, uint32[] calldata numbers) external {
+    function closeMonth(NeighbourhoodId neighbourhood, uint32 month, uint32[] calldata numbers) external whenCurrent {
         if (!_registry.neighbourhoodOf(neighbourhood).costCap) revert CostCapNotEnabled(neighbourhood);
         uint64 endsAt = BillingMonth.firstInterval(BillingMonth.next(month));
         if (block.timestamp < uint256(endsAt) * INTERVAL_SECONDS) revert CostCapMonthNotOver(month, endsAt);
@@ -123,6 +128,46 @@ contract CostCap is ICostCap, AccessControl {
     /// @inheritdoc ICostCap
     function firstIntervalOf(uint32 month) external pure returns (uint64) {
         return BillingMonth.firstInterval(month);
+    }
+
+    function _authorizeMigration() internal view override {
+        _checkRole(DEFAULT_ADMIN_ROLE);
+    }
+
+    function _startImport(address) internal view override {
+        _predecessorOf(address(_registry));
+    }
+
+    /// @dev Meters in the predecessor's registry order.
+    function _copy(address previous, uint256 max) internal override returns (uint256 copied) {
+        IMeterRegistry registry = IMeterRegistry(_predecessorOf(address(_registry)));
+        (, uint32 meters, ) = registry.counts();
+        uint32 month = BillingMonth.monthOf(firstInterval());
+        uint32 before = month % 100 == 1 ? (month / 100 - 1) * 100 + 12 : month - 1;
+        for (; copied < max && _copiedMeters < meters; ++copied) {
+            uint32 number = ++_copiedMeters;
+            NeighbourhoodId hood = registry.meterOf(registry.meterIdOf(number)).neighbourhood;
+            _copyMonth(ICostCap(previous), hood, before, number);
+            _copyMonth(ICostCap(previous), hood, month, number);
+        }
+    }
+
+    function _copyMonth(ICostCap prev, NeighbourhoodId neighbourhood, uint32 month, uint32 number) private {
+        MonthAccount memory account = prev.monthAccountOf(neighbourhood, month, number);
+        if (account.paid == 0 && account.gridOnly == 0 && account.credited == 0) return;
+        bytes32 key = _monthKey(neighbourhood, month);
+        _sums[key][number >> 1] = _add(
+            _sums[key][number >> 1],
+            number,
+            int256(uint256(account.paid)),
+            int256(uint256(account.gridOnly))
+        );
+        _credited[key][number] = account.credited;
+    }
+
+    function _progress() internal view override returns (string memory, uint256, uint256) {
+        (, uint32 meters, ) = IMeterRegistry(_predecessorOf(address(_registry))).counts();
+        return ("meters", _copiedMeters, meters);
     }
 
     function _account(bytes32 key, uint32 number) private view returns (MonthAccount memory account) {

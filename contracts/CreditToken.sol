@@ -6,6 +6,7 @@ import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IER
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ICreditToken} from "./interfaces/ICreditToken.sol";
 import {IMeterRegistry} from "./interfaces/IMeterRegistry.sol";
+import {Migratable} from "./Migratable.sol";
 import {Roles} from "./Roles.sol";
 
 /// @title CreditToken
@@ -13,8 +14,10 @@ import {Roles} from "./Roles.sol";
 ///         every ERC-20 write reverts with {CreditNotTransferable}.
 /// @dev A household's position is an int48 in base units (±140 million euros), five accounts per storage
 ///      slot, so settling neighbouring accounts costs a fifth of a slot write each (ADR 0005). The
-///      treasury's position is a full int256 of its own.
-contract CreditToken is ICreditToken, IERC20Metadata, AccessControl, Pausable {
+///      treasury's position is a full int256 of its own. A successor takes over the treasury's
+///      position and `issued` when bound, then each account's position by number; it goes live only
+///      when the positions and the treasury's add up to `issued`. Retiring pauses the ledger for good.
+contract CreditToken is ICreditToken, IERC20Metadata, AccessControl, Pausable, Migratable {
     /// @dev Accounts per storage slot: five 48-bit positions.
     uint256 private constant LANES = 5;
 
@@ -24,6 +27,9 @@ contract CreditToken is ICreditToken, IERC20Metadata, AccessControl, Pausable {
     int256 private _treasuryPosition;
     /// @dev Signed: once producers paid out pay the utility advanced, more was paid out than topped up.
     int256 private _issued;
+    /// @dev While importing: accounts copied so far and the sum of their positions.
+    uint32 private _copiedAccounts;
+    int256 private _copiedSum;
 
     constructor(address admin, address operator, address treasurer, IMeterRegistry registry, address treasury_) {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
@@ -34,7 +40,7 @@ contract CreditToken is ICreditToken, IERC20Metadata, AccessControl, Pausable {
     }
 
     /// @inheritdoc ICreditToken
-    function topUp(address account, uint256 amount) external onlyRole(Roles.TREASURER) whenNotPaused {
+    function topUp(address account, uint256 amount) external onlyRole(Roles.TREASURER) whenNotPaused whenCurrent {
         if (amount > uint256(int256(type(int48).max))) revert CreditAmountTooLarge(amount);
         int256 before = _position(account);
         int256 change = int256(amount);
@@ -45,7 +51,7 @@ contract CreditToken is ICreditToken, IERC20Metadata, AccessControl, Pausable {
     }
 
     /// @inheritdoc ICreditToken
-    function payOut(address account, uint256 amount) external onlyRole(Roles.TREASURER) whenNotPaused {
+    function payOut(address account, uint256 amount) external onlyRole(Roles.TREASURER) whenNotPaused whenCurrent {
         int256 position = _position(account);
         uint256 balance = position > 0 ? uint256(position) : 0;
         if (balance < amount) revert CreditInsufficientBalance(account, balance, amount);
@@ -90,8 +96,8 @@ contract CreditToken is ICreditToken, IERC20Metadata, AccessControl, Pausable {
         _pause();
     }
 
-    /// @notice Resumes movements of credit. Operator only.
-    function unpause() external onlyRole(Roles.OPERATOR) {
+    /// @notice Resumes movements of credit. Operator only; never once retired.
+    function unpause() external onlyRole(Roles.OPERATOR) whenCurrent {
         _unpause();
     }
 
@@ -159,6 +165,49 @@ contract CreditToken is ICreditToken, IERC20Metadata, AccessControl, Pausable {
 
     function approve(address, uint256) external pure returns (bool) {
         revert CreditNotTransferable();
+    }
+
+    function _authorizeMigration() internal view override {
+        _checkRole(DEFAULT_ADMIN_ROLE);
+    }
+
+    /// @dev The treasury's position and `issued`, as they stood when the predecessor retired.
+    function _startImport(address previous) internal override {
+        _predecessorOf(address(_registry));
+        ICreditToken prev = ICreditToken(previous);
+        if (prev.treasury() != _treasury) revert MigrationMismatch("treasury");
+        if (_issued != 0 || _treasuryPosition != 0) revert MigrationTargetNotEmpty();
+        _treasuryPosition = prev.treasuryPosition();
+        _issued = prev.issued();
+    }
+
+    /// @dev Positions by account number, read through the predecessor's registry, which numbered them
+    ///      as this version's registry does.
+    function _copy(address previous, uint256 max) internal override returns (uint256 copied) {
+        IMeterRegistry registry = IMeterRegistry(_predecessorOf(address(_registry)));
+        (, , uint32 accounts) = registry.counts();
+        for (; copied < max && _copiedAccounts < accounts; ++copied) {
+            uint32 number = ++_copiedAccounts;
+            int256 position = ICreditToken(previous).positionOf(registry.accountOf(number));
+            _positions[number / LANES] = _withLane(_positions[number / LANES], number, position);
+            _copiedSum += position;
+        }
+    }
+
+    /// @dev Complete once every account is copied and the positions and the treasury's add up to
+    ///      `issued`, as they did in the predecessor.
+    function _progress() internal view override returns (string memory, uint256, uint256) {
+        (, , uint32 accounts) = IMeterRegistry(_predecessorOf(address(_registry))).counts();
+        if (_copiedAccounts != accounts) return ("accounts", _copiedAccounts, accounts);
+        if (_copiedSum + _treasuryPosition != _issued) return ("balance", 0, 1);
+        return ("accounts", accounts, accounts);
+    }
+
+    /// @notice See {IMigratable-retire}; also pauses the ledger for good, which stops settlement,
+    ///         corrections and the cost cap of this version from moving credit.
+    function retire() public override {
+        super.retire();
+        if (!paused()) _pause();
     }
 
     /// @dev Only the treasury and registered participants have a position.

@@ -4,13 +4,15 @@ pragma solidity 0.8.30;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IMeterRegistry} from "./interfaces/IMeterRegistry.sol";
 import {MeterRecords} from "./MeterRecords.sol";
+import {Migratable} from "./Migratable.sol";
 import {PackedMeters} from "./PackedMeters.sol";
 import {Roles} from "./Roles.sol";
 import {MeterId, NeighbourhoodId, intervalAt} from "./Units.sol";
 
 /// @title MeterRegistry
-/// @notice See {IMeterRegistry}.
-contract MeterRegistry is IMeterRegistry, AccessControl {
+/// @notice See {IMeterRegistry}. A successor copies neighbourhoods, accounts and meters in number
+///         order, so every number (in events, calldata, power contracts, the ledger) stays the same.
+contract MeterRegistry is IMeterRegistry, AccessControl, Migratable {
     using MeterRecords for mapping(uint256 => uint256);
 
     mapping(NeighbourhoodId neighbourhood => Neighbourhood config) private _neighbourhoods;
@@ -44,7 +46,7 @@ contract MeterRegistry is IMeterRegistry, AccessControl {
     function registerNeighbourhood(
         NeighbourhoodId neighbourhood,
         Neighbourhood calldata config
-    ) external onlyRole(Roles.OPERATOR) {
+    ) external onlyRole(Roles.OPERATOR) whenCurrent {
         if (_neighbourhoods[neighbourhood].exists) revert RegistryNeighbourhoodExists(neighbourhood);
         Neighbourhood memory stored = config;
         stored.exists = true;
@@ -57,7 +59,7 @@ contract MeterRegistry is IMeterRegistry, AccessControl {
     }
 
     /// @inheritdoc IMeterRegistry
-    function registerParticipant(address account) external onlyRole(Roles.OPERATOR) {
+    function registerParticipant(address account) external onlyRole(Roles.OPERATOR) whenCurrent {
         _registerParticipant(account);
     }
 
@@ -66,14 +68,14 @@ contract MeterRegistry is IMeterRegistry, AccessControl {
         MeterId meter,
         NeighbourhoodId neighbourhood,
         address owner
-    ) external onlyRole(Roles.OPERATOR) {
+    ) external onlyRole(Roles.OPERATOR) whenCurrent {
         uint32 hood = _neighbourhoodNumbers[neighbourhood];
         if (hood == 0) revert RegistryNeighbourhoodUnknown(neighbourhood);
         _addMeter(meter, neighbourhood, MeterRecords.Record(hood, _registerParticipant(owner), true, 0, 0, 1));
     }
 
     /// @inheritdoc IMeterRegistry
-    function retireMeter(MeterId meter) external onlyRole(Roles.OPERATOR) {
+    function retireMeter(MeterId meter) external onlyRole(Roles.OPERATOR) whenCurrent {
         (uint32 number, MeterRecords.Record memory record) = _changing(meter);
         record.active = false;
         _records.write(number, MeterRecords.pack(record));
@@ -81,7 +83,7 @@ contract MeterRegistry is IMeterRegistry, AccessControl {
     }
 
     /// @inheritdoc IMeterRegistry
-    function replaceMeter(MeterId oldMeter, MeterId newMeter) external onlyRole(Roles.OPERATOR) {
+    function replaceMeter(MeterId oldMeter, MeterId newMeter) external onlyRole(Roles.OPERATOR) whenCurrent {
         (uint32 number, MeterRecords.Record memory record) = _changing(oldMeter);
         record.active = false;
         _records.write(number, MeterRecords.pack(record));
@@ -92,7 +94,7 @@ contract MeterRegistry is IMeterRegistry, AccessControl {
     }
 
     /// @inheritdoc IMeterRegistry
-    function setPreferences(MeterId meter, uint32 maxBuyPrice, uint32 minSellPrice) external {
+    function setPreferences(MeterId meter, uint32 maxBuyPrice, uint32 minSellPrice) external whenCurrent {
         (uint32 number, MeterRecords.Record memory record) = _changing(meter);
         if (msg.sender != _accounts[record.account] && !hasRole(Roles.OPERATOR, msg.sender)) {
             revert RegistryNotMeterOwner(meter, msg.sender);
@@ -106,7 +108,7 @@ contract MeterRegistry is IMeterRegistry, AccessControl {
     }
 
     /// @inheritdoc IMeterRegistry
-    function setShareWeight(MeterId meter, uint32 shareWeight) external onlyRole(Roles.OPERATOR) {
+    function setShareWeight(MeterId meter, uint32 shareWeight) external onlyRole(Roles.OPERATOR) whenCurrent {
         _checkLimit("shareWeight", shareWeight, MeterRecords.MAX_SHARE_WEIGHT);
         (uint32 number, MeterRecords.Record memory record) = _changing(meter);
         record.shareWeight = shareWeight;
@@ -142,6 +144,28 @@ contract MeterRegistry is IMeterRegistry, AccessControl {
     /// @inheritdoc IMeterRegistry
     function metersIn(NeighbourhoodId neighbourhood) external view returns (MeterId[] memory) {
         return _metersIn[neighbourhood];
+    }
+
+    /// @inheritdoc IMeterRegistry
+    function counts() external view returns (uint32 neighbourhoods, uint32 meters, uint32 accounts) {
+        return (_neighbourhoodCount, _meterCount, _accountCount);
+    }
+
+    /// @inheritdoc IMeterRegistry
+    function neighbourhoodIdOf(uint32 number) external view returns (NeighbourhoodId) {
+        return _neighbourhoodIds[number];
+    }
+
+    /// @inheritdoc IMeterRegistry
+    function accountOf(uint32 number) external view returns (address) {
+        return _accounts[number];
+    }
+
+    /// @inheritdoc IMeterRegistry
+    function meterRecordsOf(
+        uint32 number
+    ) external view returns (MeterId meter, uint256 latest, uint256 before, uint64 changesAt) {
+        return (_meterIds[number], _records.read(number), _before.read(number), _changesAt[number]);
     }
 
     /// @inheritdoc IMeterRegistry
@@ -184,6 +208,55 @@ contract MeterRegistry is IMeterRegistry, AccessControl {
             if ((bits >> 40) & 0xff == 0) revert RegistryMeterInactive(number, interval);
             words[i] = MeterRecords.settlementWord(bits);
         }
+    }
+
+    function _authorizeMigration() internal view override {
+        _checkRole(DEFAULT_ADMIN_ROLE);
+    }
+
+    /// @dev Numbers are copied as they were: nothing may be registered here before.
+    function _startImport(address) internal view override {
+        if (_neighbourhoodCount != 0 || _accountCount != 0) revert MigrationTargetNotEmpty();
+    }
+
+    /// @dev Neighbourhoods first, then accounts, then meters (whose records name both by number).
+    function _copy(address previous, uint256 max) internal override returns (uint256 copied) {
+        IMeterRegistry prev = IMeterRegistry(previous);
+        (uint32 hoods, uint32 meters, uint32 accounts) = prev.counts();
+        for (; copied < max && _neighbourhoodCount < hoods; ++copied) {
+            uint32 number = ++_neighbourhoodCount;
+            NeighbourhoodId id = prev.neighbourhoodIdOf(number);
+            _neighbourhoods[id] = prev.neighbourhoodOf(id);
+            _neighbourhoodNumbers[id] = number;
+            _neighbourhoodIds[number] = id;
+        }
+        for (; copied < max && _accountCount < accounts; ++copied) {
+            uint32 number = ++_accountCount;
+            address account = prev.accountOf(number);
+            _accountNumbers[account] = number;
+            _accounts[number] = account;
+        }
+        for (; copied < max && _meterCount < meters; ++copied) _copyMeter(prev, ++_meterCount);
+    }
+
+    /// @dev A meter with both its records and the interval its latest change counts from.
+    function _copyMeter(IMeterRegistry prev, uint32 number) private {
+        (MeterId meter, uint256 latest, uint256 before, uint64 changesAt) = prev.meterRecordsOf(number);
+        _meterNumbers[meter] = number;
+        _meterIds[number] = meter;
+        _records.write(number, latest);
+        _before.write(number, before);
+        _changesAt[number] = changesAt;
+        uint256 hood = MeterRecords.unpack(latest).neighbourhood;
+        _metersIn[_neighbourhoodIds[hood]].push(meter);
+        if (_neighbourhoodChangesAt[hood] < changesAt) _neighbourhoodChangesAt[hood] = changesAt;
+    }
+
+    function _progress() internal view override returns (string memory, uint256, uint256) {
+        (uint32 hoods, uint32 meters, uint32 accounts) = IMeterRegistry(previousVersion()).counts();
+        if (_neighbourhoodCount != hoods) return ("neighbourhoods", _neighbourhoodCount, hoods);
+        if (_accountCount != accounts) return ("accounts", _accountCount, accounts);
+        return ("meters", _meterCount, meters);
     }
 
     function _addMeter(MeterId meter, NeighbourhoodId neighbourhood, MeterRecords.Record memory record) private {

@@ -8,14 +8,18 @@ import {IMeterRegistry} from "./interfaces/IMeterRegistry.sol";
 import {INeighbourhoodSettlement} from "./interfaces/INeighbourhoodSettlement.sol";
 import {IPowerContracts} from "./interfaces/IPowerContracts.sol";
 import {ITariffSchedule} from "./interfaces/ITariffSchedule.sol";
+import {Migratable} from "./Migratable.sol";
 import {PackedMeters} from "./PackedMeters.sol";
 import {Roles} from "./Roles.sol";
 import {SettlementMath} from "./SettlementMath.sol";
 import {AllocationKey, INTERVAL_SECONDS, NeighbourhoodId} from "./Units.sol";
 
 /// @title NeighbourhoodSettlement
-/// @notice See {INeighbourhoodSettlement}.
-contract NeighbourhoodSettlement is INeighbourhoodSettlement, AccessControl {
+/// @notice See {INeighbourhoodSettlement}. A successor copies nothing: it settles the intervals from its
+///         first interval on, and earlier ones only when the predecessor has no chunk of them (a late
+///         interval); its views answer for the predecessor's intervals by asking it, so corrections and
+///         readers see one history.
+contract NeighbourhoodSettlement is INeighbourhoodSettlement, AccessControl, Migratable {
     using SettlementMath for SettlementMath.Deliveries;
 
     /// @notice The most meters one chunk may carry. The bridge sizes chunks by their gas (ADR 0005);
@@ -186,11 +190,15 @@ contract NeighbourhoodSettlement is INeighbourhoodSettlement, AccessControl {
 
     /// @inheritdoc INeighbourhoodSettlement
     function intervalOf(NeighbourhoodId neighbourhood, uint64 interval) external view returns (IntervalRecord memory) {
+        INeighbourhoodSettlement previous = _settledBefore(neighbourhood, interval);
+        if (address(previous) != address(0)) return previous.intervalOf(neighbourhood, interval);
         return _intervals[neighbourhood][interval];
     }
 
     /// @inheritdoc INeighbourhoodSettlement
     function isSettled(NeighbourhoodId neighbourhood, uint64 interval) external view returns (bool) {
+        INeighbourhoodSettlement previous = _settledBefore(neighbourhood, interval);
+        if (address(previous) != address(0)) return previous.isSettled(neighbourhood, interval);
         IntervalRecord storage record = _intervals[neighbourhood][interval];
         return record.chunkCount > 0 && record.chunksIn == record.chunkCount;
     }
@@ -201,6 +209,8 @@ contract NeighbourhoodSettlement is INeighbourhoodSettlement, AccessControl {
         uint64 interval,
         uint16 chunk
     ) external view returns (bytes32 contentHash, bytes32 resultsHash) {
+        INeighbourhoodSettlement previous = _settledBefore(neighbourhood, interval);
+        if (address(previous) != address(0)) return previous.chunkOf(neighbourhood, interval, chunk);
         ChunkRecord storage record = _chunks[keccak256(abi.encode(neighbourhood, interval))][chunk];
         return (record.contentHash, record.resultsHash);
     }
@@ -211,8 +221,35 @@ contract NeighbourhoodSettlement is INeighbourhoodSettlement, AccessControl {
         uint64 interval,
         uint32 number
     ) external view returns (bool) {
+        INeighbourhoodSettlement previous = _settledBefore(neighbourhood, interval);
+        if (address(previous) != address(0)) return previous.isMeterSettled(neighbourhood, interval, number);
         uint256 bits = _settled[keccak256(abi.encode(neighbourhood, interval))][number >> 8];
         return (bits >> (number & 255)) & 1 == 1;
+    }
+
+    /// @dev The predecessor when it holds the interval: one before this version's first interval of
+    ///      which nothing was settled here. Zero otherwise.
+    function _settledBefore(
+        NeighbourhoodId neighbourhood,
+        uint64 interval
+    ) private view returns (INeighbourhoodSettlement) {
+        (address previous, uint64 first, ) = _versionSlot();
+        if (interval >= first || _intervals[neighbourhood][interval].chunksIn != 0)
+            return INeighbourhoodSettlement(address(0));
+        return INeighbourhoodSettlement(previous);
+    }
+
+    /// @dev A new interval only in a current version, and not one the predecessor has begun.
+    function _checkVersion(NeighbourhoodId neighbourhood, uint64 interval) private view {
+        (address previous, uint64 first, Phase phase) = _versionSlot();
+        if (phase == Phase.Importing || phase == Phase.Retired) revert MigrationNotCurrent(phase);
+        if (interval < first && INeighbourhoodSettlement(previous).intervalOf(neighbourhood, interval).chunksIn != 0) {
+            revert SettlementIntervalInPreviousVersion(neighbourhood, interval, previous);
+        }
+    }
+
+    function _authorizeMigration() internal view override {
+        _checkRole(DEFAULT_ADMIN_ROLE);
     }
 
     function _checkShape(NeighbourhoodId neighbourhood, uint64 interval, uint256 size) private view {
@@ -262,6 +299,7 @@ contract NeighbourhoodSettlement is INeighbourhoodSettlement, AccessControl {
             if (headerHash != record.headerHash) revert SettlementHeaderMismatch(neighbourhood, interval);
             return;
         }
+        _checkVersion(neighbourhood, interval);
         uint64 local = header.poolDemandWh < header.poolSupplyWh ? header.poolDemandWh : header.poolSupplyWh;
         if (header.poolBoughtWh > local) revert SettlementHeaderInvalid("poolBoughtWh");
         record.batchKey = header.batchKey;

@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {IMeterRegistry} from "./interfaces/IMeterRegistry.sol";
 import {IPowerContracts} from "./interfaces/IPowerContracts.sol";
+import {Migratable} from "./Migratable.sol";
 import {PackedMeters} from "./PackedMeters.sol";
 import {MeterId, NeighbourhoodId, intervalAt} from "./Units.sol";
 
 /// @title PowerContracts
 /// @notice See {IPowerContracts}. Each meter takes part in at most MAX_PER_METER open contracts per
-///         side, which bounds what settlement reads per meter.
-contract PowerContracts is IPowerContracts {
+///         side, which bounds what settlement reads per meter. Its admin for a migration is the
+///         registry's. A successor copies every contract by id, and the meters' lists exactly as they
+///         stand (expired ids included until the meter's next acceptance drops them).
+contract PowerContracts is IPowerContracts, Migratable {
     uint256 public constant MAX_PER_METER = 4;
 
     IMeterRegistry private immutable _registry;
@@ -33,7 +37,7 @@ contract PowerContracts is IPowerContracts {
         uint32 capWh,
         uint64 validFrom,
         uint64 validUntil
-    ) external returns (uint64 id) {
+    ) external whenCurrent returns (uint64 id) {
         IMeterRegistry.Meter memory sellerMeter = _registry.meterOf(seller);
         IMeterRegistry.Meter memory buyerMeter = _registry.meterOf(buyer);
         if (sellerMeter.owner != msg.sender) revert PowerContractNotMeterOwner(seller, msg.sender);
@@ -68,7 +72,7 @@ contract PowerContracts is IPowerContracts {
     }
 
     /// @inheritdoc IPowerContracts
-    function accept(uint64 id) external {
+    function accept(uint64 id) external whenCurrent {
         PowerContract storage terms = _known(id);
         if (terms.status != Status.Offered) revert PowerContractNotOffered(id, terms.status);
         if (_registry.meterOf(terms.buyer).owner != msg.sender) {
@@ -89,7 +93,7 @@ contract PowerContracts is IPowerContracts {
     }
 
     /// @inheritdoc IPowerContracts
-    function end(uint64 id) external {
+    function end(uint64 id) external whenCurrent {
         PowerContract storage terms = _known(id);
         if (_registry.meterOf(terms.seller).owner != msg.sender && _registry.meterOf(terms.buyer).owner != msg.sender)
             revert PowerContractNotParty(id, msg.sender);
@@ -110,6 +114,11 @@ contract PowerContracts is IPowerContracts {
     /// @inheritdoc IPowerContracts
     function contractOf(uint64 id) external view returns (PowerContract memory) {
         return _known(id);
+    }
+
+    /// @inheritdoc IPowerContracts
+    function nextId() external view returns (uint64) {
+        return _nextId;
     }
 
     /// @inheritdoc IPowerContracts
@@ -199,6 +208,40 @@ contract PowerContracts is IPowerContracts {
             else high = mid;
         }
         return (false, 0);
+    }
+
+    /// @dev The registry's admin (the timelock) migrates the contracts too.
+    function _authorizeMigration() internal view override {
+        if (!IAccessControl(address(_registry)).hasRole(bytes32(0), msg.sender)) {
+            revert MigrationUnauthorized(msg.sender);
+        }
+    }
+
+    function _startImport(address) internal view override {
+        if (_nextId != 1) revert MigrationTargetNotEmpty();
+    }
+
+    function _copy(address previous, uint256 max) internal override returns (uint256 copied) {
+        IPowerContracts prev = IPowerContracts(previous);
+        uint64 next = prev.nextId();
+        for (; copied < max && _nextId < next; ++copied) {
+            uint64 id = _nextId++;
+            PowerContract memory terms = prev.contractOf(id);
+            _contracts[id] = terms;
+            if (terms.status != Status.Active) continue;
+            _sellers[terms.sellerNumber >> 8] |= uint256(1) << (terms.sellerNumber & 255);
+            if (_listed(prev.contractsSoldBy(terms.seller), id)) _soldBy[terms.sellerNumber].push(id);
+            if (_listed(prev.contractsBoughtBy(terms.buyer), id)) _boughtBy[terms.buyerNumber].push(id);
+        }
+    }
+
+    function _progress() internal view override returns (string memory, uint256, uint256) {
+        return ("contracts", _nextId - 1, IPowerContracts(previousVersion()).nextId() - 1);
+    }
+
+    function _listed(uint64[] memory ids, uint64 id) private pure returns (bool) {
+        for (uint256 i; i < ids.length; ++i) if (ids[i] == id) return true;
+        return false;
     }
 
     function _known(uint64 id) private view returns (PowerContract storage terms) {

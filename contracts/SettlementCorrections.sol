@@ -9,6 +9,7 @@ import {IMeterRegistry} from "./interfaces/IMeterRegistry.sol";
 import {INeighbourhoodSettlement} from "./interfaces/INeighbourhoodSettlement.sol";
 import {ISettlementCorrections} from "./interfaces/ISettlementCorrections.sol";
 import {ITariffSchedule} from "./interfaces/ITariffSchedule.sol";
+import {Migratable} from "./Migratable.sol";
 import {PackedMeters} from "./PackedMeters.sol";
 import {Roles} from "./Roles.sol";
 import {SettlementMath} from "./SettlementMath.sol";
@@ -16,8 +17,10 @@ import {NeighbourhoodId} from "./Units.sol";
 
 /// @title SettlementCorrections
 /// @notice See {ISettlementCorrections}. Holds the settlement role on the credit token to move the
-///         difference.
-contract SettlementCorrections is ISettlementCorrections, AccessControl {
+///         difference. A successor copies nothing: an interval settled before its first interval is
+///         proved against the predecessor's chunks (through this version's settlement), and its first
+///         correction here continues from the predecessor's last one.
+contract SettlementCorrections is ISettlementCorrections, AccessControl, Migratable {
     /// @dev A settled meter's result as ChunkSettled carries it.
     struct Result {
         uint32 number;
@@ -64,7 +67,7 @@ contract SettlementCorrections is ISettlementCorrections, AccessControl {
         uint32 importWh,
         uint32 exportWh,
         string calldata reason
-    ) external onlyRole(Roles.OPERATOR) {
+    ) external onlyRole(Roles.OPERATOR) whenCurrent {
         if (bytes(reason).length == 0) revert CorrectionReasonMissing();
         Result memory original = _original(neighbourhood, interval, chunk, results, position);
         if (importWh < original.boughtLocally) {
@@ -74,6 +77,8 @@ contract SettlementCorrections is ISettlementCorrections, AccessControl {
             revert CorrectionBelowLocalEnergy(original.number, "exportWh", exportWh, original.soldLocally);
         }
         Correction storage current = _corrections[keccak256(abi.encode(neighbourhood, interval))][original.number];
+        if (current.count == 0 && interval < firstInterval())
+            _carryOver(current, neighbourhood, interval, original.number);
         int256 change = _update(current, neighbourhood, interval, original, importWh, exportWh);
         emit MeterCorrected(
             neighbourhood,
@@ -96,6 +101,29 @@ contract SettlementCorrections is ISettlementCorrections, AccessControl {
         uint32 number
     ) external view returns (Correction memory) {
         return _corrections[keccak256(abi.encode(neighbourhood, interval))][number];
+    }
+
+    /// @dev Continues from the predecessor's correction of the meter-interval, if it made one.
+    function _carryOver(
+        Correction storage current,
+        NeighbourhoodId neighbourhood,
+        uint64 interval,
+        uint32 number
+    ) private {
+        Correction memory before = ISettlementCorrections(previousVersion()).correctionOf(
+            neighbourhood,
+            interval,
+            number
+        );
+        current.importWh = before.importWh;
+        current.exportWh = before.exportWh;
+        current.debit = before.debit;
+        current.credit = before.credit;
+        current.count = before.count;
+    }
+
+    function _authorizeMigration() internal view override {
+        _checkRole(DEFAULT_ADMIN_ROLE);
     }
 
     /// @dev The meter's result as settled, after proving `results` against the chunk's hash.

@@ -13,7 +13,6 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import hre from "hardhat";
 import { createPublicClient, http } from "viem";
-import { generatePrivateKey } from "viem/accounts";
 import { NachbarstromError, deploymentSchema, type Deployment } from "@nachbarstrom/core";
 import NachbarstromModule from "../contracts/ignition/modules/Nachbarstrom.ts";
 import { assertKeyAllowed, readDeployConfig, type DeployConfig } from "../deploy/deploy-config.ts";
@@ -49,13 +48,9 @@ export async function deployNetwork({
   }
   assertKeyAllowed(deployerKey, actualChainId);
 
-  // The module's defaults name accounts 1 and 2 (bridge, treasury), and Ignition checks them even when
-  // the parameters replace them: two fresh keys fill those places. They sign nothing and hold nothing;
-  // every role comes from `roles`. (Drop them once the module has no account defaults.)
-  const placeholders = [generatePrivateKey(), generatePrivateKey()];
   const connection = await hre.network.create({
     network: "production",
-    override: { url: rpcUrl, accounts: [deployerKey, ...placeholders], chainId },
+    override: { url: rpcUrl, accounts: [deployerKey], chainId },
   });
   try {
     const deployedAtBlock = Number(await publicClient.getBlockNumber());

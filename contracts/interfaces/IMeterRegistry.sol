@@ -104,6 +104,25 @@ interface IMeterRegistry {
     /// @return The meters registered in `neighbourhood`, in registration order, retired ones included.
     function metersIn(NeighbourhoodId neighbourhood) external view returns (MeterId[] memory);
 
+    /// @return neighbourhoods How many neighbourhoods, meters and accounts are registered (the highest
+    ///         number of each).
+    function counts() external view returns (uint32 neighbourhoods, uint32 meters, uint32 accounts);
+
+    /// @return The id of neighbourhood number `number` (0 when there is none).
+    function neighbourhoodIdOf(uint32 number) external view returns (NeighbourhoodId);
+
+    /// @return The account with number `number` (0 when there is none).
+    function accountOf(uint32 number) external view returns (address);
+
+    /// @notice A meter's stored records as a successor version copies them (MeterRecords layout).
+    /// @return meter The meter's id.
+    /// @return latest Its latest settings.
+    /// @return before Its settings before the latest change.
+    /// @return changesAt The interval from which `latest` counts.
+    function meterRecordsOf(
+        uint32 number
+    ) external view returns (MeterId meter, uint256 latest, uint256 before, uint64 changesAt);
+
     /// @return Whether `account` may hold credit.
     function isParticipant(address account) external view returns (bool);
 

@@ -47,6 +47,8 @@ interface INeighbourhoodSettlement {
     }
 
     error SettlementIntervalAlreadySettled(NeighbourhoodId neighbourhood, uint64 interval);
+    /// @notice The interval was (at least partly) settled by the contract version before this one.
+    error SettlementIntervalInPreviousVersion(NeighbourhoodId neighbourhood, uint64 interval, address previous);
     error SettlementIntervalNotClosed(NeighbourhoodId neighbourhood, uint64 interval, uint64 closesAt);
     error SettlementChunkOutOfOrder(NeighbourhoodId neighbourhood, uint64 interval, uint16 expected, uint16 got);
     error SettlementChunkConflict(NeighbourhoodId neighbourhood, uint64 interval, uint16 chunk);

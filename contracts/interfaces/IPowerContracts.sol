@@ -64,6 +64,9 @@ interface IPowerContracts {
     /// @return The contract `id`; reverts when unknown.
     function contractOf(uint64 id) external view returns (PowerContract memory);
 
+    /// @return The id the next offer gets (ids count from 1).
+    function nextId() external view returns (uint64);
+
     /// @return The ids of the accepted contracts in which `meter` is the seller, ascending (expired ones
     ///         are dropped when the meter's next contract is accepted).
     function contractsSoldBy(MeterId meter) external view returns (uint64[] memory);

@@ -7,6 +7,7 @@ import {
   HttpRequestError,
   encodeErrorResult,
   type Hex,
+  zeroAddress,
 } from "viem";
 import type { IntervalBatch } from "./aggregate.ts";
 import { SettlementFailedError } from "./errors.ts";
@@ -45,12 +46,14 @@ const settleCall = {
 
 /** A contract revert as viem reports it from simulateContract. */
 function revert(
-  errorName: "SettlementIntervalAlreadySettled" | "SettlementBatchEmpty",
+  errorName: "SettlementIntervalAlreadySettled" | "SettlementIntervalInPreviousVersion" | "SettlementBatchEmpty",
 ): ContractFunctionExecutionError {
   const data =
-    errorName === "SettlementIntervalAlreadySettled"
-      ? encodeErrorResult({ abi: neighbourhoodSettlementAbi, errorName, args: [HOOD_ID, K] })
-      : encodeErrorResult({ abi: neighbourhoodSettlementAbi, errorName });
+    errorName === "SettlementBatchEmpty"
+      ? encodeErrorResult({ abi: neighbourhoodSettlementAbi, errorName })
+      : errorName === "SettlementIntervalInPreviousVersion"
+        ? encodeErrorResult({ abi: neighbourhoodSettlementAbi, errorName, args: [HOOD_ID, K, zeroAddress] })
+        : encodeErrorResult({ abi: neighbourhoodSettlementAbi, errorName, args: [HOOD_ID, K] });
   const cause = new ContractFunctionRevertedError({ abi: neighbourhoodSettlementAbi, data, functionName: "settle" });
   return new ContractFunctionExecutionError(cause, settleCall);
 }
@@ -278,6 +281,7 @@ describe("submitBatch", () => {
 describe("classifyError", () => {
   test("sorts failures", () => {
     assert.equal(classifyError(revert("SettlementIntervalAlreadySettled")), "already-settled");
+    assert.equal(classifyError(revert("SettlementIntervalInPreviousVersion")), "already-settled");
     assert.equal(classifyError(revert("SettlementBatchEmpty")), "fatal");
     assert.equal(classifyError(unreachable()), "unreachable");
     assert.equal(classifyError(unreachable(502)), "unreachable");

@@ -183,7 +183,9 @@ export function classifyError(error: unknown): ErrorKind {
   if (!(error instanceof BaseError)) return "fatal";
   const reverted = error.walk((e) => e instanceof ContractFunctionRevertedError);
   if (reverted instanceof ContractFunctionRevertedError) {
-    return reverted.data?.errorName === "SettlementIntervalAlreadySettled" ? "already-settled" : "fatal";
+    // Settled here, or (after an upgrade, ADR 0009) by the contract version this one replaced.
+    const done = ["SettlementIntervalAlreadySettled", "SettlementIntervalInPreviousVersion"];
+    return done.includes(reverted.data?.errorName ?? "") ? "already-settled" : "fatal";
   }
   const transport = error.walk(
     (e) =>
