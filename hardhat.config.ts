@@ -22,6 +22,13 @@ export default defineConfig({
     ignition: "contracts/ignition",
   },
   networks: {
+    // The demo's chain (`npm start`): Hardhat's simulated network, starting at NACHBARSTROM_CHAIN_START
+    // (ISO time) so that its clock can follow the simulator's from a day in the past.
+    demo: {
+      type: "edr-simulated",
+      chainType: "l1",
+      ...(process.env.NACHBARSTROM_CHAIN_START ? { initialDate: process.env.NACHBARSTROM_CHAIN_START } : {}),
+    },
     localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
     production: {
       type: "http",

@@ -4,7 +4,7 @@
  *
  * Settings (environment): MQTT_URL (external broker instead of the embedded one), NACHBARSTROM_SPEED
  * (simulated seconds per wall second, default 180: a 15-minute interval every 5 s),
- * NACHBARSTROM_SIM_START (ISO time the simulated clock starts at; default the next 21 June, 04:00 UTC),
+ * NACHBARSTROM_SIM_START (ISO time the simulated clock starts at; default the last 21 June, 04:00 UTC),
  * PORT_CHAIN, PORT_MQTT, PORT_NODE_RED,
  * PORT_PORTAL.
  */
@@ -26,13 +26,16 @@ function numberSetting(name: string, fallback: number): number {
   return value;
 }
 
-/** The next 21 June, 04:00 UTC (sunrise in Germany): a sunny day, and later than the chain's own clock. */
-function nextMidsummerMorning(now = new Date()): string {
+/**
+ * The last 21 June, 04:00 UTC (sunrise in Germany), before now: a sunny day, and in the past, so that
+ * the meters' timestamps never lie ahead of the wall clock (the bridge refuses readings from the future).
+ */
+function lastMidsummerMorning(now = new Date()): string {
   const thisYear = new Date(`${now.getUTCFullYear()}-06-21T04:00:00Z`);
-  return thisYear > now ? thisYear.toISOString() : `${now.getUTCFullYear() + 1}-06-21T04:00:00Z`;
+  return thisYear < now ? thisYear.toISOString() : `${now.getUTCFullYear() - 1}-06-21T04:00:00Z`;
 }
 
-const startAt = new Date(process.env.NACHBARSTROM_SIM_START ?? nextMidsummerMorning());
+const startAt = new Date(process.env.NACHBARSTROM_SIM_START ?? lastMidsummerMorning());
 if (Number.isNaN(startAt.getTime())) {
   console.error(`NACHBARSTROM_SIM_START must be an ISO date and time, got ${process.env.NACHBARSTROM_SIM_START}`);
   process.exit(2);
@@ -73,8 +76,8 @@ The first interval settles a few seconds after the simulator starts. ${
   stack.chainFollowsSimulation
     ? `The chain's clock runs with the
 simulated one (${numberSetting("NACHBARSTROM_SPEED", 180)}× real time), so a power contract accepted now serves from the next simulated interval.`
-    : `The simulated start lies before the chain's
-own time, so the chain keeps real time: contracts and tariffs made in the portal apply only to later intervals.`
+    : `The chain could not follow the simulated
+clock: contracts and tariffs made in the portal apply only to later intervals.`
 }
 Press Ctrl-C to stop.
 `);

@@ -43,15 +43,21 @@ export async function startChainClock({
   speed,
   tickMs = 500,
 }: StartChainClockParameters): Promise<ChainClock> {
-  const latest = (await rpc(rpcUrl, "eth_getBlockByNumber", ["latest", false])) as { timestamp: string };
+  const next = (await rpc(rpcUrl, "eth_getBlockByNumber", ["pending", false]).catch(() =>
+    rpc(rpcUrl, "eth_getBlockByNumber", ["latest", false]),
+  )) as { timestamp: string };
   const wallStart = Date.now();
+  const chainStart = Number(BigInt(next.timestamp));
+  // The node's own clock runs with the wall clock, from wherever it started (a demo chain starts in
+  // the past: chain.ts `startAt`); only the offset added here moves it on faster.
+  const drift = chainStart - wallStart / 1000;
   const simulatedAt = (wall: number) => startAt.getTime() / 1000 + ((wall - wallStart) / 1000) * speed;
   // The offset the node needs so that its next block carries the simulated time.
   const wantedOffset = () => {
     const wall = Date.now();
-    return Math.floor(simulatedAt(wall) - wall / 1000);
+    return Math.floor(simulatedAt(wall) - wall / 1000 - drift);
   };
-  if (simulatedAt(wallStart) <= Number(BigInt(latest.timestamp))) return { following: false, stop: () => {} };
+  if (simulatedAt(wallStart) <= chainStart) return { following: false, stop: () => {} };
 
   let applied = 0;
   const advance = async () => {

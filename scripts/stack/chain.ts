@@ -27,22 +27,28 @@ export type StartChainParameters = {
    * Same chain id (31337) and development accounts as Hardhat's node.
    */
   anvilStateFile?: string;
+  /**
+   * DEMO: the time the chain's genesis block carries (Hardhat's node, network `demo` in
+   * hardhat.config.ts); the chain's clock runs on from there. Unset: the wall clock.
+   */
+  startAt?: Date;
 };
 
 export type Chain = Service & { rpcUrl: string; exited: Promise<number | null> };
 
 /** Starts a local chain node (Hardhat's, or anvil) on 127.0.0.1 and waits until it answers JSON-RPC. */
-export async function startChain({ port, root, log, anvilStateFile }: StartChainParameters): Promise<Chain> {
+export async function startChain({ port, root, log, anvilStateFile, startAt }: StartChainParameters): Promise<Chain> {
   const rpcUrl = `http://127.0.0.1:${port}`;
   const node = anvilStateFile ? "anvil" : "hardhat node";
   const [command, args] = anvilStateFile
     ? [anvilBinary(), ["--host", "127.0.0.1", "--port", String(port), "--state", anvilStateFile, "--silent"]]
-    : [process.execPath, [hardhatCli, "node", "--hostname", "127.0.0.1", "--port", String(port)]];
+    : [process.execPath, [hardhatCli, "--network", "demo", "node", "--hostname", "127.0.0.1", "--port", String(port)]];
   const service = spawnService({
     name: "chain",
     command,
     args,
     cwd: root,
+    env: startAt ? { NACHBARSTROM_CHAIN_START: startAt.toISOString() } : {},
     log: (line) => {
       // The node logs every RPC call; keep only what matters to a person watching.
       if (/error|listening|Started/i.test(line)) log?.(line);

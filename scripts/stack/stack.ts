@@ -71,7 +71,10 @@ export async function startStack(parameters: StartStackParameters): Promise<Stac
   try {
     mkdirSync(runtimeDir, { recursive: true });
     buildPortalIfStale(root, log);
-    const chain = await startChain({ port: ports.chain, root, log });
+    // With a simulation the chain starts two hours before the simulated time (deployment and onboarding
+    // happen "before"), and its clock then follows the simulator's (chain-clock.ts).
+    const chainStart = parameters.simulation && new Date(parameters.simulation.startAt.getTime() - 2 * 3600_000);
+    const chain = await startChain({ port: ports.chain, root, log, startAt: chainStart });
     services.push(chain);
     const deployment = await deployContracts({ rpcUrl: chain.rpcUrl, runtimeDir, roles: demoRoles() });
     const directory = await onboardDemo({ deployment, runtimeDir });

@@ -6,24 +6,24 @@ import { proposeTariff } from "#lib/server/console/tariff-announce.ts";
 import { knownNeighbourhoods } from "#lib/server/console/tariff-announce-rules.ts";
 import type { TariffProposalInput } from "#lib/server/console/tariff-proposal.ts";
 import { tariffHistory } from "#lib/server/console/tariffs.ts";
+import { ledgerTime } from "#lib/server/ledger-time.ts";
 import type { Actions, PageServerLoad } from "./$types";
 
-/** Current and announced against the wall clock's interval (the chain's clock may differ by seconds). */
+/** Current and announced against the ledger's interval (ledger-time.ts). */
 export const load: PageServerLoad = async ({ locals }) => {
   requireConsole(locals);
-  const now = intervalOf(Date.now() / 1000);
-  const { tariffs, neighbourhoods } = await readChain(async ({ readModel }) => ({
-    tariffs: tariffHistory(readModel, now),
-    neighbourhoods: knownNeighbourhoods(readModel),
-  }));
+  const { tariffs, neighbourhoods, now } = await readChain(async ({ readModel, client }) => {
+    const now = intervalOf(await ledgerTime(client));
+    return { tariffs: tariffHistory(readModel, now), neighbourhoods: knownNeighbourhoods(readModel), now };
+  });
   // Only operators announce; auditors see the history read-only.
   return { tariffs, now, canAnnounce: locals.roles?.operator === true, neighbourhoods };
 };
 
 export const actions: Actions = {
   /**
-   * Without JavaScript the form is only checked: the operator's wallet signs in the browser, so the
-   * page's script posts to ./announce and sends the transaction with the wallet.
+   * Without JavaScript the form is only checked: announcing is an action the page's script prepares
+   * (./announce) and the operator confirms with a passkey or its own wallet in the browser.
    */
   default: async ({ request, locals }) => {
     if (locals.access !== "allow" || !locals.roles?.operator) error(403, "forbidden", { code: "forbidden" });

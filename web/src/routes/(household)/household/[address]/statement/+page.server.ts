@@ -4,6 +4,7 @@ import { parseAddress } from "#lib/address.ts";
 import { metersOf } from "#lib/server/read-model/queries.ts";
 import { readChain } from "#lib/server/chain.ts";
 import { billingMonthOf, parseMonth } from "#lib/server/statements/calendar.ts";
+import { ledgerTime } from "#lib/server/ledger-time.ts";
 import { statementView } from "#lib/server/statements/views.ts";
 import type { PageServerLoad } from "./$types";
 
@@ -14,14 +15,15 @@ export const load: PageServerLoad = async ({ params, url }) => {
     error(400, "invalid account address", { code: "address-invalid", details: `got "${params.address}"` });
   }
   const asked = url.searchParams.get("month");
-  const current = billingMonthOf(intervalOf(Date.now() / 1000));
   const parsed = parseMonth(asked);
-  const month = parsed !== undefined && parsed <= current ? parsed : current;
-  return {
-    invalidMonth: asked !== null && asked !== "" && month !== parsed ? asked : undefined,
-    ...(await readChain(async ({ readModel }) => ({
-      statement: statementView(readModel, owner, month),
+  return readChain(async ({ readModel, client }) => {
+    const now = await ledgerTime(client);
+    const current = billingMonthOf(intervalOf(now));
+    const month = parsed !== undefined && parsed <= current ? parsed : current;
+    return {
+      invalidMonth: asked !== null && asked !== "" && month !== parsed ? asked : undefined,
+      statement: statementView(readModel, owner, month, new Date(now * 1000)),
       meters: metersOf(readModel, owner),
-    }))),
-  };
+    };
+  });
 };
