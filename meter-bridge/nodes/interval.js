@@ -6,6 +6,10 @@
  * Every accepted reading, the meters' settled registers and each closed batch (in the outbox) are in
  * the bridge database before the message is acknowledged, so a restart carries on where it stopped.
  * The logic and the closing policy live in ../src/aggregate.ts and ../src/durable-aggregator.ts.
+ * The meter directory file is looked at again every second (and at once when a reading names a meter
+ * the directory in force does not know) and, when it changed, the aggregator is built anew from the
+ * database with the new directory, exactly as after a restart: a new meter counts from its first
+ * reading, a meter that left is no longer waited for, and no stored reading is lost or counted twice.
  */
 const { configErrorStatus, errorLogText, shortText } = require("./lib/node-support.js");
 const { runtimeMetrics } = require("./lib/metrics.js");
@@ -21,7 +25,8 @@ module.exports = async function (RED) {
   const { createDurableAggregator } = await import("../src/durable-aggregator.ts");
   const { openStore } = await import("../src/store.ts");
   const { STORE_FILE_ENV, storeFile } = await import("../src/store-file.ts");
-  const { METERS_ENV, loadDirectory, meterDirectoryFile } = await import("../src/directory.ts");
+  const { METERS_ENV, knowsMeter, meterDirectoryFile, reloadLogText, watchDirectory } =
+    await import("../src/directory.ts");
   const { isReading, rejectReading } = await import("../src/reading-gate.ts");
   const { NachbarstromError } = await import("@nachbarstrom/core");
   const { BridgeConfigurationError } = await import("../src/errors.ts");
@@ -32,11 +37,13 @@ module.exports = async function (RED) {
     const node = this;
     let aggregator;
     let store;
+    let directory;
+    let grace;
     let configError;
     try {
       const file = meterDirectoryFile(config.meters, RED.util.getSetting(node, METERS_ENV));
-      const directory = loadDirectory(file);
-      const grace = graceSeconds(config.graceSeconds, RED.util.getSetting(node, GRACE_SECONDS_ENV));
+      directory = watchDirectory({ file });
+      grace = graceSeconds(config.graceSeconds, RED.util.getSetting(node, GRACE_SECONDS_ENV));
       store = openStore({
         file: storeFile({
           configured: config.database,
@@ -44,7 +51,7 @@ module.exports = async function (RED) {
           userDir: RED.settings.userDir,
         }),
       });
-      aggregator = createDurableAggregator({ store, directory, graceSeconds: grace });
+      aggregator = createDurableAggregator({ store, directory: directory.index, graceSeconds: grace });
       const open = aggregator.openIntervals();
       if (open.length > 0) node.log(RED._("interval.log.resumed", { count: open.length, file: store.file }));
       node.status({ fill: "grey", shape: "ring", text: RED._("interval.status.waiting") });
@@ -94,9 +101,24 @@ module.exports = async function (RED) {
     };
     if (aggregator) showOpen();
 
+    /**
+     * Reloads a changed directory between two transactions. Every accepted reading and the closed
+     * intervals are in the database, so a new aggregator over it with the new directory carries on
+     * exactly where the old one stopped; repeats are still found in the readings table.
+     */
+    const refreshDirectory = (force) => {
+      const reload = directory.refresh({ force });
+      const text = reloadLogText(reload);
+      if (text) node[text.level](text.text);
+      if (reload.kind === "reloaded") {
+        aggregator = createDurableAggregator({ store, directory: directory.index, graceSeconds: grace });
+      }
+    };
+
     const tickTimer = aggregator
       ? setInterval(() => {
           try {
+            refreshDirectory(false);
             const batches = aggregator.tick();
             if (batches.length > 0) sendBatches((msgs) => node.send(msgs), batches);
           } catch (error) {
@@ -116,6 +138,11 @@ module.exports = async function (RED) {
       if (waiting.length > 0) timer = setTimeout(flush, 0);
       let results;
       try {
+        // A reading for a meter unknown here passed the reading node, whose directory may be newer.
+        const unknown = group.some(
+          ({ msg }) => !knowsMeter(directory.index, msg.payload.neighbourhood, msg.payload.meteringPointId),
+        );
+        refreshDirectory(unknown);
         results = aggregator.addAll(group.map((item) => item.msg.payload));
       } catch (error) {
         for (const item of group) item.done(error);

@@ -7,6 +7,8 @@
  * With another format (Tasmota, DSMR, SML, D0, LoRaWAN, EIP-712, OCMF; ../src/formats) the message is
  * decoded first (../src/decode-reading.ts); a message may then hold several readings, each sent on
  * output 1 as its own message. Decoding is async: messages are handled one after the other, in order.
+ * The meter directory file is looked at again (at most once a second, when a message arrives) and
+ * reloaded when it changed, so a meter onboarded in the portal is accepted without a restart.
  */
 const { configErrorStatus, errorLogText } = require("./lib/node-support.js");
 const { runtimeMetrics } = require("./lib/metrics.js");
@@ -14,7 +16,7 @@ const { inboxOf } = require("./lib/inbox.js");
 
 module.exports = async function (RED) {
   const { createReadingGate } = await import("../src/reading-gate.ts");
-  const { METERS_ENV, loadDirectory, meterDirectoryFile } = await import("../src/directory.ts");
+  const { METERS_ENV, meterDirectoryFile, reloadLogText, watchDirectory } = await import("../src/directory.ts");
   const { formatConfig } = await import("../src/decode-reading.ts");
   const { faultPoint } = await import("../src/fault-points.ts");
   const metrics = await runtimeMetrics(RED);
@@ -24,15 +26,18 @@ module.exports = async function (RED) {
     const node = this;
     const counts = { valid: 0, duplicate: 0, rejected: 0 };
     let gate;
+    let directory;
     let configError;
     try {
       const file = meterDirectoryFile(config.meters, RED.util.getSetting(node, METERS_ENV));
       const maxPowerKw = Number(config.maxPowerKw);
       const { format, settings } = formatConfig(config.format, config.formatSettings);
+      directory = watchDirectory({ file });
       gate = createReadingGate({
         format,
         settings,
-        directory: loadDirectory(file),
+        // The live index: a reload replaces its contents, the gate keeps its memory of each meter's latest reading.
+        directory: directory.index,
         maxPowerW: Number.isFinite(maxPowerKw) && maxPowerKw > 0 ? BigInt(Math.round(maxPowerKw * 1000)) : undefined,
       });
       node.status({ fill: "grey", shape: "ring", text: RED._("reading.status.waiting") });
@@ -47,6 +52,8 @@ module.exports = async function (RED) {
     /** Handles one message to the end; resolves when it is done, never rejects. */
     async function handle(msg, send, done) {
       metrics.messageReceived();
+      const reloaded = reloadLogText(directory.refresh());
+      if (reloaded) node[reloaded.level](reloaded.text);
       let results;
       try {
         results = await gate.passMessage(msg.topic, msg.payload, new Date());

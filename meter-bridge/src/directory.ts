@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { readMeterDirectory, type MeterDirectory } from "@nachbarstrom/core";
 import type { Hex } from "viem";
 import { BridgeConfigurationError } from "./errors.ts";
@@ -78,4 +79,103 @@ export function meterDirectoryFile(configured: string | undefined, fromEnv: stri
 /** Reads and indexes the meter directory file (see @nachbarstrom/core readMeterDirectory). */
 export function loadDirectory(file: string): DirectoryIndex {
   return indexDirectory(readMeterDirectory(file));
+}
+
+/** What a check of the directory file found. */
+export type DirectoryReload =
+  | { kind: "unchanged" }
+  | { kind: "reloaded"; file: string; neighbourhoods: number; meters: number }
+  /** The file changed but cannot be read or is invalid: the directory in force stays. */
+  | { kind: "invalid"; file: string; error: unknown };
+
+/** The meter directory of a running node, kept in step with its file. */
+export type WatchedDirectory = {
+  /**
+   * The directory in force. A reload replaces its contents in place, so whoever holds it (the reading
+   * gate, the decoders) looks meters up in the new directory from then on.
+   */
+  readonly index: DirectoryIndex;
+  /**
+   * Looks at the file's modification time, size and inode (at most once per `everyMs`, unless forced)
+   * and reloads it when one of them changed. An invalid version is reported once and then left alone
+   * until the file changes again.
+   */
+  refresh(options?: { force?: boolean }): DirectoryReload;
+};
+
+export type WatchDirectoryParameters = {
+  file: string;
+  /** The least time between two looks at the file; default one second. */
+  everyMs?: number;
+  /** Wall clock in ms; injectable for tests. */
+  now?: () => number;
+};
+
+/**
+ * Loads the meter directory file and watches it for changes, so onboarding a meter (the portal rewrites
+ * the file atomically: temp file, fsync, rename) takes effect without restarting the bridge. Throws when
+ * the file cannot be loaded at start: then the node is not configured.
+ */
+export function watchDirectory({ file, everyMs = 1000, now = Date.now }: WatchDirectoryParameters): WatchedDirectory {
+  let version = versionOf(file);
+  const index = new Map(loadDirectory(file));
+  let checkedAt = now();
+
+  return {
+    index,
+    refresh({ force = false } = {}) {
+      if (!force && now() - checkedAt < everyMs) return { kind: "unchanged" };
+      checkedAt = now();
+      // The version before the contents: a change in between is seen at the next look, never missed.
+      let seen: string;
+      try {
+        seen = versionOf(file);
+      } catch (error) {
+        if (version === "missing") return { kind: "unchanged" };
+        version = "missing";
+        return { kind: "invalid", file, error };
+      }
+      if (seen === version) return { kind: "unchanged" };
+      version = seen;
+      let next: DirectoryIndex;
+      try {
+        next = loadDirectory(file);
+      } catch (error) {
+        return { kind: "invalid", file, error };
+      }
+      index.clear();
+      for (const [slug, hood] of next) index.set(slug, hood);
+      const meters = [...next.values()].reduce((sum, hood) => sum + hood.meters.size, 0);
+      return { kind: "reloaded", file, neighbourhoods: next.size, meters };
+    },
+  };
+}
+
+/** Whether the directory in force knows the metering point (a reading for it may follow a reload). */
+export function knowsMeter(index: DirectoryIndex, slug: string, meteringPointId: string): boolean {
+  return index.get(slug)?.meters.has(meteringPointId) ?? false;
+}
+
+/** The log line for a reload, or undefined when nothing changed; an invalid file's line names its error. */
+export function reloadLogText(reload: DirectoryReload): { level: "log" | "warn"; text: string } | undefined {
+  if (reload.kind === "reloaded") {
+    return {
+      level: "log",
+      text: `Meter directory ${reload.file} reloaded: ${reload.meters} metering points in ${reload.neighbourhoods} neighbourhoods`,
+    };
+  }
+  if (reload.kind === "invalid") {
+    const error = reload.error as { shortMessage?: string; details?: string; message?: string };
+    const reason = [error.shortMessage ?? error.message, error.details].filter(Boolean).join(": ");
+    return {
+      level: "warn",
+      text: `Meter directory ${reload.file} changed but was not loaded (${reason}); the previous directory stays in force`,
+    };
+  }
+  return undefined;
+}
+
+function versionOf(file: string): string {
+  const stats = statSync(file, { bigint: true });
+  return `${stats.mtimeNs}:${stats.size}:${stats.ino}`;
 }

@@ -15,6 +15,8 @@ describe("navigation", () => {
     assert.equal(links[0], "/");
     for (const path of [
       "/operator",
+      "/operator/neighbourhoods",
+      "/operator/meters",
       "/operator/requests",
       "/operator/audit",
       "/operator/households",

@@ -22,6 +22,8 @@ const HOME: NavLink = { path: "/", label: "nav.home" };
 /** The console's pages for operators, auditors and treasurers; each page checks the exact role itself. */
 const CONSOLE_LINKS: readonly NavLink[] = [
   { path: "/operator", label: "nav.operator" },
+  { path: "/operator/neighbourhoods", label: "nav.neighbourhoods" },
+  { path: "/operator/meters", label: "nav.meters" },
   { path: "/operator/requests", label: "nav.requests" },
   { path: "/operator/households", label: "nav.households" },
   { path: "/operator/invitations", label: "nav.invitations", operatorOnly: true },

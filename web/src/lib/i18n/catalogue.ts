@@ -34,6 +34,7 @@ export const de = {
   ...contractsDe,
   ...moneyDe,
   ...auditDe,
+  ...metersDe,
 };
 
 /** English, typed against the German keys in messages.ts. */
@@ -47,6 +48,7 @@ export const en = {
   ...contractsEn,
   ...moneyEn,
   ...auditEn,
+  ...metersEn,
 };
 
 /** Each area's files, for the test that no key is defined twice. */

@@ -148,4 +148,31 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX credit_requests_by_state ON credit_requests (state, id);
     `,
   },
+  {
+    version: 5,
+    description: "metering_points: the link of each onboarded metering point to its salted meter id and owner",
+    sql: `
+      -- A metering point the operator onboarded from the console. The metering point id (German
+      -- Zaehlpunktbezeichnung) and its salt are personal data and never leave this database and the
+      -- bridge's directory file; the chain only sees meter_id = keccak256(salt, metering point id).
+      -- The row is written before its registerMeter action (action_id) is confirmed; it is registered
+      -- once the actions table records that action as confirmed (meters/metering-points.ts).
+      -- invite: a new household's account, whose invitation is issued once the meter is registered
+      -- (invited_at); retired_at follows a confirmed retireMeter action. An erasure deletes the rows.
+      CREATE TABLE metering_points (
+        metering_point_id TEXT NOT NULL PRIMARY KEY,
+        salt TEXT NOT NULL,
+        meter_id TEXT NOT NULL UNIQUE,
+        owner TEXT NOT NULL,
+        neighbourhood TEXT NOT NULL,
+        neighbourhood_slug TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        action_id TEXT REFERENCES actions (id),
+        invite INTEGER NOT NULL DEFAULT 0 CHECK (invite IN (0, 1)),
+        invited_at INTEGER,
+        retired_at INTEGER
+      ) WITHOUT ROWID;
+      CREATE INDEX metering_points_by_owner ON metering_points (owner);
+    `,
+  },
 ];

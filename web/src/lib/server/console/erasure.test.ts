@@ -6,6 +6,10 @@ import { issueInvitation, newCustodialAccount, redeemInvitation } from "../auth/
 import { createSession } from "../auth/sessions.ts";
 import { testStore } from "../auth/test-store.test-helper.ts";
 import type { AccountsStore } from "../auth/store.ts";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { insertMeteringPoint } from "../meters/metering-points.ts";
 import { eraseAccountLink, erasureProblem, type ErasureState } from "./erasure.ts";
 
 const OPERATOR = { account: "0x0000000000000000000000000000000000000B0B" as const, userId: 99 };
@@ -69,7 +73,27 @@ describe("eraseAccountLink", () => {
       calldata: "0x",
       challenge: "pending",
     });
-    const record = eraseAccountLink(store, { account, by: OPERATOR });
+    const hood = `0x${"1".repeat(64)}` as const;
+    const point = (meteringPointId: string, owner: `0x${string}`, n: string) => ({
+      meteringPointId,
+      salt: `0x${n.repeat(64)}` as const,
+      meterId: `0x${n.repeat(63)}f` as const,
+      owner,
+      neighbourhood: hood,
+      slug: "nord",
+      invite: true,
+    });
+    const mine = point("DE0000000000000000000000000000001", account, "a");
+    const theirs = point("DE0000000000000000000000000000002", other.account, "b");
+    insertMeteringPoint(store, mine);
+    insertMeteringPoint(store, theirs);
+    const directoryFile = join(mkdtempSync(join(tmpdir(), "erasure-")), "meters.json");
+    const entry = (p: typeof mine) => ({ meteringPointId: p.meteringPointId, meterId: p.meterId, owner: p.owner });
+    writeFileSync(
+      directoryFile,
+      JSON.stringify({ neighbourhoods: [{ slug: "nord", id: hood, meters: [entry(mine), entry(theirs)] }] }),
+    );
+    const record = eraseAccountLink(store, { account, by: OPERATOR, directoryFile });
     assert.deepEqual(record, {
       account,
       heldKey: true,
@@ -79,8 +103,20 @@ describe("eraseAccountLink", () => {
       invitations: 2,
       users: 1,
       expiredActions: 1,
+      meteringPoints: 1,
+      directoryEntries: 1,
       accountRow: "deleted",
     });
+    assert.deepEqual(
+      store.db
+        .prepare("SELECT metering_point_id FROM metering_points")
+        .all()
+        .map((r) => r.metering_point_id),
+      [theirs.meteringPointId],
+      "the metering point id and salt of the erased household are gone; the other's stay",
+    );
+    const left = readFileSync(directoryFile, "utf8");
+    assert.ok(!left.includes(mine.meteringPointId) && left.includes(theirs.meteringPointId), left);
     for (const table of ["accounts WHERE address", "users WHERE account", "invitations WHERE account"]) {
       assert.equal(count(`SELECT count(*) AS n FROM ${table} = ?`, account), 0, table);
     }
@@ -107,6 +143,14 @@ describe("eraseAccountLink", () => {
     const row = store.db.prepare("SELECT custody, encrypted_key FROM accounts WHERE address = ?").get(account);
     assert.deepEqual({ ...row }, { custody: "external", encrypted_key: null });
     assert.equal(count("SELECT count(*) AS n FROM users WHERE account = ?", account), 0);
+  });
+
+  it("writes nothing to the database when the directory file cannot be written", () => {
+    const { account } = household();
+    const directoryFile = join(mkdtempSync(join(tmpdir(), "erasure-")), "missing", "meters.json");
+    assert.throws(() => eraseAccountLink(store, { account, by: OPERATOR, directoryFile }), /Cannot read/);
+    assert.equal(count("SELECT count(*) AS n FROM users WHERE account = ?", account), 1);
+    assert.equal(count("SELECT count(*) AS n FROM actions"), 0);
   });
 
   it("writes nothing when a step fails", () => {

@@ -1,6 +1,8 @@
 import { getAddress, type Address } from "viem";
 import { recordDone } from "../actions/store.ts";
 import type { AccountsStore } from "../auth/store.ts";
+import { meterDirectoryPath } from "../meters/directory-file.ts";
+import { removeOwnerFromDirectoryFile } from "./meter-directory.ts";
 
 /** What an account still has that forbids erasing its personal link. */
 export type ErasureState = {
@@ -50,6 +52,10 @@ export type ErasureRecord = {
   heldKey: boolean;
   /** Prepared actions of the account that could no longer be confirmed, marked expired. */
   expiredActions: number;
+  /** Its metering points onboarded in the console (metering point id, salt): rows deleted. */
+  meteringPoints: number;
+  /** Its metering points taken out of the bridge's directory file; undefined when no file is configured. */
+  directoryEntries: number | undefined;
   /** The `accounts` row: deleted, or kept without its key when billing records (credit requests) name it. */
   accountRow: "deleted" | "kept without key";
 };
@@ -58,12 +64,19 @@ export type ErasureRecord = {
  * Erases an account's personal link in the accounts database, in one transaction: its sessions,
  * passkeys, users, invitations (open and used: a used one names the user), the WebAuthn challenges of
  * those invitations and the account row with its encrypted key; prepared actions that waited for its
- * confirmation expire. The audit log keeps its rows (they name the pseudonymous account only) and
- * records the erasure as "household.erase" by `by`. Call only after erasureProblem answered undefined.
+ * confirmation expire; its onboarded metering points (metering point id and salt) are deleted and
+ * taken out of the bridge's directory file (`directoryFile`, by default NACHBARSTROM_METERS), written
+ * last inside the transaction, so a failed write leaves the database as it was. The audit log keeps
+ * its rows (they name the pseudonymous account only) and records the erasure as "household.erase" by
+ * `by`. Call only after erasureProblem answered undefined.
  */
 export function eraseAccountLink(
   store: AccountsStore,
-  { account, by }: { account: Address; by: { account: Address; userId: number } },
+  {
+    account,
+    by,
+    directoryFile = meterDirectoryPath(),
+  }: { account: Address; by: { account: Address; userId: number }; directoryFile?: string },
 ): ErasureRecord {
   const address = getAddress(account);
   return store.transaction(() => {
@@ -71,7 +84,7 @@ export function eraseAccountLink(
     const users = "SELECT id FROM users WHERE account = :account";
     const invitations = "SELECT id FROM invitations WHERE account = :account";
     const run = (sql: string) => Number(store.db.prepare(sql).run({ account: address }).changes);
-    const record: Omit<ErasureRecord, "accountRow"> = {
+    const record: Omit<ErasureRecord, "accountRow" | "directoryEntries"> = {
       account: address,
       heldKey: row?.custody === "server",
       challenges: run(`DELETE FROM challenges WHERE invitation_id IN (${invitations})`),
@@ -79,6 +92,7 @@ export function eraseAccountLink(
       passkeys: run(`DELETE FROM credentials WHERE user_id IN (${users})`),
       invitations: run("DELETE FROM invitations WHERE account = :account"),
       users: run("DELETE FROM users WHERE account = :account"),
+      meteringPoints: run("DELETE FROM metering_points WHERE owner = :account COLLATE NOCASE"),
       expiredActions: Number(
         store.db
           .prepare(
@@ -98,7 +112,8 @@ export function eraseAccountLink(
       if (!/FOREIGN KEY/i.test(String((cause as Error).message))) throw cause;
       accountRow = "kept without key";
     }
-    const erased = { ...record, accountRow };
+    const directoryEntries = directoryFile ? removeOwnerFromDirectoryFile(directoryFile, address).length : undefined;
+    const erased = { ...record, accountRow, directoryEntries };
     recordDone(store, { account: by.account, userId: by.userId, kind: "household.erase", details: { ...erased } });
     return erased;
   });

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { meterDirectorySchema, type MeterDirectory } from "@nachbarstrom/core/deployment";
-import { withoutOwner } from "./meter-directory.ts";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { removeOwnerFromDirectoryFile, withoutOwner } from "./meter-directory.ts";
 
 const ALICE = "0x00000000000000000000000000000000000A11CE" as const;
 const BOB = "0x0000000000000000000000000000000000000B0B" as const;
@@ -43,5 +46,25 @@ describe("withoutOwner", () => {
     assert.deepEqual(left, directory);
     assert.deepEqual(removed, []);
     assert.equal(directory.neighbourhoods[0].meters.length, 2);
+  });
+});
+
+describe("removeOwnerFromDirectoryFile", () => {
+  it("rewrites the file without the owner's metering points, and leaves it alone when it names none", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "directory-")), "meters.json");
+    writeFileSync(file, JSON.stringify(directory));
+    const removed = removeOwnerFromDirectoryFile(file, ALICE);
+    assert.deepEqual(
+      removed.map((r) => r.meteringPointId),
+      ["DE0001", "DE0003"],
+    );
+    const written = meterDirectorySchema.parse(JSON.parse(readFileSync(file, "utf8")));
+    assert.deepEqual(
+      written.neighbourhoods.flatMap((h) => h.meters.map((m) => m.meteringPointId)),
+      ["DE0002"],
+    );
+    const before = statSync(file).mtimeMs;
+    assert.deepEqual(removeOwnerFromDirectoryFile(file, ALICE), []);
+    assert.equal(statSync(file).mtimeMs, before, "not rewritten");
   });
 });
