@@ -14,7 +14,7 @@ import { gotoHydrated, launchChromium } from "./browser.ts";
 import { ATTEMPT_LIMITS } from "../../web/src/lib/server/auth/rate-limit.ts";
 import { newInvitationCode as randomInvitationCode } from "../../web/src/lib/server/auth/tokens.ts";
 import { startTestStack, stopTestStack, type TestStack } from "./test-stack.ts";
-import { addVirtualAuthenticator, redeemInvitation } from "./sign-in.ts";
+import { addVirtualAuthenticator, newInvitationCode, redeemInvitation } from "./sign-in.ts";
 
 async function axeViolations(page: Page): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page })
@@ -131,6 +131,32 @@ describe("a household signs in with a passkey from its invitation code", () => {
     await redeemInvitation(newPage, portal, code);
     assert.equal(new URL(newPage.url()).pathname, `/household/${account}`);
     await newcomer.close();
+  });
+
+  it("lets a household ask for erasure on the privacy page, which the console's households page shows", async () => {
+    const household = stack.invitations[3];
+    const portal = stack.urls.portal;
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await addVirtualAuthenticator(context, page);
+    await redeemInvitation(page, portal, household.code);
+    await gotoHydrated(page, `${portal}/privacy?lang=en`);
+    await page.getByTestId("erasure-request").click();
+    await page.getByTestId("erasure-requested").waitFor();
+    assert.match(await page.getByTestId("erasure-requested").innerText(), /You asked for erasure on/);
+    assert.deepEqual(await axeViolations(page), [], "/privacy with the request (en)");
+    await page.reload();
+    assert.equal(await page.getByTestId("erasure-request").count(), 0, "asked once, the button is gone");
+    await context.close();
+
+    const consoleContext = await browser.newContext();
+    const operatorPage = await consoleContext.newPage();
+    await addVirtualAuthenticator(consoleContext, operatorPage);
+    await redeemInvitation(operatorPage, portal, newInvitationCode(stack.accountsDb, stack.invitations[0].account));
+    await gotoHydrated(operatorPage, `${portal}/operator/households?lang=en`);
+    const row = operatorPage.locator(`[data-testid="household-row"][data-account="${household.account}"]`);
+    assert.match(await row.getByTestId("erasure-requested").innerText(), /Erasure asked for on/);
+    await consoleContext.close();
   });
 
   it("has no WCAG 2.1 AA violations on the sign-in pages, in German and English", async () => {

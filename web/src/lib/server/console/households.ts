@@ -3,6 +3,7 @@ import { getAddress, type Address } from "viem";
 import type { PortalContext } from "../chain.ts";
 import { cachedAccountRoles } from "../auth/roles.ts";
 import type { AccountsStore } from "../auth/store.ts";
+import { erasureRequestOf } from "../erasure-request.ts";
 import { intColumn, textColumn } from "../read-model/store.ts";
 import { erasureProblem, type ErasureProblem, type ErasureState } from "./erasure.ts";
 
@@ -21,6 +22,8 @@ export type HouseholdRow = {
   debt: bigint;
   /** Why the link cannot be erased now, if it cannot. */
   problem: ErasureProblem | undefined;
+  /** When the household asked for erasure on its privacy page (unix ms), if it did. */
+  erasureRequestedAt: number | undefined;
 };
 
 /** The accounts database's accounts with their passkeys and newest sign-in, oldest account first. */
@@ -93,6 +96,7 @@ export async function householdRows(chain: PortalContext, store: AccountsStore):
         position: state.position,
         debt: state.debt,
         problem: erasureProblem(state),
+        erasureRequestedAt: erasureRequestOf(store, known.account),
       };
     }),
   );
