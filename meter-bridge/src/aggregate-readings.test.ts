@@ -65,6 +65,24 @@ describe("aggregate: bad and repeated readings", () => {
     assert.equal(beforeBaseline.status, "rejected");
   });
 
+  test("a reading at or before the end of the last closed interval is late, unless it repeats one", () => {
+    const { add, batches } = setup();
+    add(reading(MP.c, T0 + 10, 100));
+    add(reading(MP.c, T0 + 500, 150));
+    add(reading(MP.c, T0 + 900, 160));
+    assert.equal(batches.length, 1, "the register at the end of K closes K");
+    assert.equal(add(reading(MP.c, T0 + 900, 160)).status, "duplicate", "the end register, delivered again");
+    for (const t of [T0 + 899, T0 + 900]) {
+      const late = add(reading(MP.c, t, 158));
+      assert.equal(late.status, "rejected", `at ${iso(t)}`);
+      assert.equal(
+        late.status === "rejected" ? late.reason : "",
+        `late: ${iso(t)} belongs to interval ${K}, which has closed (readings are accepted after ${iso(T0 + 900)})`,
+      );
+    }
+    assert.equal(add(reading(MP.c, T0 + 901, 170)).status, "accepted", "one second after the bound is K+1");
+  });
+
   test("a reading older than the meter's baseline is rejected as out of order", () => {
     const { add } = setup();
     add(reading(MP.c, T0 + 100, 100));

@@ -28,7 +28,7 @@ describe("aggregate: closing rules", () => {
     assert.equal(batch.interval, K);
     assert.equal(batch.closedBy, "complete");
     assert.deepEqual(batch.missing, []);
-    // Last register before the end minus the baseline, sorted by meter id (b's id 0xaa… < a's 0xcc…).
+    // Last register at or before the end minus the baseline, sorted by meter id (b's id 0xaa… < a's 0xcc…).
     assert.deepEqual(batch.meters, [
       { meter: METER_ID[MP.b], importWh: 30n, exportWh: 0n },
       { meter: METER_ID[MP.a], importWh: 200n, exportWh: 20n },
@@ -53,28 +53,52 @@ describe("aggregate: closing rules", () => {
     assert.equal(batches[0].commitment, commitReadings(expected));
   });
 
-  test("a reading exactly at the end of an interval belongs to the next one", () => {
+  test("a reading exactly at the end of an interval is its end register and closes it", () => {
     const { add, batches } = setup();
     add(reading(MP.a, T0 + 10, 1000));
     add(reading(MP.b, T0 + 20, 500));
     add(reading(MP.a, T0 + 600, 1100));
     add(reading(MP.b, T0 + 600, 510));
     add(reading(MP.a, T0 + 900, 1150));
+    assert.equal(batches.length, 0, "meter b has not reported the end of K yet");
     add(reading(MP.b, T0 + 900, 520));
-    assert.equal(batches.length, 1);
+    assert.equal(batches.length, 1, "the registers at the end of K close it: no reading after it is needed");
+    assert.equal(batches[0].interval, K);
+    assert.equal(batches[0].closedBy, "complete");
+    // Up to and including the registers at 900 s: b 520 − 500, a 1150 − 1000.
     assert.deepEqual(
       batches[0].meters.map((m) => m.importWh),
-      [10n, 100n],
+      [20n, 150n],
+    );
+    assert.deepEqual(
+      batches[0].readings.filter((r) => r.meteringPointId === MP.a).map((r) => r.unixSeconds),
+      [T0 + 10, T0 + 600, T0 + 900],
     );
     add(reading(MP.a, T0 + 1800, 1300));
     add(reading(MP.b, T0 + 1800, 560));
     assert.equal(batches.length, 2);
     assert.equal(batches[1].interval, K + 1n);
-    // From the register at 600 s to the one at 900 s (the 1800 s reading opens interval K+2).
+    // From the registers at 900 s to those at 1800 s, the end of K+1.
     assert.deepEqual(
       batches[1].meters.map((m) => m.importWh),
-      [10n, 50n],
+      [40n, 150n],
     );
+  });
+
+  test("around a bound: one second before and at it is the interval, one second after is the next", () => {
+    const { add, aggregator, batches } = setup();
+    add(reading(MP.a, T0 + 10, 1000));
+    add(reading(MP.b, T0 + 20, 500));
+    add(reading(MP.a, T0 + 899, 1100));
+    add(reading(MP.b, T0 + 901, 600));
+    assert.equal(batches.length, 0, "a has not reported the end of K");
+    assert.equal(aggregator.openIntervals()[0].reported, 1, "b reported after the end of K");
+    add(reading(MP.a, T0 + 900, 1110));
+    assert.equal(batches.length, 1);
+    // a: its register at the bound; b: it read nothing within K after its baseline.
+    assert.deepEqual(batches[0].meters, [{ meter: METER_ID[MP.a], importWh: 110n, exportWh: 0n }]);
+    assert.deepEqual(batches[0].missing, [MP.b]);
+    assert.deepEqual(aggregator.openIntervals()[0]?.interval, K + 1n, "b's reading at 901 s is in K+1");
   });
 
   test("intervals without readings are skipped; the energy goes to the interval that has readings", () => {
@@ -153,6 +177,21 @@ describe("aggregate: gaps and the grace period", () => {
       { meter: METER_ID[MP.b], importWh: 60n, exportWh: 0n },
       { meter: METER_ID[MP.a], importWh: 100n, exportWh: 0n },
     ]);
+  });
+
+  test("a reading exactly at the end starts the grace period", () => {
+    const { add, aggregator, clock, batches } = setup();
+    add(reading(MP.a, T0 + 10, 1000));
+    add(reading(MP.b, T0 + 20, 500));
+    add(reading(MP.a, T0 + 800, 1100));
+    assert.equal(aggregator.openIntervals()[0].closesAt, undefined);
+    add(reading(MP.a, T0 + 900, 1120));
+    assert.equal(aggregator.openIntervals()[0].reported, 1);
+    clock.advance(60);
+    batches.push(...aggregator.tick());
+    assert.equal(batches.length, 1);
+    assert.equal(batches[0].closedBy, "grace");
+    assert.deepEqual(batches[0].meters, [{ meter: METER_ID[MP.a], importWh: 120n, exportWh: 0n }]);
   });
 
   test("the grace period is configurable", () => {

@@ -1,4 +1,4 @@
-import { INTERVAL_SECONDS, commitReadings, intervalOf, sortByMeter, type Reading } from "@nachbarstrom/core";
+import { INTERVAL_SECONDS, commitReadings, readingIntervalOf, sortByMeter, type Reading } from "@nachbarstrom/core";
 import type { Hex } from "viem";
 import type { DirectoryIndex } from "./directory.ts";
 import { checkSequence, iso } from "./registers.ts";
@@ -17,7 +17,7 @@ export type IntervalBatch = {
   meters: MeterEnergyEntry[];
   /** Per meter: the register the interval starts from, then every reading consumed for it. */
   readings: Reading[];
-  /** "complete": every meter reported past the interval's end; "grace": the grace period ran out. */
+  /** "complete": every meter reported at or after the interval's end; "grace": the grace period ran out. */
   closedBy: "complete" | "grace";
   /** Metering points of the directory left out of this batch; their energy counts into a later one. */
   missing: string[];
@@ -34,7 +34,7 @@ export type OpenInterval = {
   /** Meters of the directory that reported at or after the interval's end. */
   reported: number;
   expected: number;
-  /** Wall-clock ms when the grace period ends; undefined while no reading past the end has arrived. */
+  /** Wall-clock ms when the grace period ends; undefined while no reading at or after the end has arrived. */
   closesAt: number | undefined;
 };
 
@@ -59,7 +59,7 @@ export type AggregatorSnapshot = {
 
 export type CreateAggregatorParameters = {
   directory: DirectoryIndex;
-  /** Wall-clock seconds to wait for silent meters after the first reading past an interval's end. */
+  /** Wall-clock seconds to wait for silent meters after the first reading at or after an interval's end. */
   graceSeconds?: number;
   /** Wall clock in ms; injectable for tests. */
   now?: () => number;
@@ -125,10 +125,11 @@ export function createAggregator({
     if (checkSequence({ reading, known: meter.recent }).kind === "duplicate") {
       return { status: "duplicate", batches: [] };
     }
-    if (hood.closedUntil !== undefined && t < hood.closedUntil) {
+    // A reading at exactly the end of the last closed interval was that interval's end register.
+    if (hood.closedUntil !== undefined && readingIntervalOf(t) <= readingIntervalOf(hood.closedUntil)) {
       return rejected(
-        `late: ${iso(t)} falls in interval ${intervalOf(t)}, which has closed ` +
-          `(readings are accepted from ${iso(hood.closedUntil)} on)`,
+        `late: ${iso(t)} belongs to interval ${readingIntervalOf(t)}, which has closed ` +
+          `(readings are accepted after ${iso(hood.closedUntil)})`,
       );
     }
     const register: Register = { ...reading, receivedAt: now() };
@@ -160,7 +161,10 @@ export function createAggregator({
     return batches;
   }
 
-  /** The oldest interval holding a reading that is not settled yet. Runs with every reading: no allocation. */
+  /**
+   * The oldest interval holding a reading that is not settled yet. A meter has reported through it once
+   * it sent a reading at or after its end. Runs with every reading: no allocation.
+   */
   function openInterval(hood: NeighbourhoodState): OpenInterval | undefined {
     let oldest = Infinity;
     for (const meter of hood.meters.values()) {
@@ -168,7 +172,7 @@ export function createAggregator({
       if (first && first.unixSeconds < oldest) oldest = first.unixSeconds;
     }
     if (oldest === Infinity) return undefined;
-    const interval = intervalOf(oldest);
+    const interval = readingIntervalOf(oldest);
     const end = endOf(interval);
     let reported = 0;
     let firstPastEnd = Infinity;
@@ -191,7 +195,8 @@ export function createAggregator({
     const readings: Reading[] = [];
     const missing: string[] = [];
     for (const meter of hood.meters.values()) {
-      const count = meter.pending.filter((r) => r.unixSeconds < end).length;
+      // The readings of the interval, up to and including the register at its end.
+      const count = meter.pending.filter((r) => readingIntervalOf(r.unixSeconds) <= interval).length;
       if (count === 0 || !meter.settled) {
         missing.push(meter.meteringPointId);
         continue;

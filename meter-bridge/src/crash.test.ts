@@ -35,13 +35,13 @@ function referenceBatches(readings: Reading[]): IntervalBatch[] {
   return readings.flatMap((r) => aggregator.add(r).batches);
 }
 
-/** Per meter id: last register before `until` minus the first register, straight from the readings. */
+/** Per meter id: last register at or before `until` minus the first register, straight from the readings. */
 function energyFromReadings(readings: Reading[], until: number): Map<string, { importWh: bigint; exportWh: bigint }> {
   const energy = new Map<string, { importWh: bigint; exportWh: bigint }>();
   for (const mp of new Set(readings.map((r) => r.meteringPointId))) {
     const own = readings.filter((r) => r.meteringPointId === mp).sort((a, b) => a.unixSeconds - b.unixSeconds);
     const first = own[0];
-    const last = own.filter((r) => r.unixSeconds < until).at(-1) ?? first;
+    const last = own.filter((r) => r.unixSeconds <= until).at(-1) ?? first;
     energy.set(METER_ID[mp], { importWh: last.importWh - first.importWh, exportWh: last.exportWh - first.exportWh });
   }
   return energy;

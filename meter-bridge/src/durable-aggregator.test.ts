@@ -121,6 +121,33 @@ describe("durable aggregator", () => {
     );
   });
 
+  test("after a restart the register at the end of the closed interval is a duplicate or late", () => {
+    const file = join(tempDir(), "bridge.db");
+    const first = start(file);
+    first.add(reading(MP.c, T0 + 10, 100));
+    first.add(reading(MP.c, T0 + 500, 150));
+    first.add(reading(MP.c, T0 + 900, 160)); // the end register of K: closes K
+    assert.deepEqual(
+      first.batches.map((b) => [b.interval, b.meters[0].importWh]),
+      [[K, 60n]],
+    );
+    const second = start(file);
+    assert.equal(second.add(reading(MP.c, T0 + 900, 160)).status, "duplicate");
+    const conflict = second.add(reading(MP.c, T0 + 900, 161));
+    assert.match(conflict.status === "rejected" ? conflict.reason : "", /^conflicts with the reading already received/);
+    const late = second.add(reading(MP.c, T0 + 899, 158));
+    assert.match(
+      late.status === "rejected" ? late.reason : "",
+      new RegExp(`^late: .* interval ${K}, which has closed`),
+    );
+    assert.equal(second.add(reading(MP.c, T0 + 901, 161)).status, "accepted");
+    assert.equal(second.add(reading(MP.c, T0 + 1800, 170)).status, "accepted");
+    assert.deepEqual(
+      second.batches.map((b) => [b.interval, b.meters[0].importWh]),
+      [[K + 1n, 10n]],
+    );
+  });
+
   test("the grace period counts from the stored arrival, across a restart", () => {
     const file = join(tempDir(), "bridge.db");
     const clock = fakeClock();

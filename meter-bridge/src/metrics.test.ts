@@ -86,7 +86,7 @@ describe("bridge metrics", () => {
         "sequence",
       ],
       ["conflicts with the reading already received for t (importWh 1, exportWh 2)", "sequence"],
-      ["late: 2026-01-01T00:01:00Z falls in interval 1964, which has closed (readings are accepted from …)", "late"],
+      ["late: 2026-01-01T00:01:00Z belongs to interval 1964, which has closed (readings are accepted after …)", "late"],
       ["out of order: 2026-01-01T00:01:00Z is older than the meter's settled register at …", "late"],
       ["CRC 0x1234 does not match computed 0xABCD", "crc"],
       ["BCC 0x12 does not match computed 0x13", "crc"],

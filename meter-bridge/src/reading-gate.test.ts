@@ -47,7 +47,7 @@ describe("reading gate", () => {
   });
 
   test("a later rejection carries the reading in the wire format", () => {
-    const { topic, rejection } = rejectReading(reading(MP.a, T0 + 5, 42, 7), "late: it falls in a closed interval");
+    const { topic, rejection } = rejectReading(reading(MP.a, T0 + 5, 42, 7), "late: it belongs to a closed interval");
     assert.equal(topic, `nachbarstrom/${HOOD}/rejected`);
     assert.equal(rejection.code, "late");
     assert.equal(rejection.topic, TOPIC);

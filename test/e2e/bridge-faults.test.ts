@@ -53,10 +53,12 @@ const rateOf = (index: number) => ({
 type Energy = { number: number; importWh: bigint; exportWh: bigint };
 
 /**
- * What each interval must settle by the README's rules, from the readings the bridge stored: a meter
- * is in interval k when it has a reading within k other than its baseline; its energy is its last register within k minus the
- * register it was last settled at (at first its baseline, its first reading). Keyed by k from `first`;
- * meters numbered 1, 2, … in household order, as onboarding registers them.
+ * What each interval must settle by the README's rules, from the readings the bridge stored: a reading
+ * belongs to the interval it ends or lies within, (start, end], so the one at a bound closes the interval
+ * before it; a meter is in interval k when it has a reading within k other than its baseline; its energy
+ * is its last register within k minus the register it was last settled at (at first its baseline, its
+ * first reading). Keyed by k from `first`; meters numbered 1, 2, … in household order, as onboarding
+ * registers them.
  */
 function energyByTheRules(db: DatabaseSync, first: bigint): Map<number, Energy[]> {
   const expected = new Map<number, Energy[]>();
@@ -71,7 +73,7 @@ function energyByTheRules(db: DatabaseSync, first: bigint): Map<number, Energy[]
       const start = (Number(first) + k) * INTERVAL_SECONDS;
       // The baseline settles nothing by itself: a meter is in k when it has a reading within k after it.
       const within = rows.filter(
-        (r) => r !== rows[0] && Number(r.unix_seconds) >= start && Number(r.unix_seconds) < start + INTERVAL_SECONDS,
+        (r) => r !== rows[0] && Number(r.unix_seconds) > start && Number(r.unix_seconds) <= start + INTERVAL_SECONDS,
       );
       const last = within.at(-1);
       if (!last || !settled) continue;

@@ -12,7 +12,8 @@ export function testEnergy(index: number): { importWh: bigint; exportWh: bigint 
 
 /**
  * Three readings per meter for `interval`: the baseline at its start, the registers at its last
- * second, and the same registers at the start of the next interval, which closes it.
+ * second, and the same registers at its end, which close it (a reading at a bound is the end register
+ * of the interval before it, meter-bridge/README.md "Intervals").
  */
 export function readingsFor(interval: bigint): TestReading[] {
   const start = Number(interval) * INTERVAL_SECONDS;

@@ -5,11 +5,12 @@
  * (`simulateYear`, the reference settlement) settles the same quarter hours.
  *
  * The edges, as the bridge defines them (meter-bridge/README.md, "Intervals"): a meter's first reading
- * is its baseline; a reading belongs to the interval its timestamp falls in, so a reading at exactly
- * 10:15:00 belongs to 10:15–10:30; an interval's energy is its last reading minus the register the
- * meter was settled at. With one reading per meter every 900 s on the quarter hours, the bridge's
- * interval k + 1 therefore holds the registers' growth from the start of k to its end: the offline
- * year's interval k. Registers are whole Wh with the sub-Wh remainder carried, in both runs.
+ * is its baseline; a reading belongs to the interval it ends or lies within, so the reading at exactly
+ * 11:15:00 is the end register of 11:00–11:15; an interval's energy is its last reading minus the
+ * register the meter was settled at. With one reading per meter every 900 s on the quarter hours, the
+ * bridge's interval k holds the registers' growth from the start of k to its end: the offline year's
+ * interval k, the same quarter hour, with no shift. Registers are whole Wh with the sub-Wh remainder
+ * carried, in both runs.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -108,8 +109,8 @@ describe("a simulated day run live through the stack settles as the offline run"
       onInterval: (_, settlement) => offline.push(settlement),
     });
 
-    // Readings at the quarter hours 0 … INTERVALS + 1: the baseline, one per interval, and one that closes the last.
-    const closing = new Date((startUnix + (INTERVALS + 1) * STEP_SECONDS) * 1000).toISOString().replace(".000Z", "Z");
+    // Readings at the quarter hours 0 … INTERVALS: the baseline, then one at the end of each interval, which closes it.
+    const closing = new Date((startUnix + INTERVALS * STEP_SECONDS) * 1000).toISOString().replace(".000Z", "Z");
     let closingAcknowledged = 0;
     feed = await startLiveFeed({
       mqttUrl: stack.urls.mqtt,
@@ -129,9 +130,9 @@ describe("a simulated day run live through the stack settles as the offline run"
     const { rpcUrl, contracts, deployedAtBlock } = stack.deployment;
     const chain = createPublicClient({ transport: http(rpcUrl) });
     const hood = stack.directory.neighbourhoods[0].id as Hex;
-    const lastInterval = firstInterval + BigInt(INTERVALS);
+    const lastInterval = firstInterval + BigInt(INTERVALS) - 1n;
     await waitFor(
-      `intervals ${firstInterval + 1n} … ${lastInterval} to settle`,
+      `intervals ${firstInterval} … ${lastInterval} to settle`,
       async () => {
         const record = await chain.readContract({
           address: contracts.neighbourhoodSettlement,
@@ -180,10 +181,10 @@ describe("a simulated day run live through the stack settles as the offline run"
       const results = onChain.get(args.interval!) ?? [];
       onChain.set(args.interval!, [...results, ...decodeChunkResults(args.results!)]);
     }
-    assert.equal(onChain.has(firstInterval), false, "the baseline readings settle nothing");
+    assert.equal(onChain.has(firstInterval - 1n), false, "the baseline readings at the first bound settle nothing");
 
     for (let k = 0; k < INTERVALS; k++) {
-      const interval = firstInterval + BigInt(k) + 1n;
+      const interval = firstInterval + BigInt(k);
       const [tariff] = await chain.readContract({
         address: contracts.tariffSchedule,
         abi: tariffScheduleAbi,
@@ -207,10 +208,13 @@ describe("a simulated day run live through the stack settles as the offline run"
       const settled = (onChain.get(interval) ?? []).sort((a, b) => a.number - b.number);
       assert.deepEqual(settled, reference.meters, `interval ${interval} (offline quarter hour ${k})`);
     }
-    // The pairing matters: unshifted, the chain's intervals do not match the offline ones.
+    // The comparison tells neighbouring quarter hours apart: paired with a shift of one interval (as
+    // the bridge settled before readings at a bound closed the interval they end), the chain's
+    // intervals do not match the offline ones, and the loop above fails.
+    const sorted = (interval: bigint) => [...(onChain.get(interval) ?? [])].sort((a, b) => a.number - b.number);
     assert.ok(
-      offline.slice(1).some((s, k) => !isDeepStrictEqual(onChain.get(firstInterval + BigInt(k) + 1n), s.meters)),
-      "the bridge's interval k + 1 is the offline interval k, not k + 1",
+      offline.slice(0, -1).some((s, k) => !isDeepStrictEqual(sorted(firstInterval + BigInt(k) + 1n), s.meters)),
+      "the bridge's interval k + 1 is not the offline interval k",
     );
     assert.deepEqual(problems, [], "no reading was rejected or lost");
     // Something was traded locally, so the comparison covers the pool's rounding too.

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { euros, intervalOf, intervalStart } from "./units.ts";
+import { euros, intervalOf, intervalStart, readingIntervalOf } from "./units.ts";
 import { meterId, neighbourhoodId } from "./ids.ts";
 import { commitReadings } from "./commitment.ts";
 
@@ -10,6 +10,22 @@ describe("units", () => {
     assert.equal(intervalOf(899), 0n);
     assert.equal(intervalOf(900), 1n);
     assert.equal(intervalStart(2n).toISOString(), "1970-01-01T00:30:00.000Z");
+  });
+
+  it("puts a register reading into the interval it ends or lies within", () => {
+    const end = 2_000_001 * 900; // the end of interval 2_000_000, the start of 2_000_001
+    assert.equal(readingIntervalOf(end - 1), 2_000_000n);
+    assert.equal(readingIntervalOf(end), 2_000_000n, "the register at the bound closes the interval before it");
+    assert.equal(readingIntervalOf(end + 1), 2_000_001n);
+    assert.equal(readingIntervalOf(end - 0.5), 2_000_000n);
+    assert.equal(readingIntervalOf(end + 0.001), 2_000_001n, "a millisecond after the bound is the next interval");
+    assert.equal(readingIntervalOf(end - 899), 2_000_000n);
+    assert.equal(readingIntervalOf(end - 900), 1_999_999n);
+    assert.equal(readingIntervalOf(900), 0n);
+    assert.equal(readingIntervalOf(1), 0n);
+    for (let t = end - 1801; t <= end + 1801; t++) {
+      assert.equal(readingIntervalOf(t), intervalOf(t - 1), `whole seconds: intervalOf(t − 1) at ${t}`);
+    }
   });
 
   it("parses euro amounts without floating point", () => {

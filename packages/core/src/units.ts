@@ -8,9 +8,22 @@ export type MicroEuroPerKwh = bigint;
 /** Length of one settlement interval in seconds (15 minutes). */
 export const INTERVAL_SECONDS = 900;
 
-/** Number of the 15-minute interval containing `unixSeconds`: floor(t / 900). */
+/**
+ * Number of the 15-minute interval containing the moment `unixSeconds` (a block, the wall clock):
+ * floor(t / 900). A meter reading is placed with readingIntervalOf instead.
+ */
 export function intervalOf(unixSeconds: number): bigint {
   return BigInt(Math.floor(unixSeconds / INTERVAL_SECONDS));
+}
+
+/**
+ * Number of the interval a register reading taken at `unixSeconds` belongs to: the one it ends or lies
+ * within, `(k·900, (k+1)·900]`, so ceil(t / 900) − 1. A register read exactly at a bound is the end
+ * register of the interval before it: a smart meter gateway stamps each 15-minute value at the end of
+ * its period (the value at 11:15:00 closes 11:00–11:15). Exact for fractions of a second too.
+ */
+export function readingIntervalOf(unixSeconds: number): bigint {
+  return BigInt(Math.ceil(unixSeconds / INTERVAL_SECONDS) - 1);
 }
 
 /** Start of `interval` as a Date. */
