@@ -14,7 +14,7 @@ export const AUDIT_AREAS = {
   credit: ["credit.", "debt."],
   contracts: ["power-contract."],
   corrections: ["meter.correct"],
-  meters: ["meter.register", "meter.retire", "meter.replace", "meter.preferences", "meter.share"],
+  meters: ["neighbourhood.", "meter.register", "meter.retire", "meter.replace", "meter.preferences", "meter.share"],
   invitations: ["invitation."],
   erasure: ["household.erase"],
 } as const satisfies Record<string, readonly string[]>;

@@ -69,18 +69,22 @@ describe("metering points and the bridge's directory", () => {
     assert.equal(insertMeteringPoint(store, point(MP, "a")), true);
     assert.equal(findMeteringPoint(store, MP)?.registration, "waiting");
     const actionId = prepare(MP);
-    assert.deepEqual(syncDirectoryFile(store, file), { added: [], removed: [] });
+    assert.deepEqual(syncDirectoryFile(store, file), { added: [], removed: [], neighbourhoods: [] });
     assert.deepEqual(ids(), ["nord/DE-DEMO"]);
     markOutcome(store, actionId, "confirmed");
     assert.equal(findMeteringPoint(store, MP)?.registration, "registered");
-    assert.deepEqual(syncDirectoryFile(store, file), { added: [MP], removed: [] });
+    assert.deepEqual(syncDirectoryFile(store, file), { added: [MP], removed: [], neighbourhoods: [] });
     assert.deepEqual(ids(), ["nord/DE-DEMO", `nord/${MP}`]);
     assert.deepEqual(read().neighbourhoods[0].meters[1], {
       meteringPointId: MP,
       meterId: `0x${"a".repeat(64)}`,
       owner: OWNER,
     });
-    assert.deepEqual(syncDirectoryFile(store, file), { added: [], removed: [] }, "nothing to do the second time");
+    assert.deepEqual(
+      syncDirectoryFile(store, file),
+      { added: [], removed: [], neighbourhoods: [] },
+      "nothing to do the second time",
+    );
     assert.deepEqual(readdirSync(join(file, "..")), ["meters.json"], "no temporary file is left behind");
   });
 
@@ -90,6 +94,30 @@ describe("metering points and the bridge's directory", () => {
     syncDirectoryFile(store, file);
     assert.deepEqual(ids(), ["nord/DE-DEMO", `sued/${MP}`]);
     assert.equal(read().neighbourhoods[1].id, OTHER_HOOD);
+  });
+
+  it("adds a neighbourhood registered here, without meters, once its registration is confirmed", () => {
+    const register = insertPrepared(store, {
+      account: OPERATOR,
+      userId: 1,
+      kind: "neighbourhood.register",
+      details: { slug: "sued", neighbourhood: OTHER_HOOD },
+      via: "passkey",
+      to: OPERATOR,
+      calldata: "0x",
+      challenge: "c-sued",
+    });
+    assert.deepEqual(syncDirectoryFile(store, file), { added: [], removed: [], neighbourhoods: [] }, "not confirmed");
+    markOutcome(store, register.id, "confirmed");
+    assert.deepEqual(syncDirectoryFile(store, file), { added: [], removed: [], neighbourhoods: ["sued"] });
+    assert.deepEqual(read().neighbourhoods[1], { slug: "sued", id: OTHER_HOOD, meters: [] });
+    assert.deepEqual(syncDirectoryFile(store, file), { added: [], removed: [], neighbourhoods: [] }, "only once");
+    // A metering point onboarded into it later goes into the same entry.
+    insertMeteringPoint(store, point(MP, "a", OTHER_HOOD, "sued"));
+    markOutcome(store, prepare(MP), "confirmed");
+    syncDirectoryFile(store, file);
+    assert.deepEqual(ids(), ["nord/DE-DEMO", `sued/${MP}`]);
+    assert.equal(read().neighbourhoods.length, 2);
   });
 
   it("takes a meter out once its retirement is confirmed, onboarded here or not", () => {
@@ -109,7 +137,7 @@ describe("metering points and the bridge's directory", () => {
       });
       markOutcome(store, retire.id, "confirmed");
     }
-    assert.deepEqual(syncDirectoryFile(store, file), { added: [], removed: ["DE-DEMO", MP] });
+    assert.deepEqual(syncDirectoryFile(store, file), { added: [], removed: ["DE-DEMO", MP], neighbourhoods: [] });
     assert.deepEqual(ids(), []);
     assert.notEqual(findMeteringPoint(store, MP)?.retiredAt, undefined);
   });
