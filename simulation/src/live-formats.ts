@@ -18,6 +18,20 @@ import { encodeSml } from "./encode/sml.ts";
 import { encodeTasmota, TASMOTA_SCRIPTS } from "./encode/tasmota.ts";
 import { SimulationParameterError } from "./errors.ts";
 
+/**
+ * The WELL-KNOWN development account a simulated signing meter uses, derived once per key index: a
+ * derivation from the mnemonic takes about 10 ms, and the same keys are needed for settings and feed.
+ */
+const signers = new Map<number, ReturnType<typeof devAccount>>();
+function simulatedSigner(keyIndex: number): ReturnType<typeof devAccount> {
+  let signer = signers.get(keyIndex);
+  if (!signer) {
+    signer = devAccount(keyIndex);
+    signers.set(keyIndex, signer);
+  }
+  return signer;
+}
+
 /** Formats whose messages carry the meter's own time: right at any speed and for any simulated time. */
 export const TIMED_FORMATS = ["plain-json", "tasmota", "dsmr", "lorawan", "eip712"] as const;
 /**
@@ -126,7 +140,7 @@ export function meterEncoders(
       case "lorawan":
         return (r) => encodeLorawan({ deviceId: id.device, devEui: id.devEui }, r);
       case "eip712": {
-        const signer = devAccount(id.keyIndex);
+        const signer = simulatedSigner(id.keyIndex);
         return (r) => encodeEip712({ device: id.device, meteringPointId: id.meteringPointId, signer }, r);
       }
     }
@@ -156,7 +170,7 @@ export function simulatedFormatSettings(
     settings.sml.meters[Buffer.from(id.smlServerId).toString("hex")] = binding;
     settings.d0.meters[id.meterId] = binding;
     settings.lorawan.devices[id.devEui] = binding;
-    settings.eip712.signers[id.meteringPointId] = devAccount(id.keyIndex).address;
+    settings.eip712.signers[id.meteringPointId] = simulatedSigner(id.keyIndex).address;
   });
   return settings;
 }
