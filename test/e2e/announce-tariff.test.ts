@@ -8,25 +8,17 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
 import { createPublicClient, http, type Hex } from "viem";
 import { DEV_ACCOUNT_INDEX, devAccount, intervalOf, tariffScheduleAbi } from "@nachbarstrom/core";
 import { waitFor } from "../../scripts/stack/processes.ts";
 import { dayOf, dayRange, shiftDay } from "../../web/src/lib/server/statements/calendar.ts";
-import { gotoHydrated, launchChromium } from "./browser.ts";
+import { axeViolations, gotoHydrated, launchChromium } from "./browser.ts";
 import { listActions } from "../../web/src/lib/server/actions/store.ts";
 import { openAccountsStore } from "../../web/src/lib/server/auth/store.ts";
 import { signInAs } from "./sign-in.ts";
 import { startTestStack, stopTestStack, type TestStack } from "./test-stack.ts";
 import { injectTestWallet } from "./test-wallet.ts";
-
-async function axeViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
-    .analyze();
-  return violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
 
 describe("the operator announces a tariff with their own wallet", () => {
   let stack: TestStack;

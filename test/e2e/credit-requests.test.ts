@@ -8,22 +8,14 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import AxeBuilder from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createPublicClient, http, type Address, type PublicClient } from "viem";
 import { creditTokenAbi } from "@nachbarstrom/core";
-import { launchChromium, gotoHydrated } from "./browser.ts";
+import { axeViolations, gotoHydrated, launchChromium } from "./browser.ts";
 import { listActions } from "../../web/src/lib/server/actions/store.ts";
 import { openAccountsStore } from "../../web/src/lib/server/auth/store.ts";
 import { signInAs } from "./sign-in.ts";
 import { startTestStack, stopTestStack, type TestStack } from "./test-stack.ts";
-
-async function axeViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
-    .analyze();
-  return violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
 
 /** Micro-euro as the form takes it, in whole cents: 35_000_000n → "35.00". */
 function euroText(units: bigint): string {

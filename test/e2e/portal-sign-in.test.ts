@@ -8,20 +8,12 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
-import { gotoHydrated, launchChromium } from "./browser.ts";
+import { axeViolations, gotoHydrated, launchChromium } from "./browser.ts";
 import { ATTEMPT_LIMITS } from "../../web/src/lib/server/auth/rate-limit.ts";
 import { newInvitationCode as randomInvitationCode } from "../../web/src/lib/server/auth/tokens.ts";
 import { startTestStack, stopTestStack, type TestStack } from "./test-stack.ts";
 import { addVirtualAuthenticator, newInvitationCode, redeemInvitation } from "./sign-in.ts";
-
-async function axeViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
-    .analyze();
-  return violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
 
 describe("a household signs in with a passkey from its invitation code", () => {
   let stack: TestStack;

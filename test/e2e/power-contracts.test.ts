@@ -11,7 +11,6 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import AxeBuilder from "@axe-core/playwright";
 import type { BrowserContext, Page } from "playwright-core";
 import { createPublicClient, createTestClient, http, keccak256, toBytes, type Address, type Hex } from "viem";
 import {
@@ -27,7 +26,7 @@ import { createSettlementPort } from "../../meter-bridge/src/chain-client.ts";
 import { devPrivateKey } from "../../scripts/stack/stack.ts";
 import { waitFor } from "../../scripts/stack/processes.ts";
 import { dayOf, dayRange, shiftDay } from "../../web/src/lib/server/statements/calendar.ts";
-import { gotoHydrated, launchChromium } from "./browser.ts";
+import { axeViolations, gotoHydrated, launchChromium } from "./browser.ts";
 import { testEnergy } from "./readings.ts";
 import { signInAs } from "./sign-in.ts";
 import { startTestStack, stopTestStack, type TestStack } from "./test-stack.ts";
@@ -36,13 +35,6 @@ const SELLER = DEMO_NEIGHBOURHOOD.households.findIndex((h) => h.pvKwp > 0);
 const BUYER = DEMO_NEIGHBOURHOOD.households.findIndex((h) => h.pvKwp === 0);
 const CAP_WH = 500n;
 const PRICE = 220_000n;
-
-async function axeViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
-    .analyze();
-  return violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
 
 describe("power contracts between two households", () => {
   let stack: TestStack;

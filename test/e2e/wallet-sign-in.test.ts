@@ -8,14 +8,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import AxeBuilder from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { LocalAccount } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { DEV_ACCOUNT_INDEX, devAccount } from "@nachbarstrom/core";
 import { bindAccount, issueInvitation } from "../../web/src/lib/server/auth/invitations.ts";
 import { openAccountsStore } from "../../web/src/lib/server/auth/store.ts";
-import { gotoHydrated, launchChromium } from "./browser.ts";
+import { axeViolations, gotoHydrated, launchChromium } from "./browser.ts";
 import { startTestStack, stopTestStack, type TestStack } from "./test-stack.ts";
 import { injectTestWallet, type WalletMode } from "./test-wallet.ts";
 
@@ -28,13 +27,6 @@ async function walletError(page: Page): Promise<void> {
 async function signInWithWallet(page: Page, portal: string, lang = "en"): Promise<void> {
   await gotoHydrated(page, `${portal}/signin?lang=${lang}`);
   await page.getByTestId("wallet-signin").click();
-}
-
-async function axeViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
-    .analyze();
-  return violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 
 describe("households and the operator sign in with their own wallet (SIWE)", () => {
