@@ -1,0 +1,5 @@
+/** The data-access layer (server only): import as `@nachbarstrom/core/database`. */
+export { openStore, isDatabaseError, isUniqueViolation } from "./open.ts";
+export type { Dialect, Migration, OpenStoreParameters, StoreDatabase, StoreKind } from "./open.ts";
+export { isPostgresUrl, redacted } from "./postgres-sql.ts";
+export { sql, type Kysely, type Transaction } from "kysely";

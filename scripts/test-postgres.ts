@@ -1,0 +1,29 @@
+/**
+ * `npm run test:postgres`: the store test suites again, against a real PostgreSQL server (Debian's
+ * `postgresql` package; .ci/run installs it). One server is started for the run; each test makes a
+ * database of its own on it. The same test files run on SQLite in `npm run test:unit`.
+ */
+import { spawnSync } from "node:child_process";
+import { startTestPostgres, TEST_DATABASE, TEST_POSTGRES_URL } from "@nachbarstrom/core/database/test-postgres";
+
+/** The test files that exercise a store, by workspace (globs as node --test takes them). */
+const SUITES: Record<string, string[]> = {
+  "packages/core": ["src/database/*.test.ts"],
+};
+
+const server = await startTestPostgres();
+let failed = false;
+try {
+  for (const [workspace, files] of Object.entries(SUITES)) {
+    console.log(`\n# ${workspace} on PostgreSQL`);
+    const run = spawnSync(process.execPath, ["--test", ...files], {
+      cwd: workspace,
+      stdio: "inherit",
+      env: { ...process.env, [TEST_DATABASE]: "postgres", [TEST_POSTGRES_URL]: server.url },
+    });
+    if (run.status !== 0) failed = true;
+  }
+} finally {
+  await server.stop();
+}
+process.exit(failed ? 1 : 0);
