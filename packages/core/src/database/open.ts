@@ -47,6 +47,8 @@ export type OpenStoreParameters = {
   foreignKeys?: boolean;
   /** PostgreSQL connections this process may hold. */
   poolSize?: number;
+  /** 64-bit integers (and integral sums and counts) read as bigint (true unless given) or as number. */
+  readBigInts?: boolean;
   now?: () => number;
 };
 
@@ -79,13 +81,15 @@ async function openPostgres<Schema>({
   kind,
   migrations,
   poolSize = 10,
+  readBigInts = true,
   now = Date.now,
 }: OpenStoreParameters): Promise<StoreDatabase<Schema>> {
+  const integer = readBigInts ? BigInt : Number;
   const pool = new pg.Pool({
     connectionString: location,
     max: poolSize,
     options: `-c search_path=${quoteIdentifier(kind.schema)}`,
-    types: { getTypeParser },
+    types: { getTypeParser: (oid: number, format?: string) => parserOf(oid, format, integer) },
     // Idle connections do not keep a finished process alive.
     allowExitOnIdle: true,
   });
@@ -179,10 +183,14 @@ async function migratePostgres(
   }
 }
 
-/** 64-bit integers and integral sums come back as bigint, as node:sqlite reads them (readBigInts). */
-function getTypeParser(oid: number, format?: string): (value: string) => unknown {
-  if (oid === pg.types.builtins.INT8) return (value) => BigInt(value);
-  if (oid === pg.types.builtins.NUMERIC) return (value) => (/^-?\d+$/.test(value) ? BigInt(value) : value);
+/** 64-bit integers and integral sums come back as node:sqlite reads them: bigint, or number (readBigInts). */
+function parserOf(
+  oid: number,
+  format: string | undefined,
+  integer: (text: string) => unknown,
+): (value: string) => unknown {
+  if (oid === pg.types.builtins.INT8) return integer;
+  if (oid === pg.types.builtins.NUMERIC) return (value) => (/^-?\d+$/.test(value) ? integer(value) : value);
   return pg.types.getTypeParser(oid, format as "text");
 }
 
