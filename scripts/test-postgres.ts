@@ -7,14 +7,21 @@ import { spawnSync } from "node:child_process";
 import { startTestPostgres, TEST_DATABASE, TEST_POSTGRES_URL } from "@nachbarstrom/core/database/test-postgres";
 
 /** The test files that exercise a store, by workspace (globs as node --test takes them). */
-const SUITES: Record<string, string[]> = {
-  "packages/core": ["src/database/*.test.ts"],
-};
+const SUITES: { workspace: string; files: string[] }[] = [
+  { workspace: "packages/core", files: ["src/database/*.test.ts"] },
+  // The bridge's stores: inbox, readings, outbox.
+  { workspace: "meter-bridge", files: [] },
+  // The portal's accounts database: users, passkeys, sessions, invitations, actions, requests, metering points.
+  { workspace: "web", files: [] },
+  // The portal's read model: the indexer and the queries of the pages.
+  { workspace: "web", files: [] },
+];
 
 const server = await startTestPostgres();
 let failed = false;
 try {
-  for (const [workspace, files] of Object.entries(SUITES)) {
+  for (const { workspace, files } of SUITES) {
+    if (files.length === 0) continue;
     console.log(`\n# ${workspace} on PostgreSQL`);
     const run = spawnSync(process.execPath, ["--test", ...files], {
       cwd: workspace,
