@@ -6,7 +6,15 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { NachbarstromError } from "../errors.ts";
 import type { Generated } from "kysely";
-import { isUniqueViolation, openStore, sql, type Migration, type StoreKind } from "./index.ts";
+import {
+  DATABASE_URL_ENV,
+  isUniqueViolation,
+  openStore,
+  sql,
+  storeLocation,
+  type Migration,
+  type StoreKind,
+} from "./index.ts";
 import { toPostgres } from "./postgres-sql.ts";
 import { testDialect, testStoreLocation } from "./test-store.ts";
 
@@ -110,4 +118,12 @@ test("SQLite DDL is translated for PostgreSQL: 64-bit integers, bytes, identity 
     toPostgres("CREATE TABLE u (k TEXT PRIMARY KEY) WITHOUT ROWID;"),
     "CREATE TABLE u (k TEXT PRIMARY KEY);",
   );
+});
+
+test("a store's own setting wins over the shared database URL, which wins over the default file", () => {
+  const file = () => "/var/lib/nachbarstrom/x.db";
+  const url = "postgres://nachbarstrom@db.internal/nachbarstrom";
+  assert.equal(storeLocation({}, "OWN", file), "/var/lib/nachbarstrom/x.db");
+  assert.equal(storeLocation({ [DATABASE_URL_ENV]: url }, "OWN", file), url);
+  assert.equal(storeLocation({ [DATABASE_URL_ENV]: url, OWN: "/tmp/own.db" }, "OWN", file), "/tmp/own.db");
 });
