@@ -4,9 +4,9 @@ import { test } from "node:test";
 import { openStore, type StoreDatabase } from "@nachbarstrom/core/database";
 import { testDialect, testStoreLocation } from "@nachbarstrom/core/database/test";
 import { BridgeStoreError } from "./errors.ts";
-import { createOwnership, OWNERSHIP_SQL, type OwnershipTables } from "./ownership.ts";
+import { createOwnership, neighbourhoodLease, OUTBOX_LEASE, OWNERSHIP_SQL, type OwnershipTables } from "./ownership.ts";
 
-const HOODS = ["hood-a", "hood-b", "hood-c", "hood-d", "hood-e"];
+const HOODS = ["hood-a", "hood-b", "hood-c", "hood-d", "hood-e"].map(neighbourhoodLease);
 const LEASE = 10_000;
 
 async function open(location: string): Promise<StoreDatabase<OwnershipTables>> {
@@ -34,9 +34,9 @@ test(`${testDialect}: two processes share the neighbourhoods, each held by exact
   assert.equal((await b.refresh(HOODS)).owned.size, 0);
   const afterA = await a.refresh(HOODS);
   assert.equal(afterA.owned.size, 3);
-  assert.deepEqual(afterA.lost.sort(), ["hood-d", "hood-e"]);
+  assert.deepEqual(afterA.lost.sort(), ["neighbourhood:hood-d", "neighbourhood:hood-e"]);
   const afterB = await b.refresh(HOODS);
-  assert.deepEqual([...afterB.owned].sort(), ["hood-d", "hood-e"]);
+  assert.deepEqual([...afterB.owned].sort(), ["neighbourhood:hood-d", "neighbourhood:hood-e"]);
   for (const hood of HOODS) assert.notEqual(a.owns(hood), b.owns(hood), hood);
 
   // a dies (no more refreshes): after its lease b takes its neighbourhoods and sees it dead.
@@ -46,30 +46,30 @@ test(`${testDialect}: two processes share the neighbourhoods, each held by exact
   const takeOver = await b.refresh(HOODS);
   assert.equal(takeOver.owned.size, 5);
   assert.deepEqual(takeOver.dead, ["a"]);
-  assert.deepEqual(takeOver.gained.sort(), ["hood-a", "hood-b", "hood-c"]);
+  assert.deepEqual(takeOver.gained.sort(), ["neighbourhood:hood-a", "neighbourhood:hood-b", "neighbourhood:hood-c"]);
   await b.forget("a");
   assert.deepEqual((await b.refresh(HOODS)).dead, []);
   await Promise.all([one.close(), two.close()]);
 });
 
-test(`${testDialect}: a process paused past its lease cannot close an interval of a neighbourhood it lost`, async () => {
+test(`${testDialect}: a process paused past its lease cannot do the work of a lease it lost`, async () => {
   const location = await testStoreLocation("bridge");
   const [one, two] = [await open(location), await open(location)];
   let clock = 5_000_000;
   const a = createOwnership({ db: one.db, instance: "a", leaseMs: LEASE, now: () => clock });
   const b = createOwnership({ db: two.db, instance: "b", leaseMs: LEASE, now: () => clock });
-  await a.refresh(["hood-a"]);
-  await one.transaction((trx) => a.assertOwner(trx, "hood-a"));
+  await a.refresh([OUTBOX_LEASE]);
+  await one.transaction((trx) => a.assertOwner(trx, OUTBOX_LEASE));
 
   clock += LEASE + 1; // a hangs; b takes over
-  assert.deepEqual([...(await b.refresh(["hood-a"])).owned], ["hood-a"]);
-  assert.equal(a.owns("hood-a"), true, "a has not noticed yet");
+  assert.deepEqual([...(await b.refresh([OUTBOX_LEASE])).owned], [OUTBOX_LEASE]);
+  assert.equal(a.owns(OUTBOX_LEASE), true, "a has not noticed yet");
   await assert.rejects(
-    one.transaction((trx) => a.assertOwner(trx, "hood-a")),
-    (error: unknown) => error instanceof BridgeStoreError && /no longer holds neighbourhood hood-a/.test(error.message),
+    one.transaction((trx) => a.assertOwner(trx, OUTBOX_LEASE)),
+    (error: unknown) => error instanceof BridgeStoreError && /no longer holds the lease outbox/.test(error.message),
   );
-  assert.equal(a.owns("hood-a"), false);
-  await two.transaction((trx) => b.assertOwner(trx, "hood-a"));
+  assert.equal(a.owns(OUTBOX_LEASE), false);
+  await two.transaction((trx) => b.assertOwner(trx, OUTBOX_LEASE));
   await Promise.all([one.close(), two.close()]);
 });
 

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { spawnSync } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import { NachbarstromError } from "@nachbarstrom/core";
 import { spawnService, waitFor, type Service } from "./processes.ts";
 
@@ -34,6 +34,15 @@ export type StartPortalParameters = {
   bridgeUrl?: string;
   /** The bridge's meter directory (meters.json): the console adds onboarded metering points to it. */
   meterDirectoryFile?: string;
+  /**
+   * The address users reach the portal at; its own URL unless given. Several processes behind a load
+   * balancer share the balancer's (passkeys and the same-origin checks are bound to it).
+   */
+  origin?: string;
+  /** More environment, e.g. NACHBARSTROM_DATABASE_URL for a shared PostgreSQL database. */
+  env?: Record<string, string>;
+  /** For the log lines; "portal" unless given. */
+  name?: string;
   log?: (line: string) => void;
 };
 
@@ -44,21 +53,25 @@ export async function startPortal({
   deploymentFile,
   bridgeUrl,
   meterDirectoryFile,
+  origin,
+  env = {},
+  name = "portal",
   log,
-}: StartPortalParameters): Promise<Service & { url: string }> {
+}: StartPortalParameters): Promise<Service & { url: string; child: ChildProcess }> {
   const url = `http://localhost:${port}`;
   const service = spawnService({
-    name: "portal",
+    name,
     command: process.execPath,
     args: [join(root, "web", "build", "index.js")],
     cwd: root,
     env: {
       PORT: String(port),
       HOST: "127.0.0.1",
-      ORIGIN: url,
+      ORIGIN: origin ?? url,
       NACHBARSTROM_DEPLOYMENT: deploymentFile,
       ...(bridgeUrl ? { NACHBARSTROM_BRIDGE_URL: bridgeUrl } : {}),
       ...(meterDirectoryFile ? { NACHBARSTROM_METERS: meterDirectoryFile } : {}),
+      ...env,
     },
     log,
   });
