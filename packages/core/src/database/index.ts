@@ -2,5 +2,5 @@
 export { openStore, isDatabaseError, isUniqueViolation } from "./open.ts";
 export type { Dialect, Migration, OpenStoreParameters, StoreDatabase, StoreKind } from "./open.ts";
 export { isPostgresUrl, redacted } from "./postgres-sql.ts";
-export { sql, type Kysely, type Transaction } from "kysely";
+export { sql, type Generated, type Kysely, type Transaction } from "kysely";
 export { DATABASE_URL_ENV, storeLocation } from "./location.ts";
