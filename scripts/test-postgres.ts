@@ -10,11 +10,33 @@ import { startTestPostgres, TEST_DATABASE, TEST_POSTGRES_URL } from "@nachbarstr
 const SUITES: { workspace: string; files: string[] }[] = [
   { workspace: "packages/core", files: ["src/database/*.test.ts"] },
   // The bridge's stores: inbox, readings, outbox.
-  { workspace: "meter-bridge", files: [] },
+  {
+    workspace: "meter-bridge",
+    files: [
+      "src/store.test.ts",
+      "src/inbox.test.ts",
+      "src/reading-store.test.ts",
+      "src/outbox.test.ts",
+      "src/outbox-settler.test.ts",
+      "src/durable-aggregator.test.ts",
+      "src/crash.test.ts",
+      "src/ownership.test.ts",
+      "src/relay.test.ts",
+      "src/cluster.test.ts",
+    ],
+  },
   // The portal's accounts database: users, passkeys, sessions, invitations, actions, requests, metering points.
   { workspace: "web", files: [] },
   // The portal's read model: the indexer and the queries of the pages.
-  { workspace: "web", files: [] },
+  {
+    workspace: "web",
+    files: [
+      "src/lib/server/read-model/*.test.ts",
+      "src/lib/server/console/{billing,debts,intervals,tariffs}.test.ts",
+      "src/lib/server/statements/tariffs.test.ts",
+      "src/lib/server/contracts/view.test.ts",
+    ],
+  },
 ];
 
 const server = await startTestPostgres();

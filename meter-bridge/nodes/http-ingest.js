@@ -18,6 +18,7 @@ module.exports = async function (RED) {
     ...(await import("../src/inbox.ts")),
     ...(await import("../src/store.ts")),
     ...(await import("../src/store-file.ts")),
+    redacted: (await import("@nachbarstrom/core/database")).redacted,
   };
 
   const positive = (value, fallback) => {
@@ -32,30 +33,32 @@ module.exports = async function (RED) {
     const trimmed = (config.path || "").trim() || DEFAULT_PATH;
     const path = trimmed.startsWith("/") ? trimmed : `/${trimmed}`;
     let route;
-    let file;
+    let key;
     let replay;
     try {
       const tokens = parseTokens(node.credentials?.tokens);
       if (tokens.length === 0) throw new Error(RED._("http-ingest.error.noTokens"));
       const opened = openNodeInbox(RED, node, config.database, modules, metrics);
-      file = opened.file;
-      const { inbox } = opened;
+      key = opened.key;
+      const { source, inbox: opening } = opened;
       const send = (id, message) =>
-        node.send({ ...message, _msgid: RED.util.generateId(), _inbox: { store: file, id } });
+        node.send({ ...message, _msgid: RED.util.generateId(), _inbox: { store: key, id } });
       // Readings accepted before a crash but not yet stored go first.
       replay = replayInbox(
         RED,
         node,
-        inbox,
+        opening,
+        source,
         (message) => send(message.id, { topic: message.topic, payload: Buffer.from(message.payload).toString("utf8") }),
-        (count) => node.log(RED._("http-ingest.log.replaying", { count, file })),
+        (count) => node.log(RED._("http-ingest.log.replaying", { count, file: key })),
       );
       const handle = createIngestHandler({
         tokens,
         maxReadings: positive(config.maxReadings, DEFAULT_MAX_READINGS),
         maxBytes: positive(config.maxKb, DEFAULT_MAX_BYTES / 1024) * 1024,
         // Stored in the inbox before the 202 goes out; a failure to store answers 500.
-        emit: (message) => send(inbox.add(node.id, message.topic, Buffer.from(message.payload)), message),
+        emit: async (message) =>
+          send(await (await opening).add(source, message.topic, Buffer.from(message.payload)), message),
         onResult: (outcome) => {
           counts.accepted += outcome.accepted;
           counts.rejected += outcome.rejected;
@@ -89,7 +92,7 @@ module.exports = async function (RED) {
 
     node.on("close", () => {
       replay?.();
-      if (file) releaseInbox(file);
+      if (key) releaseInbox(key).catch((error) => node.error(errorLogText(error)));
       if (!route) return;
       const stack = RED.httpNode._router?.stack ?? RED.httpNode.router?.stack ?? [];
       for (let i = stack.length - 1; i >= 0; i -= 1) {

@@ -24,7 +24,7 @@ module.exports = async function (RED) {
   const { DEFAULT_GRACE_SECONDS, GRACE_SECONDS_ENV } = await import("../src/aggregate.ts");
   const { createDurableAggregator } = await import("../src/durable-aggregator.ts");
   const { openStore } = await import("../src/store.ts");
-  const { STORE_FILE_ENV, storeFile } = await import("../src/store-file.ts");
+  const { nodeStoreLocation } = await import("../src/store-file.ts");
   const { METERS_ENV, knowsMeter, meterDirectoryFile, reloadLogText, watchDirectory } =
     await import("../src/directory.ts");
   const { isReading, rejectReading } = await import("../src/reading-gate.ts");
@@ -40,27 +40,41 @@ module.exports = async function (RED) {
     let directory;
     let grace;
     let configError;
+    const fail = (error) => {
+      configError = error;
+      node.status(configErrorStatus(error));
+      node.error(errorLogText(error));
+    };
+    let location;
     try {
       const file = meterDirectoryFile(config.meters, RED.util.getSetting(node, METERS_ENV));
       directory = watchDirectory({ file });
       grace = graceSeconds(config.graceSeconds, RED.util.getSetting(node, GRACE_SECONDS_ENV));
-      store = openStore({
-        file: storeFile({
-          configured: config.database,
-          fromEnv: RED.util.getSetting(node, STORE_FILE_ENV),
-          userDir: RED.settings.userDir,
-        }),
-      });
-      aggregator = createDurableAggregator({ store, directory: directory.index, graceSeconds: grace });
-      const open = aggregator.openIntervals();
-      if (open.length > 0) node.log(RED._("interval.log.resumed", { count: open.length, file: store.file }));
-      node.status({ fill: "grey", shape: "ring", text: RED._("interval.status.waiting") });
+      location = nodeStoreLocation(config.database, (name) => RED.util.getSetting(node, name), RED.settings.userDir);
     } catch (error) {
-      store?.close();
-      store = undefined;
-      configError = error;
-      node.status(configErrorStatus(error));
-      node.error(errorLogText(error));
+      fail(error);
+    }
+
+    // Everything that touches the aggregator or the store runs in this queue, one after the other: the
+    // opening, each group of readings, each tick and each reload of the directory. A failure is logged.
+    let queue = Promise.resolve();
+    const serially = (fn) => (queue = queue.then(fn).catch((error) => node.error(errorLogText(error))));
+    if (location !== undefined) {
+      serially(async () => {
+        try {
+          store = await openStore({ location });
+          aggregator = await createDurableAggregator({ store, directory: directory.index, graceSeconds: grace });
+          const open = aggregator.openIntervals();
+          if (open.length > 0) node.log(RED._("interval.log.resumed", { count: open.length, file: store.location }));
+          node.status({ fill: "grey", shape: "ring", text: RED._("interval.status.waiting") });
+          showOpen();
+        } catch (error) {
+          await store?.close();
+          store = undefined;
+          aggregator = undefined;
+          fail(error);
+        }
+      });
     }
 
     const sendBatches = (send, batches) => {
@@ -89,7 +103,7 @@ module.exports = async function (RED) {
       return batches.length > 0;
     };
 
-    const showOpen = () => {
+    function showOpen() {
       const open = aggregator.openIntervals()[0];
       if (!open) return;
       const text = RED._("interval.status.open", {
@@ -98,52 +112,54 @@ module.exports = async function (RED) {
         expected: open.expected,
       });
       node.status({ fill: "blue", shape: "ring", text: shortText(text) });
-    };
-    if (aggregator) showOpen();
+    }
 
     /**
      * Reloads a changed directory between two transactions. Every accepted reading and the closed
      * intervals are in the database, so a new aggregator over it with the new directory carries on
      * exactly where the old one stopped; repeats are still found in the readings table.
      */
-    const refreshDirectory = (force) => {
+    const refreshDirectory = async (force) => {
       const reload = directory.refresh({ force });
       const text = reloadLogText(reload);
       if (text) node[text.level](text.text);
       if (reload.kind === "reloaded") {
-        aggregator = createDurableAggregator({ store, directory: directory.index, graceSeconds: grace });
+        aggregator = await createDurableAggregator({ store, directory: directory.index, graceSeconds: grace });
       }
     };
 
-    const tickTimer = aggregator
-      ? setInterval(() => {
-          try {
-            refreshDirectory(false);
-            const batches = aggregator.tick();
-            if (batches.length > 0) sendBatches((msgs) => node.send(msgs), batches);
-          } catch (error) {
-            node.error(errorLogText(error));
-          }
-        }, TICK_MS)
-      : undefined;
+    const tickTimer =
+      location !== undefined
+        ? setInterval(() => {
+            serially(async () => {
+              if (!aggregator) return;
+              await refreshDirectory(false);
+              const batches = await aggregator.tick();
+              if (batches.length > 0) sendBatches((msgs) => node.send(msgs), batches);
+            });
+          }, TICK_MS)
+        : undefined;
 
-    // Group commit: readings that arrive within GROUP_MS are stored in one transaction (one fsync), and
-    // each message is done only after that commit.
+    // Group commit: readings that arrive within GROUP_MS, or while the previous group is being
+    // committed, are stored in one transaction (one fsync), and each message is done only after that commit.
     const waiting = [];
     let timer;
-    const flush = () => {
-      timer = undefined;
+    const storeGroup = async () => {
       const group = waiting.splice(0, GROUP_MAX);
       if (group.length === 0) return;
-      if (waiting.length > 0) timer = setTimeout(flush, 0);
+      if (waiting.length > 0) flush();
+      if (!aggregator) {
+        for (const item of group) item.done(configError);
+        return;
+      }
       let results;
       try {
         // A reading for a meter unknown here passed the reading node, whose directory may be newer.
         const unknown = group.some(
           ({ msg }) => !knowsMeter(directory.index, msg.payload.neighbourhood, msg.payload.meteringPointId),
         );
-        refreshDirectory(unknown);
-        results = aggregator.addAll(group.map((item) => item.msg.payload));
+        await refreshDirectory(unknown);
+        results = await aggregator.addAll(group.map((item) => item.msg.payload));
       } catch (error) {
         for (const item of group) item.done(error);
         return;
@@ -166,9 +182,14 @@ module.exports = async function (RED) {
       // The open interval in the status, once per group: it scans every neighbourhood.
       if (!closed) showOpen();
     };
+    function flush() {
+      clearTimeout(timer);
+      timer = undefined;
+      return serially(storeGroup);
+    }
 
     node.on("input", (msg, send, done) => {
-      if (!aggregator) {
+      if (configError) {
         done(configError);
         return;
       }
@@ -181,16 +202,15 @@ module.exports = async function (RED) {
     });
 
     node.on("close", (done) => {
-      // Readings still gathering are stored before the store closes.
-      while (waiting.length > 0) flush();
-      clearTimeout(timer);
-      timer = undefined;
       clearInterval(tickTimer);
-      const open = aggregator?.openIntervals() ?? [];
-      // Their readings are in the database; the next start closes them.
-      if (open.length > 0) node.log(RED._("interval.log.closedOpen", { count: open.length }));
-      store?.close();
-      done();
+      // Readings still gathering are stored before the store closes.
+      flush();
+      serially(async () => {
+        const open = aggregator?.openIntervals() ?? [];
+        // Their readings are in the database; the next start closes them.
+        if (open.length > 0) node.log(RED._("interval.log.closedOpen", { count: open.length }));
+        await store?.close();
+      }).then(() => done());
     });
   }
 

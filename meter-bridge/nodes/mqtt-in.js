@@ -7,7 +7,7 @@
  */
 const { configErrorStatus, errorLogText } = require("./lib/node-support.js");
 const { runtimeMetrics } = require("./lib/metrics.js");
-const { openNodeInbox, releaseInbox, replayInbox } = require("./lib/inbox.js");
+const { holdAcknowledgement, openNodeInbox, releaseInbox, replayInbox } = require("./lib/inbox.js");
 
 module.exports = async function (RED) {
   const metrics = await runtimeMetrics(RED);
@@ -15,6 +15,7 @@ module.exports = async function (RED) {
     ...(await import("../src/inbox.ts")),
     ...(await import("../src/store.ts")),
     ...(await import("../src/store-file.ts")),
+    redacted: (await import("@nachbarstrom/core/database")).redacted,
   };
   const { BridgeConfigurationError } = await import("../src/errors.ts");
 
@@ -24,15 +25,16 @@ module.exports = async function (RED) {
     const topic = (config.topic || "").trim();
     const asBuffer = config.datatype === "buffer";
     let broker;
-    let file;
-    let inbox;
+    let key;
+    let source;
+    let opening;
     try {
       if (!topic) throw new BridgeConfigurationError(RED._("mqtt-in.errors.noTopic"));
       broker = RED.nodes.getNode(config.broker);
       if (!broker || typeof broker.subscribe !== "function") {
         throw new BridgeConfigurationError(RED._("mqtt-in.errors.noBroker"));
       }
-      ({ file, inbox } = openNodeInbox(RED, node, config.database, modules, metrics));
+      ({ key, source, inbox: opening } = openNodeInbox(RED, node, config.database, modules, metrics));
     } catch (error) {
       node.status(configErrorStatus(error));
       node.error(errorLogText(error));
@@ -45,23 +47,33 @@ module.exports = async function (RED) {
         topic: from,
         payload: asBuffer ? bytes : bytes.toString("utf8"),
         qos: 1,
-        _inbox: { store: file, id },
+        _inbox: { store: key, id },
       });
     };
 
     // What an earlier run received but did not finish goes first, in the order it arrived. Messages
     // arriving before that (the broker delivers a session's queue as soon as it connects) only go into
-    // the inbox and are sent with the replay, after the older ones: a newer reading sent first would
-    // become the meter's baseline and make the older ones out of order.
+    // the inbox and are sent after the replay, each once, after the older ones: a newer reading sent
+    // first would become the meter's baseline and make the older ones out of order.
     let replayed = false;
+    const early = [];
+    const sentByReplay = new Set();
     const replay = replayInbox(
       RED,
       node,
-      inbox,
-      (message) => emit(message.id, message.topic, message.payload),
-      (count) => node.log(RED._("mqtt-in.log.replaying", { count, file })),
+      opening,
+      source,
+      (message) => {
+        sentByReplay.add(message.id);
+        emit(message.id, message.topic, message.payload);
+      },
+      (count) => node.log(RED._("mqtt-in.log.replaying", { count, file: key })),
       () => {
         replayed = true;
+        // Stored while the replay read the inbox: not among what it sent.
+        for (const message of early) if (!sentByReplay.has(message.id)) emit(message.id, message.from, message.payload);
+        early.length = 0;
+        sentByReplay.clear();
       },
     );
 
@@ -69,17 +81,23 @@ module.exports = async function (RED) {
     broker.subscribe(
       topic,
       { qos: 1 },
-      (from, payload) => {
-        // Runs inside the MQTT client's message event: the broker's acknowledgement goes out after it.
-        let id;
-        try {
-          id = inbox.add(node.id, from, payload);
-        } catch (error) {
-          // Not stored: the message is still acknowledged (mqtt.js cannot hold it back), so say so loudly.
-          node.error(RED._("mqtt-in.errors.notStored", { topic: from, error: errorLogText(error) }));
-          return;
-        }
-        if (replayed) emit(id, from, payload);
+      (from, payload, packet) => {
+        // Runs inside the MQTT client's message event: the broker's acknowledgement waits for the commit.
+        const stored = opening
+          .then((inbox) => inbox.add(source, from, payload))
+          .then(
+            (id) => {
+              if (replayed) emit(id, from, payload);
+              else early.push({ id, from, payload });
+            },
+            (error) => {
+              // Not stored, not acknowledged: the broker delivers it again with the session.
+              node.error(RED._("mqtt-in.errors.notStored", { topic: from, error: errorLogText(error) }));
+              throw error;
+            },
+          );
+        if (packet && packet.qos > 0 && broker.client) holdAcknowledgement(broker.client, packet, stored);
+        else stored.catch(() => {});
       },
       node.id,
     );
@@ -91,8 +109,9 @@ module.exports = async function (RED) {
       broker.deregister(
         node,
         () => {
-          releaseInbox(file);
-          done();
+          releaseInbox(key)
+            .catch((error) => node.error(errorLogText(error)))
+            .finally(() => done());
         },
         removed,
       );

@@ -17,7 +17,7 @@ module.exports = async function (RED) {
   const { createOutboxSettler } = await import("../src/outbox-settler.ts");
   const { createOutbox } = await import("../src/outbox.ts");
   const { openStore } = await import("../src/store.ts");
-  const { STORE_FILE_ENV, storeFile } = await import("../src/store-file.ts");
+  const { nodeStoreLocation } = await import("../src/store-file.ts");
   const { BridgeConfigurationError } = await import("../src/errors.ts");
   const { NachbarstromError } = await import("@nachbarstrom/core");
   const metrics = await runtimeMetrics(RED);
@@ -37,20 +37,18 @@ module.exports = async function (RED) {
 
     const labelOf = (batch) => `${batch.neighbourhood} #${batch.interval}`;
     const batchMessage = (batch) => ({ topic: `nachbarstrom/${batch.neighbourhood}/batch`, payload: batch });
-    const open = () => {
-      const counts = outbox.counts();
+    /** How many entries wait to be settled (also reported as a metric). */
+    const open = async () => {
+      const counts = await outbox.counts();
       const waiting = counts.pending + counts.submitted;
       metrics.setOutboxDepth(waiting);
       return waiting;
     };
+    const logError = (error) => node.error(errorLogText(error));
 
-    try {
-      store = openStore({
-        file: storeFile({
-          configured: config.database,
-          fromEnv: RED.util.getSetting(node, STORE_FILE_ENV),
-          userDir: RED.settings.userDir,
-        }),
+    const started = (async () => {
+      store = await openStore({
+        location: nodeStoreLocation(config.database, (name) => RED.util.getSetting(node, name), RED.settings.userDir),
       });
       outbox = createOutbox(store);
       if (!chain || typeof chain.settlementPort !== "function") {
@@ -85,8 +83,10 @@ module.exports = async function (RED) {
         onSettling: (entry) => {
           settling = true;
           metrics.batchSubmitted();
-          const text = RED._("settle.status.settling", { label: labelOf(entry.batch), queued: open() - 1 });
-          node.status({ fill: "blue", shape: "dot", text: shortText(text) });
+          open().then((waiting) => {
+            const text = RED._("settle.status.settling", { label: labelOf(entry.batch), queued: waiting - 1 });
+            node.status({ fill: "blue", shape: "dot", text: shortText(text) });
+          }, logError);
         },
         onRetry: (entry, { attempt, delayMs, error }) => {
           metrics.batchRetried();
@@ -96,7 +96,7 @@ module.exports = async function (RED) {
         },
         onSettled: (entry, outcome) => {
           metrics.batchConfirmed(outcome.alreadySettled);
-          open();
+          open().catch(logError);
           const label = labelOf(entry.batch);
           if (!outcome.commitmentMatches) node.warn(RED._("settle.log.commitmentMismatch", { label }));
           const key = outcome.alreadySettled ? "settle.status.alreadySettled" : "settle.status.settled";
@@ -106,20 +106,20 @@ module.exports = async function (RED) {
         },
         onFailed: (entry, error) => {
           metrics.batchFailed();
-          open();
+          open().catch(logError);
           node.status({ fill: "red", shape: "dot", text: shortText(errorText(error)) });
           // With the batch as the message, so a catch node sees which one failed.
           node.error(error, batchMessage(entry.batch));
         },
       });
-      const retried = outbox.retryFailed();
-      const waiting = open();
-      if (waiting > 0) node.log(RED._("settle.log.resuming", { count: waiting, retried, file: store.file }));
-    } catch (error) {
+      const retried = await outbox.retryFailed();
+      const waiting = await open();
+      if (waiting > 0) node.log(RED._("settle.log.resuming", { count: waiting, retried, file: store.location }));
+    })().catch((error) => {
       configError = error;
       node.status(configErrorStatus(error));
       node.error(errorLogText(error));
-    }
+    });
 
     let draining = Promise.resolve();
     /** Settles what the outbox holds; resolves when it is empty, the node stops, or the database fails. */
@@ -137,10 +137,11 @@ module.exports = async function (RED) {
       );
       return draining;
     }
-    if (settler) {
+    started.then(() => {
+      if (!settler || abort.signal.aborted) return;
       drain();
       poll = setInterval(drain, POLL_MS);
-    }
+    });
 
     const isBatch = (b) =>
       b !== null &&
@@ -150,19 +151,20 @@ module.exports = async function (RED) {
       Array.isArray(b.meters) &&
       typeof b.commitment === "string";
 
-    node.on("input", (msg, send, done) => {
-      if (!outbox) {
-        done(configError);
-        return;
-      }
+    node.on("input", async (msg, send, done) => {
       if (!isBatch(msg.payload)) {
         done(new NachbarstromError(RED._("settle.errors.notBatch")));
         return;
       }
+      await started;
+      if (!outbox) {
+        done(configError);
+        return;
+      }
       try {
         // Kept in the outbox even when the chain is not configured: it settles once that is fixed.
-        outbox.enqueue(msg.payload);
-        open();
+        await outbox.enqueue(msg.payload);
+        await open();
       } catch (error) {
         done(error);
         return;
@@ -177,18 +179,21 @@ module.exports = async function (RED) {
 
     node.on("close", (done) => {
       abort.abort();
-      clearInterval(poll);
       // The batch in flight ends soon: its retry wait is aborted, a sent transaction gets its receipt.
-      drain()
+      started
         .then(() => {
-          if (outbox && store.db.isOpen) {
-            const waiting = open();
+          clearInterval(poll);
+          return drain();
+        })
+        .then(async () => {
+          if (outbox) {
+            const waiting = await open();
             if (waiting > 0) node.log(RED._("settle.log.kept", { count: waiting }));
           }
         })
-        .catch((error) => node.error(errorLogText(error)))
-        .finally(() => {
-          store?.close();
+        .catch(logError)
+        .finally(async () => {
+          await store?.close();
           done();
         });
     });

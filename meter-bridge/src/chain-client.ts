@@ -82,7 +82,7 @@ export function createSettlementPort({
     const prepared = await walletClient.prepareTransactionRequest({ account, chain, to, data });
     const raw = await walletClient.signTransaction(prepared);
     const hash = keccak256(raw);
-    hooks?.onSigned?.({ hash, raw, nonce: prepared.nonce });
+    await hooks?.onSigned?.({ hash, raw, nonce: prepared.nonce });
     await walletClient.sendRawTransaction({ serializedTransaction: raw });
     faultPoint("after-broadcast", hash);
     return hash;

@@ -8,6 +8,7 @@ import { INTERVAL_SECONDS, type Reading } from "@nachbarstrom/core";
 import { createAggregator, type IntervalBatch } from "./aggregate.ts";
 import { indexDirectory } from "./directory.ts";
 import { createOutbox } from "./outbox.ts";
+import { testDialect, testStoreLocation } from "@nachbarstrom/core/database/test";
 import { openStore } from "./store.ts";
 import { createFakeChain, settlementKey, type FakeChainState } from "./test-chain.ts";
 import type { CrashPlan, CrashPoint } from "./test-crash-worker.ts";
@@ -58,10 +59,11 @@ function energyOnChain(state: FakeChainState): Map<string, { importWh: bigint; e
   return energy;
 }
 
-describe("crash and restart (a bridge process killed with SIGKILL, then started again)", () => {
+describe(`crash and restart (${testDialect}: a bridge process killed with SIGKILL, then started again)`, () => {
   test("settles every interval once, with exactly the energy the readings say", async () => {
     const dir = tempDir();
-    const files = { database: join(dir, "bridge.db"), chain: join(dir, "chain.json"), log: join(dir, "crashes.log") };
+    const database = await testStoreLocation("bridge");
+    const files = { database, chain: join(dir, "chain.json"), log: join(dir, "crashes.log") };
     const crashes: CrashPoint[] = [
       { after: "reading", index: 16 }, // in the middle of interval K+1, K already settled
       { after: "batch-written", nth: 1 }, // K+1 is in the outbox, nothing sent yet
@@ -104,10 +106,10 @@ describe("crash and restart (a bridge process killed with SIGKILL, then started 
     const storedOnly = crashed.find((c) => c.crash === "signed")?.where ?? "";
     assert.ok(chain.transactions[storedOnly], "the transaction stored before the crash is the one mined");
 
-    const store = openStore({ file: files.database });
+    const store = await openStore({ location: files.database });
     try {
       const outbox = createOutbox(store);
-      assert.deepEqual(outbox.counts(), {
+      assert.deepEqual(await outbox.counts(), {
         pending: 0,
         submitted: 0,
         confirmed: reference.length,
@@ -115,7 +117,7 @@ describe("crash and restart (a bridge process killed with SIGKILL, then started 
         failed: 0,
       });
       for (const batch of reference) {
-        const entry = outbox.get(batch.neighbourhood, batch.interval);
+        const entry = await outbox.get(batch.neighbourhood, batch.interval);
         assert.equal(
           entry?.txHash,
           chain.settlements[key(batch)].txHash,
@@ -124,7 +126,7 @@ describe("crash and restart (a bridge process killed with SIGKILL, then started 
         assert.equal(chain.followUps[key(batch)] >= 1, true, `afterSettled for ${key(batch)}`);
       }
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

@@ -7,7 +7,9 @@ import { indexDirectory } from "./directory.ts";
 import { createDurableAggregator } from "./durable-aggregator.ts";
 import { BridgeStoreError, OutboxStateError } from "./errors.ts";
 import { createReadingStore } from "./reading-store.ts";
-import { openStore } from "./store.ts";
+import { sql } from "@nachbarstrom/core/database";
+import { testDialect, testStoreLocation } from "@nachbarstrom/core/database/test";
+import { openStore, type Store } from "./store.ts";
 import {
   DIRECTORY,
   HOOD,
@@ -19,34 +21,49 @@ import {
   fakeClock,
   fourIntervalsOfReadings,
   reading,
-  tempDir,
 } from "./test-fixtures.ts";
 
 const directory = indexDirectory(DIRECTORY);
 
-/** A bridge "process": its own connection to the file. Dropping it without close() is a crash. */
-function start(file: string, clock = fakeClock(), graceSeconds = 60) {
-  const store = openStore({ file });
-  const aggregator = createDurableAggregator({ store, directory, graceSeconds, now: clock.now });
+/** A bridge "process": its own connection to the database. Dropping it without close() is a crash. */
+async function start(location: string, clock = fakeClock(), graceSeconds = 60) {
+  const store = await openStore({ location });
+  const aggregator = await createDurableAggregator({ store, directory, graceSeconds, now: clock.now });
   const batches: IntervalBatch[] = [];
-  const add = (r: Reading) => {
-    const result = aggregator.add(r);
+  const add = async (r: Reading) => {
+    const result = await aggregator.add(r);
     batches.push(...result.batches);
     return result;
   };
   return { store, aggregator, batches, add, clock };
 }
 
-describe("durable aggregator", () => {
-  test("addAll stores a group in one commit with the same results as add, one by one, repeats included", () => {
+/** Makes every insert into readings fail as a full disk would. */
+async function fillDisk(store: Store): Promise<void> {
+  if (store.dialect === "sqlite") {
+    await sql`CREATE TRIGGER disk_full BEFORE INSERT ON readings BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`.execute(
+      store.db,
+    );
+    return;
+  }
+  await sql`CREATE FUNCTION full_disk() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'database or disk is full'; END $$`.execute(store.db);
+  await sql`CREATE TRIGGER disk_full BEFORE INSERT ON readings FOR EACH ROW EXECUTE FUNCTION full_disk()`.execute(
+    store.db,
+  );
+}
+
+describe(`durable aggregator (${testDialect})`, () => {
+  test("addAll stores a group in one commit with the same results as add, one by one, repeats included", async () => {
     const readings = fourIntervalsOfReadings();
     const withRepeats = [...readings.slice(0, 10), readings[3], ...readings.slice(10), readings[12]];
-    const oneByOne = start(join(tempDir(), "bridge.db"));
-    const expected = withRepeats.map((r) => oneByOne.aggregator.add(r));
-    const grouped = start(join(tempDir(), "bridge.db"));
+    const oneByOne = await start(await testStoreLocation("bridge"));
+    const expected = [];
+    for (const r of withRepeats) expected.push(await oneByOne.aggregator.add(r));
+    const grouped = await start(await testStoreLocation("bridge"));
     const results = [
-      ...grouped.aggregator.addAll(withRepeats.slice(0, 7)),
-      ...grouped.aggregator.addAll(withRepeats.slice(7)),
+      ...(await grouped.aggregator.addAll(withRepeats.slice(0, 7))),
+      ...(await grouped.aggregator.addAll(withRepeats.slice(7))),
     ];
     assert.deepEqual(results, expected);
     assert.deepEqual(
@@ -55,36 +72,37 @@ describe("durable aggregator", () => {
       "a repeat within a group and across groups",
     );
     // A new process on the same file carries on from what the groups stored.
-    assert.deepEqual(start(grouped.store.file).aggregator.openIntervals(), oneByOne.aggregator.openIntervals());
+    const location = grouped.store.location;
+    assert.deepEqual((await start(location)).aggregator.openIntervals(), oneByOne.aggregator.openIntervals());
   });
 
-  test("after a crash in the middle of an interval it carries on and closes the same batches", () => {
-    const file = join(tempDir(), "bridge.db");
+  test("after a crash in the middle of an interval it carries on and closes the same batches", async () => {
+    const file = await testStoreLocation("bridge");
     const readings = fourIntervalsOfReadings();
     const reference = createAggregator({ directory, graceSeconds: 60 });
     const expected = readings.flatMap((r) => reference.add(r).batches);
 
-    const first = start(file);
-    readings.slice(0, 16).forEach(first.add); // stops inside K+1; K has closed
-    const second = start(file); // the first is dropped without closing
-    readings.slice(16).forEach(second.add);
+    const first = await start(file);
+    for (const r of readings.slice(0, 16)) await first.add(r); // stops inside K+1; K has closed
+    const second = await start(file); // the first is dropped without closing
+    for (const r of readings.slice(16)) await second.add(r);
     assert.deepEqual([...first.batches, ...second.batches], expected);
     assert.deepEqual(
-      second.aggregator.outbox.counts(),
+      await second.aggregator.outbox.counts(),
       { pending: 8, submitted: 0, confirmed: 0, "already-settled": 0, failed: 0 },
       "every batch went into the outbox with its interval's closing",
     );
   });
 
-  test("a restart sets no new baseline: the energy since the last settled register is settled", () => {
-    const file = join(tempDir(), "bridge.db");
-    const first = start(file);
-    first.add(reading(MP.c, T0 + 10, 100));
-    first.add(reading(MP.c, T0 + 500, 150));
-    first.add(reading(MP.c, T0 + 901, 160)); // closes K: 150 − 100
-    first.add(reading(MP.c, T0 + 1200, 190)); // open in K+1 at the crash
-    const second = start(file);
-    second.add(reading(MP.c, T0 + 1801, 230)); // closes K+1: 190 − 150
+  test("a restart sets no new baseline: the energy since the last settled register is settled", async () => {
+    const file = await testStoreLocation("bridge");
+    const first = await start(file);
+    await first.add(reading(MP.c, T0 + 10, 100));
+    await first.add(reading(MP.c, T0 + 500, 150));
+    await first.add(reading(MP.c, T0 + 901, 160)); // closes K: 150 − 100
+    await first.add(reading(MP.c, T0 + 1200, 190)); // open in K+1 at the crash
+    const second = await start(file);
+    await second.add(reading(MP.c, T0 + 1801, 230)); // closes K+1: 190 − 150
     assert.deepEqual(
       [...first.batches, ...second.batches].map((b) => [b.interval, b.meters[0].importWh]),
       [
@@ -92,7 +110,7 @@ describe("durable aggregator", () => {
         [K + 1n, 40n],
       ],
     );
-    const snapshot = createReadingStore(second.store).load();
+    const snapshot = await createReadingStore(second.store.db).load();
     const c = snapshot.meters.find((m) => m.settled.meteringPointId === MP.c);
     assert.equal(c?.settled.unixSeconds, T0 + 1200, "the register at the end of the last closed interval");
     assert.deepEqual(
@@ -101,19 +119,19 @@ describe("durable aggregator", () => {
     );
   });
 
-  test("after a restart a repeat is a duplicate, a conflict and a late reading are rejected", () => {
-    const file = join(tempDir(), "bridge.db");
-    const first = start(file);
-    first.add(reading(MP.c, T0 + 10, 100));
-    first.add(reading(MP.c, T0 + 500, 150));
-    first.add(reading(MP.c, T0 + 901, 160));
-    const second = start(file);
-    assert.equal(second.add(reading(MP.c, T0 + 10, 100)).status, "duplicate", "long after its interval closed");
-    assert.equal(second.add(reading(MP.c, T0 + 901, 160)).status, "duplicate");
-    const conflict = second.add(reading(MP.c, T0 + 901, 161));
+  test("after a restart a repeat is a duplicate, a conflict and a late reading are rejected", async () => {
+    const file = await testStoreLocation("bridge");
+    const first = await start(file);
+    await first.add(reading(MP.c, T0 + 10, 100));
+    await first.add(reading(MP.c, T0 + 500, 150));
+    await first.add(reading(MP.c, T0 + 901, 160));
+    const second = await start(file);
+    assert.equal((await second.add(reading(MP.c, T0 + 10, 100))).status, "duplicate", "long after its interval closed");
+    assert.equal((await second.add(reading(MP.c, T0 + 901, 160))).status, "duplicate");
+    const conflict = await second.add(reading(MP.c, T0 + 901, 161));
     assert.equal(conflict.status, "rejected");
     assert.match(conflict.status === "rejected" ? conflict.reason : "", /^conflicts with the reading already received/);
-    const late = second.add(reading(MP.c, T0 + 600, 155));
+    const late = await second.add(reading(MP.c, T0 + 600, 155));
     assert.equal(late.status, "rejected");
     assert.match(
       late.status === "rejected" ? late.reason : "",
@@ -121,60 +139,60 @@ describe("durable aggregator", () => {
     );
   });
 
-  test("after a restart the register at the end of the closed interval is a duplicate or late", () => {
-    const file = join(tempDir(), "bridge.db");
-    const first = start(file);
-    first.add(reading(MP.c, T0 + 10, 100));
-    first.add(reading(MP.c, T0 + 500, 150));
-    first.add(reading(MP.c, T0 + 900, 160)); // the end register of K: closes K
+  test("after a restart the register at the end of the closed interval is a duplicate or late", async () => {
+    const file = await testStoreLocation("bridge");
+    const first = await start(file);
+    await first.add(reading(MP.c, T0 + 10, 100));
+    await first.add(reading(MP.c, T0 + 500, 150));
+    await first.add(reading(MP.c, T0 + 900, 160)); // the end register of K: closes K
     assert.deepEqual(
       first.batches.map((b) => [b.interval, b.meters[0].importWh]),
       [[K, 60n]],
     );
-    const second = start(file);
-    assert.equal(second.add(reading(MP.c, T0 + 900, 160)).status, "duplicate");
-    const conflict = second.add(reading(MP.c, T0 + 900, 161));
+    const second = await start(file);
+    assert.equal((await second.add(reading(MP.c, T0 + 900, 160))).status, "duplicate");
+    const conflict = await second.add(reading(MP.c, T0 + 900, 161));
     assert.match(conflict.status === "rejected" ? conflict.reason : "", /^conflicts with the reading already received/);
-    const late = second.add(reading(MP.c, T0 + 899, 158));
+    const late = await second.add(reading(MP.c, T0 + 899, 158));
     assert.match(
       late.status === "rejected" ? late.reason : "",
       new RegExp(`^late: .* interval ${K}, which has closed`),
     );
-    assert.equal(second.add(reading(MP.c, T0 + 901, 161)).status, "accepted");
-    assert.equal(second.add(reading(MP.c, T0 + 1800, 170)).status, "accepted");
+    assert.equal((await second.add(reading(MP.c, T0 + 901, 161))).status, "accepted");
+    assert.equal((await second.add(reading(MP.c, T0 + 1800, 170))).status, "accepted");
     assert.deepEqual(
       second.batches.map((b) => [b.interval, b.meters[0].importWh]),
       [[K + 1n, 10n]],
     );
   });
 
-  test("the grace period counts from the stored arrival, across a restart", () => {
-    const file = join(tempDir(), "bridge.db");
+  test("the grace period counts from the stored arrival, across a restart", async () => {
+    const file = await testStoreLocation("bridge");
     const clock = fakeClock();
-    const first = start(file, clock);
-    first.add(reading(MP.a, T0 + 10, 1000));
-    first.add(reading(MP.b, T0 + 20, 500));
-    first.add(reading(MP.a, T0 + 800, 1100));
-    first.add(reading(MP.a, T0 + 901, 1110)); // the grace period starts now
+    const first = await start(file, clock);
+    await first.add(reading(MP.a, T0 + 10, 1000));
+    await first.add(reading(MP.b, T0 + 20, 500));
+    await first.add(reading(MP.a, T0 + 800, 1100));
+    await first.add(reading(MP.a, T0 + 901, 1110)); // the grace period starts now
     clock.advance(45);
-    const second = start(file, clock);
+    const second = await start(file, clock);
     assert.equal(second.aggregator.openIntervals()[0].closesAt, clock.now() + 15_000);
     clock.advance(15);
-    const closed = second.aggregator.tick();
+    const closed = await second.aggregator.tick();
     assert.deepEqual(
       closed.map((b) => [b.closedBy, b.missing]),
       [["grace", [MP.b]]],
     );
-    assert.equal(second.aggregator.outbox.get(HOOD, K)?.status, "pending");
+    assert.equal((await second.aggregator.outbox.get(HOOD, K))?.status, "pending");
   });
 
-  test("when the closing transaction fails, nothing of it is kept and memory follows the database", () => {
-    const file = join(tempDir(), "bridge.db");
-    const bridge = start(file);
-    bridge.add(reading(MP.c, T0 + 10, 100));
-    bridge.add(reading(MP.c, T0 + 500, 150));
+  test("when the closing transaction fails, nothing of it is kept and memory follows the database", async () => {
+    const file = await testStoreLocation("bridge");
+    const bridge = await start(file);
+    await bridge.add(reading(MP.c, T0 + 10, 100));
+    await bridge.add(reading(MP.c, T0 + 500, 150));
     // Another batch for K is in the outbox already, so closing K must fail.
-    bridge.aggregator.outbox.enqueue({
+    await bridge.aggregator.outbox.enqueue({
       neighbourhood: OTHER_HOOD,
       neighbourhoodId: neighbourhoodId(OTHER_HOOD),
       interval: K,
@@ -185,30 +203,40 @@ describe("durable aggregator", () => {
       missing: [],
     });
     const closing = reading(MP.c, T0 + 901, 160);
-    assert.throws(() => bridge.add(closing), OutboxStateError);
-    const readings = createReadingStore(bridge.store);
-    assert.equal(readings.find(closing), undefined, "the reading that closed K was not kept");
-    assert.equal(readings.load().closedUntil.size, 0);
+    await assert.rejects(bridge.add(closing), OutboxStateError);
+    const readings = createReadingStore(bridge.store.db);
+    assert.equal(await readings.find(closing), undefined, "the reading that closed K was not kept");
+    assert.equal((await readings.load()).closedUntil.size, 0);
     assert.equal(bridge.aggregator.openIntervals()[0].interval, K, "K is open again in memory");
-    bridge.store.db.prepare("DELETE FROM outbox").run();
-    assert.equal(bridge.add(closing).batches.length, 1);
+    await bridge.store.db.deleteFrom("outbox").execute();
+    assert.equal((await bridge.add(closing)).batches.length, 1);
     assert.deepEqual(bridge.batches[0].meters, [{ meter: METER_ID[MP.c], importWh: 50n, exportWh: 0n }]);
   });
 
-  test("a database failure is a BridgeStoreError, and the reading counts as never received", () => {
-    const bridge = start(join(tempDir(), "bridge.db"));
-    bridge.add(reading(MP.c, T0 + 10, 100));
-    bridge.store.db.exec(
-      "CREATE TRIGGER full BEFORE INSERT ON readings BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END",
-    );
-    assert.throws(
-      () => bridge.add(reading(MP.c, T0 + 500, 150)),
+  test("a database failure is a BridgeStoreError, and the reading counts as never received", async () => {
+    const bridge = await start(await testStoreLocation("bridge"));
+    await bridge.add(reading(MP.c, T0 + 10, 100));
+    await fillDisk(bridge.store);
+    await assert.rejects(
+      bridge.add(reading(MP.c, T0 + 500, 150)),
       (error) =>
         error instanceof BridgeStoreError &&
         error.shortMessage === "The bridge database could not be written" &&
         error.details === "database or disk is full",
     );
-    bridge.store.db.exec("DROP TRIGGER full");
-    assert.equal(bridge.add(reading(MP.c, T0 + 500, 150)).status, "accepted", "not taken for a duplicate");
+    await sql`DROP TRIGGER disk_full${sql.raw(bridge.store.dialect === "postgres" ? " ON readings" : "")}`.execute(
+      bridge.store.db,
+    );
+    assert.equal((await bridge.add(reading(MP.c, T0 + 500, 150))).status, "accepted", "not taken for a duplicate");
+  });
+
+  test("calls made at once run one after the other, with the results of calls made in turn", async () => {
+    const readings = fourIntervalsOfReadings();
+    const inTurn = await start(await testStoreLocation("bridge"));
+    const expected = [];
+    for (const r of readings) expected.push(await inTurn.aggregator.add(r));
+    const atOnce = await start(await testStoreLocation("bridge"));
+    assert.deepEqual(await Promise.all(readings.map((r) => atOnce.aggregator.add(r))), expected);
+    assert.deepEqual(await atOnce.aggregator.outbox.counts(), await inTurn.aggregator.outbox.counts());
   });
 });

@@ -2,97 +2,144 @@ import { INTERVAL_SECONDS, type Reading } from "@nachbarstrom/core";
 import {
   createAggregator,
   type AddResult,
+  type OpenInterval,
   type Aggregator,
   type CreateAggregatorParameters,
   type IntervalBatch,
 } from "./aggregate.ts";
+import { BridgeStoreError } from "./errors.ts";
 import { faultPoint } from "./fault-points.ts";
-import { createOutbox, type Outbox } from "./outbox.ts";
+import { createOutbox, enqueueBatch, type Outbox } from "./outbox.ts";
 import { createReadingStore } from "./reading-store.ts";
 import { checkSequence } from "./registers.ts";
-import type { Store } from "./store.ts";
+import type { Executor, Store } from "./store.ts";
 
 export type CreateDurableAggregatorParameters = Omit<CreateAggregatorParameters, "restore"> & {
   store: Store;
 };
 
-export type DurableAggregator = Aggregator & {
+export type DurableAggregator = {
   outbox: Outbox;
+  /** Takes one reading: addAll() of one. */
+  add(reading: Reading): Promise<AddResult>;
   /**
    * Takes readings in one transaction (group commit: one fsync for all of them) and returns what
    * became of each, as add() would one after the other. When the transaction fails, none is stored.
    */
-  addAll(readings: readonly Reading[]): AddResult[];
+  addAll(readings: readonly Reading[]): Promise<AddResult[]>;
+  /** Closes the intervals whose grace period is over, in one transaction. */
+  tick(): Promise<IntervalBatch[]>;
+  /** The open intervals as memory holds them, for the node's status. */
+  openIntervals(): OpenInterval[];
 };
 
 /**
  * The aggregator of aggregate.ts with its state in the bridge database. Each call is one transaction:
- * an accepted reading is stored before add() or addAll() returns; closing an interval stores the meters' new
- * settled registers, the neighbourhood's closed-until time and the batch (as a pending outbox entry)
- * together. A new aggregator on the same database carries on where the last one stopped, crash or not.
- * A repeated reading is found by the readings table's primary key, even long after its interval closed.
+ * an accepted reading is stored before add() or addAll() resolves; closing an interval stores the
+ * meters' new settled registers, the neighbourhood's closed-until time and the batch (as a pending
+ * outbox entry) together. A new aggregator on the same database carries on where the last one stopped,
+ * crash or not. A repeated reading is found by the readings table's primary key, even long after its
+ * interval closed.
+ *
+ * Memory holds nothing the database does not: it is loaded from it at the start (and again after a
+ * failed transaction), so another process reading the same tables has all it needs. The calls run one
+ * after the other (a queue), so two groups of readings never interleave their read-modify-write of
+ * memory and database.
  */
-export function createDurableAggregator({
+export async function createDurableAggregator({
   store,
   now = Date.now,
   ...parameters
-}: CreateDurableAggregatorParameters): DurableAggregator {
-  const readings = createReadingStore(store);
+}: CreateDurableAggregatorParameters): Promise<DurableAggregator> {
   const outbox = createOutbox(store, now);
   // One wall-clock time per call, so the stored arrival time equals the one the aggregator used.
   let frozen: number | undefined;
   const clock = () => frozen ?? now();
-  const load = () => createAggregator({ ...parameters, now: clock, restore: readings.load() });
-  // Undefined after a failed transaction: memory may be ahead of the database, so it is reloaded.
-  let aggregator: Aggregator | undefined = load();
-  const current = () => (aggregator ??= load());
+  const load = async () =>
+    createAggregator({ ...parameters, now: clock, restore: await createReadingStore(store.db).load() });
+  let memory: Aggregator = await load();
+  // Set when memory could not be reloaded after a failed transaction: it is reloaded before the next call.
+  let stale = false;
+  let queue: Promise<unknown> = Promise.resolve();
 
-  function persist(batches: IntervalBatch[]): void {
+  async function persist(trx: Executor, batches: IntervalBatch[]): Promise<void> {
+    const readings = createReadingStore(trx);
     for (const batch of batches) {
       const last = new Map<string, Reading>();
       for (const reading of batch.readings) {
         const seen = last.get(reading.meteringPointId);
         if (!seen || reading.unixSeconds > seen.unixSeconds) last.set(reading.meteringPointId, reading);
       }
-      for (const reading of last.values()) readings.setSettled(reading);
-      readings.setClosedUntil(batch.neighbourhood, Number(batch.interval + 1n) * INTERVAL_SECONDS);
-      outbox.enqueue(batch);
+      for (const reading of last.values()) await readings.setSettled(reading);
+      await readings.setClosedUntil(batch.neighbourhood, Number(batch.interval + 1n) * INTERVAL_SECONDS);
+      await enqueueBatch(trx, batch, clock());
     }
   }
 
-  /** Runs `fn` in one transaction; when it fails, memory is reloaded from the database it rolled back to. */
-  function atomically<T>(fn: (aggregator: Aggregator) => T): T {
-    const memory = current();
-    frozen = now();
-    try {
-      return store.transaction(() => fn(memory));
-    } catch (error) {
-      aggregator = undefined;
-      throw error;
-    } finally {
-      frozen = undefined;
-    }
+  /**
+   * Runs `fn` in one transaction after every earlier call has finished; when it fails, memory is
+   * reloaded from the database it rolled back to.
+   */
+  function atomically<T>(fn: (trx: Executor, memory: Aggregator) => Promise<T>): Promise<T> {
+    const run = queue.then(async () => {
+      if (stale) {
+        memory = await load();
+        stale = false;
+      }
+      frozen = now();
+      try {
+        return await store.transaction((trx) => fn(trx, memory));
+      } catch (error) {
+        frozen = undefined;
+        // Memory follows the database it rolled back to; when that cannot be read, the next call tries.
+        memory = await load().catch(() => {
+          stale = true;
+          return memory;
+        });
+        throw error;
+      } finally {
+        frozen = undefined;
+      }
+    });
+    queue = run.catch(() => {});
+    return run;
   }
 
-  function addAll(list: readonly Reading[]): AddResult[] {
-    const results = atomically((memory) =>
-      list.map((reading): AddResult => {
+  async function addAll(list: readonly Reading[]): Promise<AddResult[]> {
+    const results = await atomically(async (trx, memory) => {
+      const readings = createReadingStore(trx);
+      const results: AddResult[] = [];
+      for (const reading of list) {
         // A repeat is found in the table, also long after its interval closed (and within this list).
-        const stored = readings.find(reading);
+        const stored = await readings.find(reading);
         if (stored) {
           const verdict = checkSequence({ reading, known: [stored] });
-          if (verdict.kind === "rejected") return { status: "rejected", reason: verdict.reason, batches: [] };
-          return { status: "duplicate", batches: [] };
+          results.push(
+            verdict.kind === "rejected"
+              ? { status: "rejected", reason: verdict.reason, batches: [] }
+              : { status: "duplicate", batches: [] },
+          );
+          continue;
         }
         const result = memory.add(reading);
         if (result.status === "baseline" || result.status === "accepted") {
-          readings.insert({ ...reading, receivedAt: clock() });
-          if (result.status === "baseline") readings.setSettled(reading);
+          const insert = await readings.insert({ ...reading, receivedAt: clock() });
+          // Another process stored the same reading since find(): memory must not count it as well.
+          if (insert.status !== "inserted") {
+            throw new BridgeStoreError(
+              `Another bridge process stored the reading of ${reading.meteringPointId} first`,
+              {
+                details: `${reading.neighbourhood} at ${reading.unixSeconds}: the group is rolled back and memory reloaded`,
+              },
+            );
+          }
+          if (result.status === "baseline") await readings.setSettled(reading);
         }
-        persist(result.batches);
-        return result;
-      }),
-    );
+        await persist(trx, result.batches);
+        results.push(result);
+      }
+      return results;
+    });
     faultPoint("after-store", `${list.length} readings`);
     if (results.some((r) => r.batches.length > 0)) faultPoint("after-batch", "closed by a reading");
     return results;
@@ -100,17 +147,17 @@ export function createDurableAggregator({
 
   return {
     outbox,
-    add: (reading) => addAll([reading])[0],
+    add: async (reading) => (await addAll([reading]))[0],
     addAll,
-    tick() {
-      const batches = atomically((memory) => {
+    async tick() {
+      const batches = await atomically(async (trx, memory) => {
         const batches = memory.tick();
-        persist(batches);
+        await persist(trx, batches);
         return batches;
       });
       if (batches.length > 0) faultPoint("after-batch", "closed by the grace period");
       return batches;
     },
-    openIntervals: () => current().openIntervals(),
+    openIntervals: () => memory.openIntervals(),
   };
 }

@@ -129,7 +129,7 @@ describe("http ingest: request handler", () => {
       tokens,
       maxBytes: 2000,
       maxReadings: 5,
-      emit: (m) => emitted.push(m),
+      emit: (m) => void emitted.push(m),
       onResult: (o) => outcomes.push(o),
     });
     server = createServer((req, res) => void handle(req, res));

@@ -146,8 +146,8 @@ export type IngestOptions = {
   tokens: readonly OperatorToken[];
   maxReadings?: number;
   maxBytes?: number;
-  /** Called once per valid reading, in batch order, before the response is sent. */
-  emit(message: IngestMessage): void;
+  /** Called once per valid reading, in batch order; the response waits for it (e.g. storing the reading in the inbox). */
+  emit(message: IngestMessage): void | Promise<void>;
   /** Called once per request with its outcome (for status and logs). */
   onResult?(outcome: IngestOutcome): void;
 };
@@ -203,7 +203,7 @@ export function createIngestHandler(options: IngestOptions) {
         }
       }
       const { messages, errors } = splitBatch(body, operator, maxReadings);
-      for (const message of messages) options.emit(message);
+      for (const message of messages) await options.emit(message);
       const status = errors.length === 0 ? 202 : 400;
       sendJson(res, status, { accepted: messages.length, rejected: errors.length, errors });
       report({ status, operator, accepted: messages.length, rejected: errors.length });

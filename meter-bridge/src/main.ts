@@ -7,7 +7,8 @@
  *   NACHBARSTROM_DEPLOYMENT   deployment.json of the contracts
  *   NACHBARSTROM_METERS       the meter directory (meters.json)
  *   NACHBARSTROM_BRIDGE_KEY   private key of the bridge account
- *   NACHBARSTROM_BRIDGE_DB    the bridge database (default: in the user directory)
+ *   NACHBARSTROM_BRIDGE_DB    the bridge database, a file or a postgres:// URL (default:
+ *                             NACHBARSTROM_DATABASE_URL, else a file in the user directory)
  *   NACHBARSTROM_USER_DIR     Node-RED's user directory (default: ./node-red)
  *   NACHBARSTROM_BRIDGE_PORT  port of the editor and HTTP endpoints (default 1880)
  *   NACHBARSTROM_GRACE_SECONDS, NACHBARSTROM_CREDENTIAL_SECRET as documented in the README

@@ -55,7 +55,7 @@ export function createOutboxSettler({
   let running: Promise<void> | undefined;
 
   async function settle(entry: OutboxEntry): Promise<SubmitBatchReturnType> {
-    const signed = entry.status === "submitted" ? outbox.signedOf(entry.id) : [];
+    const signed = entry.status === "submitted" ? await outbox.signedOf(entry.id) : [];
     const ours = new Set(signed.map((t) => t.hash.toLowerCase()));
     const outcome = await submitBatch({
       batch: entry.batch,
@@ -65,8 +65,8 @@ export function createOutboxSettler({
       signal,
       sleep,
       onRetry: (info) => onRetry?.(entry, info),
-      onSigned: (transaction) => {
-        outbox.recordSigned(entry.id, transaction);
+      onSigned: async (transaction) => {
+        await outbox.recordSigned(entry.id, transaction);
         ours.add(transaction.hash.toLowerCase());
         faultPoint("after-sign", transaction.hash);
       },
@@ -80,7 +80,7 @@ export function createOutboxSettler({
   }
 
   async function run(): Promise<void> {
-    for (let entry = outbox.next(); entry && !signal?.aborted; entry = outbox.next()) {
+    for (let entry = await outbox.next(); entry && !signal?.aborted; entry = await outbox.next()) {
       onSettling?.(entry);
       let outcome: SubmitBatchReturnType;
       try {
@@ -88,11 +88,11 @@ export function createOutboxSettler({
       } catch (error) {
         if (signal?.aborted) return;
         // When the database cannot record the failure either, fail() throws and the drain rejects.
-        const failed = outbox.fail(entry.id, describe(error));
+        const failed = await outbox.fail(entry.id, describe(error));
         onFailed?.(failed, error);
         continue;
       }
-      const settled = outbox.complete(entry.id, outcome);
+      const settled = await outbox.complete(entry.id, outcome);
       onSettled?.(settled, outcome);
     }
   }

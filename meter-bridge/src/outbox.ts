@@ -1,9 +1,10 @@
+import { sql } from "@nachbarstrom/core/database";
 import type { Hex } from "viem";
 import type { IntervalBatch } from "./aggregate.ts";
 import { decodeBatch, encodeBatch } from "./batch-codec.ts";
 import type { SignedTransaction } from "./submit.ts";
 import { BridgeStoreError, OutboxStateError } from "./errors.ts";
-import { intColumn, optionalTextColumn, textColumn, type Row, type Store } from "./store.ts";
+import type { BridgeTables, Executor, Store } from "./store.ts";
 
 /**
  * pending ──▶ submitted(signed txs) ──▶ confirmed
@@ -31,21 +32,21 @@ export type SettledOutcome = { txHash: Hex | null; alreadySettled: boolean; comm
 
 export type Outbox = {
   /** Adds a closed interval's batch as pending. The same batch again changes nothing; another one is refused. */
-  enqueue(batch: IntervalBatch): { entry: OutboxEntry; created: boolean };
-  get(neighbourhood: string, interval: bigint): OutboxEntry | undefined;
+  enqueue(batch: IntervalBatch): Promise<{ entry: OutboxEntry; created: boolean }>;
+  get(neighbourhood: string, interval: bigint): Promise<OutboxEntry | undefined>;
   /** The oldest entry still to settle: pending, or submitted without a known outcome. */
-  next(): OutboxEntry | undefined;
+  next(): Promise<OutboxEntry | undefined>;
   /** A transaction for the entry has been signed and is about to be broadcast: stored first, in one commit. */
-  recordSigned(id: number, transaction: SignedTransaction): OutboxEntry;
+  recordSigned(id: number, transaction: SignedTransaction): Promise<OutboxEntry>;
   /** The transactions signed for the entry, oldest first. */
-  signedOf(id: number): SignedTransaction[];
+  signedOf(id: number): Promise<SignedTransaction[]>;
   /** The chain holds the interval: confirmed by our receipt, or already-settled when the chain had it before. */
-  complete(id: number, outcome: SettledOutcome): OutboxEntry;
+  complete(id: number, outcome: SettledOutcome): Promise<OutboxEntry>;
   /** Settling failed for a reason retrying will not fix by itself. */
-  fail(id: number, error: string): OutboxEntry;
+  fail(id: number, error: string): Promise<OutboxEntry>;
   /** Puts every failed entry back to pending, e.g. when the settle node starts; returns how many. */
-  retryFailed(): number;
-  counts(): Record<OutboxStatus, number>;
+  retryFailed(): Promise<number>;
+  counts(): Promise<Record<OutboxStatus, number>>;
 };
 
 const OPEN: readonly OutboxStatus[] = ["pending", "submitted"];
@@ -58,111 +59,146 @@ const ALLOWED_FROM: Record<OutboxStatus, readonly OutboxStatus[]> = {
   failed: OPEN,
 };
 
+type OutboxRow = {
+  [column in keyof BridgeTables["outbox"]]: column extends "id" ? bigint : BridgeTables["outbox"][column];
+};
+/** The columns a transition may set besides status and updated_at. */
+type TransitionColumns = Partial<Pick<OutboxRow, "tx_hash" | "error" | "commitment_matches">>;
+
+/**
+ * Adds a closed interval's batch as pending, on the database or inside the transaction that closes the
+ * interval. The interval's unique key decides, so of two processes enqueueing the same interval at
+ * once one inserts and the other finds its entry.
+ */
+export async function enqueueBatch(
+  db: Executor,
+  batch: IntervalBatch,
+  at: number,
+): Promise<{ entry: OutboxEntry; created: boolean }> {
+  // A batch that could not be read back would block the outbox: refuse it here instead.
+  const text = encodeBatch(batch);
+  try {
+    decodeBatch(text);
+  } catch (cause) {
+    const details = cause instanceof BridgeStoreError ? cause.details : undefined;
+    throw new BridgeStoreError("Cannot put an incomplete batch into the outbox", { details, cause });
+  }
+  const { neighbourhood, interval, neighbourhoodId, commitment } = batch;
+  const inserted = await db
+    .insertInto("outbox")
+    .values({
+      neighbourhood,
+      interval,
+      neighbourhood_id: neighbourhoodId,
+      commitment,
+      batch: text,
+      status: "pending",
+      created_at: BigInt(at),
+      updated_at: BigInt(at),
+    })
+    .onConflict((oc) => oc.columns(["neighbourhood", "interval"]).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (inserted) return { entry: toEntry(inserted), created: true };
+  const existing = await entryOf(db, neighbourhood, interval);
+  if (!existing) throw new OutboxStateError(`The outbox entry of ${neighbourhood} interval ${interval} vanished`);
+  if (existing.batch.commitment.toLowerCase() !== commitment.toLowerCase()) {
+    throw new OutboxStateError(`Another batch for ${neighbourhood} interval ${interval} is in the outbox`, {
+      details: `its commitment is ${existing.batch.commitment}, this one's ${commitment}`,
+    });
+  }
+  return { entry: existing, created: false };
+}
+
+async function entryOf(db: Executor, neighbourhood: string, interval: bigint): Promise<OutboxEntry | undefined> {
+  const row = await db
+    .selectFrom("outbox")
+    .selectAll()
+    .where("neighbourhood", "=", neighbourhood)
+    .where("interval", "=", interval)
+    .executeTakeFirst();
+  return row ? toEntry(row) : undefined;
+}
+
 export function createOutbox(store: Store, now: () => number = Date.now): Outbox {
   const { db } = store;
-  const byId = db.prepare("SELECT * FROM outbox WHERE id = ?");
-  const byInterval = db.prepare("SELECT * FROM outbox WHERE neighbourhood = ? AND interval = ?");
-  const insert = db.prepare(
-    `INSERT INTO outbox (neighbourhood, interval, neighbourhood_id, commitment, batch, status, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`,
-  );
-  const addSigned = db.prepare(
-    `INSERT INTO outbox_transactions (outbox_id, seq, hash, raw, nonce, signed_at)
-     VALUES (?, (SELECT count(*) FROM outbox_transactions WHERE outbox_id = ?), ?, ?, ?, ?)`,
-  );
-  const signedOf = db.prepare("SELECT hash, raw, nonce FROM outbox_transactions WHERE outbox_id = ? ORDER BY seq");
-  const nextOpen = db.prepare("SELECT * FROM outbox WHERE status IN ('pending', 'submitted') ORDER BY id LIMIT 1");
 
-  const get = (neighbourhood: string, interval: bigint) => {
-    const row = byInterval.get(neighbourhood, interval);
-    return row ? toEntry(row) : undefined;
-  };
-  const mustGet = (id: number) => {
-    const row = byId.get(id);
-    if (!row) throw new OutboxStateError(`Outbox entry ${id} does not exist`);
-    return toEntry(row);
-  };
-
-  /** Moves an entry to `status` with the given column values, if its current status allows it. */
-  function transition(id: number, status: OutboxStatus, set: Record<string, string | number | null>): OutboxEntry {
+  /**
+   * Moves an entry to `status` with the given column values, if its current status allows it: one
+   * conditional statement, so of two writers only one can make the move.
+   */
+  async function transition(
+    executor: Executor,
+    id: number,
+    status: OutboxStatus,
+    set: TransitionColumns,
+  ): Promise<OutboxEntry> {
     const from = ALLOWED_FROM[status];
-    const columns = Object.keys(set).map((column) => `, ${column} = ?`);
-    const [changes, entry] = store.transaction(() => {
-      const result = db
-        .prepare(
-          `UPDATE outbox SET status = ?, updated_at = ?${columns.join("")}
-           WHERE id = ? AND status IN (${from.map(() => "?").join(", ")})`,
-        )
-        .run(status, now(), ...Object.values(set), id, ...from);
-      return [result.changes, mustGet(id)] as const;
+    const moved = await executor
+      .updateTable("outbox")
+      .set({ status, updated_at: BigInt(now()), ...set })
+      .where("id", "=", BigInt(id))
+      .where("status", "in", from)
+      .returningAll()
+      .executeTakeFirst();
+    if (moved) return toEntry(moved);
+    const row = await executor.selectFrom("outbox").selectAll().where("id", "=", BigInt(id)).executeTakeFirst();
+    if (!row) throw new OutboxStateError(`Outbox entry ${id} does not exist`);
+    const entry = toEntry(row);
+    const label = `${entry.batch.neighbourhood} interval ${entry.batch.interval}`;
+    throw new OutboxStateError(`The outbox entry of ${label} cannot become ${status}`, {
+      details: `it is ${entry.status}; ${status} follows only ${from.join(" or ")}`,
     });
-    if (Number(changes) !== 1) {
-      const label = `${entry.batch.neighbourhood} interval ${entry.batch.interval}`;
-      throw new OutboxStateError(`The outbox entry of ${label} cannot become ${status}`, {
-        details: `it is ${entry.status}; ${status} follows only ${from.join(" or ")}`,
-      });
-    }
-    return entry;
   }
 
   return {
-    enqueue(batch) {
-      // A batch that could not be read back would block the outbox: refuse it here instead.
-      const text = encodeBatch(batch);
-      try {
-        decodeBatch(text);
-      } catch (cause) {
-        const details = cause instanceof BridgeStoreError ? cause.details : undefined;
-        throw new BridgeStoreError("Cannot put an incomplete batch into the outbox", { details, cause });
-      }
-      return store.transaction(() => {
-        const existing = get(batch.neighbourhood, batch.interval);
-        if (existing) {
-          if (existing.batch.commitment.toLowerCase() !== batch.commitment.toLowerCase()) {
-            throw new OutboxStateError(
-              `Another batch for ${batch.neighbourhood} interval ${batch.interval} is in the outbox`,
-              { details: `its commitment is ${existing.batch.commitment}, this one's ${batch.commitment}` },
-            );
-          }
-          return { entry: existing, created: false };
-        }
-        const at = now();
-        const { neighbourhood, interval, neighbourhoodId, commitment } = batch;
-        const { lastInsertRowid } = insert.run(neighbourhood, interval, neighbourhoodId, commitment, text, at, at);
-        return { entry: mustGet(Number(lastInsertRowid)), created: true };
-      });
-    },
-    get,
-    next() {
-      const row = nextOpen.get();
+    enqueue: (batch) => store.transaction((trx) => enqueueBatch(trx, batch, now())),
+    get: (neighbourhood, interval) => entryOf(db, neighbourhood, interval),
+    async next() {
+      const row = await db
+        .selectFrom("outbox")
+        .selectAll()
+        .where("status", "in", OPEN)
+        .orderBy("id")
+        .limit(1)
+        .executeTakeFirst();
       return row ? toEntry(row) : undefined;
     },
     recordSigned: (id, { hash, raw, nonce }) =>
-      store.transaction(() => {
-        const entry = transition(id, "submitted", { tx_hash: hash, error: null });
-        addSigned.run(id, id, hash, raw, nonce, now());
+      store.transaction(async (trx) => {
+        const entry = await transition(trx, id, "submitted", { tx_hash: hash, error: null });
+        const seq = sql<bigint>`(SELECT count(*) FROM outbox_transactions WHERE outbox_id = ${BigInt(id)})`;
+        await trx
+          .insertInto("outbox_transactions")
+          .values({ outbox_id: BigInt(id), seq, hash, raw, nonce: BigInt(nonce), signed_at: BigInt(now()) })
+          .execute();
         return entry;
       }),
-    signedOf: (id) =>
-      signedOf.all(id).map((row) => ({
-        hash: textColumn(row, "hash") as Hex,
-        raw: textColumn(row, "raw") as Hex,
-        nonce: Number(intColumn(row, "nonce")),
-      })),
+    async signedOf(id) {
+      const rows = await db
+        .selectFrom("outbox_transactions")
+        .select(["hash", "raw", "nonce"])
+        .where("outbox_id", "=", BigInt(id))
+        .orderBy("seq")
+        .execute();
+      return rows.map((row) => ({ hash: row.hash as Hex, raw: row.raw as Hex, nonce: Number(row.nonce) }));
+    },
     complete: (id, { txHash, alreadySettled, commitmentMatches }) =>
-      transition(id, alreadySettled ? "already-settled" : "confirmed", {
+      transition(db, id, alreadySettled ? "already-settled" : "confirmed", {
         tx_hash: txHash,
-        commitment_matches: commitmentMatches ? 1 : 0,
+        commitment_matches: commitmentMatches ? 1n : 0n,
         error: null,
       }),
-    fail: (id, error) => transition(id, "failed", { error }),
-    retryFailed() {
-      const { changes } = store.transaction(() =>
-        db.prepare("UPDATE outbox SET status = 'pending', updated_at = ? WHERE status = 'failed'").run(now()),
-      );
-      return Number(changes);
+    fail: (id, error) => transition(db, id, "failed", { error }),
+    async retryFailed() {
+      const { numUpdatedRows } = await db
+        .updateTable("outbox")
+        .set({ status: "pending", updated_at: BigInt(now()) })
+        .where("status", "=", "failed")
+        .executeTakeFirstOrThrow();
+      return Number(numUpdatedRows);
     },
-    counts() {
+    async counts() {
       const counts: Record<OutboxStatus, number> = {
         pending: 0,
         submitted: 0,
@@ -170,30 +206,31 @@ export function createOutbox(store: Store, now: () => number = Date.now): Outbox
         "already-settled": 0,
         failed: 0,
       };
-      for (const row of db.prepare("SELECT status, count(*) AS n FROM outbox GROUP BY status").all()) {
-        counts[status(row)] = Number(intColumn(row, "n"));
-      }
+      const rows = await db
+        .selectFrom("outbox")
+        .select(["status", (eb) => eb.fn.countAll<bigint>().as("n")])
+        .groupBy("status")
+        .execute();
+      for (const row of rows) counts[statusOf(row.status)] = Number(row.n);
       return counts;
     },
   };
 }
 
-function status(row: Row): OutboxStatus {
-  const value = textColumn(row, "status");
+function statusOf(value: string): OutboxStatus {
   if (!(value in ALLOWED_FROM)) throw new OutboxStateError(`Unknown outbox status ${value}`);
   return value as OutboxStatus;
 }
 
-function toEntry(row: Row): OutboxEntry {
-  const matches = row.commitment_matches;
+function toEntry(row: OutboxRow): OutboxEntry {
   return {
-    id: Number(intColumn(row, "id")),
-    batch: decodeBatch(textColumn(row, "batch")),
-    status: status(row),
-    txHash: optionalTextColumn(row, "tx_hash") as Hex | null,
-    commitmentMatches: matches === null ? null : matches === 1n,
-    error: optionalTextColumn(row, "error"),
-    createdAt: Number(intColumn(row, "created_at")),
-    updatedAt: Number(intColumn(row, "updated_at")),
+    id: Number(row.id),
+    batch: decodeBatch(row.batch),
+    status: statusOf(row.status),
+    txHash: row.tx_hash as Hex | null,
+    commitmentMatches: row.commitment_matches === null ? null : row.commitment_matches === 1n,
+    error: row.error,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
   };
 }

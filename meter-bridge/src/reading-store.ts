@@ -1,7 +1,7 @@
 import type { Reading } from "@nachbarstrom/core";
 import type { AggregatorSnapshot, ReceivedReading } from "./aggregate.ts";
 import { checkSequence } from "./registers.ts";
-import { intColumn, textColumn, type Row, type Store } from "./store.ts";
+import type { BridgeTables, Executor } from "./store.ts";
 
 export type ReadingKey = Pick<Reading, "neighbourhood" | "meteringPointId" | "unixSeconds">;
 
@@ -12,90 +12,114 @@ export type InsertReadingResult =
   /** The same key with other registers is stored already; the stored reading stays. */
   | { status: "conflict"; reason: string };
 
-/** The readings table and the aggregator's state in the bridge database (schema: store-schema.ts). */
+/**
+ * The readings table and the aggregator's state in the bridge database (schema: store-schema.ts), on
+ * the database or on a transaction (`db`), so the aggregator runs all of a group in one.
+ */
 export type ReadingStore = {
-  find(key: ReadingKey): ReceivedReading | undefined;
-  /** Stores an accepted reading; the primary key (neighbourhood, metering point, time) finds repeats. */
-  insert(reading: ReceivedReading): InsertReadingResult;
+  find(key: ReadingKey): Promise<ReceivedReading | undefined>;
+  /**
+   * Stores an accepted reading; the primary key (neighbourhood, metering point, time) finds repeats,
+   * also one that another bridge process stored at the same moment.
+   */
+  insert(reading: ReceivedReading): Promise<InsertReadingResult>;
   /** Makes a stored reading the meter's register at the end of its last settled interval (or its baseline). */
-  setSettled(reading: ReadingKey): void;
+  setSettled(reading: ReadingKey): Promise<void>;
   /** Records the end of the neighbourhood's last closed interval. */
-  setClosedUntil(neighbourhood: string, unixSeconds: number): void;
+  setClosedUntil(neighbourhood: string, unixSeconds: number): Promise<void>;
   /** Everything the aggregator needs to carry on: settled registers, open readings, closed intervals. */
-  load(): AggregatorSnapshot;
+  load(): Promise<AggregatorSnapshot>;
 };
 
-const COLUMNS = "r.neighbourhood, r.metering_point_id, r.unix_seconds, r.import_wh, r.export_wh, r.received_at";
+const COLUMNS = [
+  "r.neighbourhood",
+  "r.metering_point_id",
+  "r.unix_seconds",
+  "r.import_wh",
+  "r.export_wh",
+  "r.received_at",
+] as const;
 
-export function createReadingStore(store: Store): ReadingStore {
-  const { db } = store;
-  const findStatement = db.prepare(
-    `SELECT ${COLUMNS} FROM readings r WHERE neighbourhood = ? AND metering_point_id = ? AND unix_seconds = ?`,
-  );
-  const insertStatement = db.prepare(
-    `INSERT INTO readings (neighbourhood, metering_point_id, unix_seconds, import_wh, export_wh, received_at)
-     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-  );
-  const settledStatement = db.prepare(
-    `INSERT INTO meter_state (neighbourhood, metering_point_id, settled_seconds) VALUES (?, ?, ?)
-     ON CONFLICT (neighbourhood, metering_point_id) DO UPDATE SET settled_seconds = excluded.settled_seconds`,
-  );
-  const closedStatement = db.prepare(
-    `INSERT INTO neighbourhood_state (neighbourhood, closed_until) VALUES (?, ?)
-     ON CONFLICT (neighbourhood) DO UPDATE SET closed_until = excluded.closed_until`,
-  );
-
-  const find = ({ neighbourhood, meteringPointId, unixSeconds }: ReadingKey) => {
-    const row = findStatement.get(neighbourhood, meteringPointId, unixSeconds);
+export function createReadingStore(db: Executor): ReadingStore {
+  const find = async ({ neighbourhood, meteringPointId, unixSeconds }: ReadingKey) => {
+    const row = await db
+      .selectFrom("readings as r")
+      .select(COLUMNS)
+      .where("r.neighbourhood", "=", neighbourhood)
+      .where("r.metering_point_id", "=", meteringPointId)
+      .where("r.unix_seconds", "=", BigInt(unixSeconds))
+      .executeTakeFirst();
     return row ? toReading(row) : undefined;
   };
 
   return {
     find,
-    insert(reading) {
-      const { changes } = insertStatement.run(
-        reading.neighbourhood,
-        reading.meteringPointId,
-        reading.unixSeconds,
-        reading.importWh,
-        reading.exportWh,
-        reading.receivedAt,
-      );
-      if (Number(changes) === 1) return { status: "inserted" };
-      const stored = find(reading);
+    async insert(reading) {
+      const { numInsertedOrUpdatedRows } = await db
+        .insertInto("readings")
+        .values({
+          neighbourhood: reading.neighbourhood,
+          metering_point_id: reading.meteringPointId,
+          unix_seconds: BigInt(reading.unixSeconds),
+          import_wh: reading.importWh,
+          export_wh: reading.exportWh,
+          received_at: BigInt(reading.receivedAt),
+        })
+        .onConflict((oc) => oc.columns(["neighbourhood", "metering_point_id", "unix_seconds"]).doNothing())
+        .executeTakeFirstOrThrow();
+      if (numInsertedOrUpdatedRows === 1n) return { status: "inserted" };
+      const stored = await find(reading);
       const verdict = checkSequence({ reading, known: stored ? [stored] : [] });
       if (verdict.kind === "rejected") return { status: "conflict", reason: verdict.reason };
       return { status: "duplicate" };
     },
-    setSettled({ neighbourhood, meteringPointId, unixSeconds }) {
-      settledStatement.run(neighbourhood, meteringPointId, unixSeconds);
+    async setSettled({ neighbourhood, meteringPointId, unixSeconds }) {
+      const settled_seconds = BigInt(unixSeconds);
+      await db
+        .insertInto("meter_state")
+        .values({ neighbourhood, metering_point_id: meteringPointId, settled_seconds })
+        .onConflict((oc) => oc.columns(["neighbourhood", "metering_point_id"]).doUpdateSet({ settled_seconds }))
+        .execute();
     },
-    setClosedUntil(neighbourhood, unixSeconds) {
-      closedStatement.run(neighbourhood, unixSeconds);
+    async setClosedUntil(neighbourhood, unixSeconds) {
+      const closed_until = BigInt(unixSeconds);
+      await db
+        .insertInto("neighbourhood_state")
+        .values({ neighbourhood, closed_until })
+        .onConflict((oc) => oc.column("neighbourhood").doUpdateSet({ closed_until }))
+        .execute();
     },
-    load() {
-      const closedUntil = new Map<string, number>();
-      for (const row of db.prepare("SELECT neighbourhood, closed_until FROM neighbourhood_state").all()) {
-        closedUntil.set(textColumn(row, "neighbourhood"), Number(intColumn(row, "closed_until")));
-      }
-      const settledRows = db
-        .prepare(
-          `SELECT ${COLUMNS} FROM meter_state m JOIN readings r ON r.neighbourhood = m.neighbourhood
-             AND r.metering_point_id = m.metering_point_id AND r.unix_seconds = m.settled_seconds`,
+    async load() {
+      const closedRows = await db.selectFrom("neighbourhood_state").select(["neighbourhood", "closed_until"]).execute();
+      const closedUntil = new Map(closedRows.map((row) => [row.neighbourhood, Number(row.closed_until)]));
+      const settledRows = await db
+        .selectFrom("meter_state as m")
+        .innerJoin("readings as r", (join) =>
+          join
+            .onRef("r.neighbourhood", "=", "m.neighbourhood")
+            .onRef("r.metering_point_id", "=", "m.metering_point_id")
+            .onRef("r.unix_seconds", "=", "m.settled_seconds"),
         )
-        .all();
+        .select(COLUMNS)
+        .execute();
       const meters = new Map<string, { settled: ReceivedReading; pending: ReceivedReading[] }>();
       for (const row of settledRows) {
         const settled = toReading(row);
         meters.set(meterKey(settled), { settled, pending: [] });
       }
-      const openRows = db
-        .prepare(
-          `SELECT ${COLUMNS} FROM readings r JOIN meter_state m ON r.neighbourhood = m.neighbourhood
-             AND r.metering_point_id = m.metering_point_id AND r.unix_seconds > m.settled_seconds
-           ORDER BY r.neighbourhood, r.metering_point_id, r.unix_seconds`,
+      const openRows = await db
+        .selectFrom("meter_state as m")
+        .innerJoin("readings as r", (join) =>
+          join
+            .onRef("r.neighbourhood", "=", "m.neighbourhood")
+            .onRef("r.metering_point_id", "=", "m.metering_point_id")
+            .onRef("r.unix_seconds", ">", "m.settled_seconds"),
         )
-        .all();
+        .select(COLUMNS)
+        .orderBy("r.neighbourhood")
+        .orderBy("r.metering_point_id")
+        .orderBy("r.unix_seconds")
+        .execute();
       for (const row of openRows) {
         const reading = toReading(row);
         meters.get(meterKey(reading))?.pending.push(reading);
@@ -109,13 +133,13 @@ function meterKey({ neighbourhood, meteringPointId }: ReadingKey): string {
   return `${neighbourhood}\u0000${meteringPointId}`;
 }
 
-function toReading(row: Row): ReceivedReading {
+function toReading(row: BridgeTables["readings"]): ReceivedReading {
   return {
-    neighbourhood: textColumn(row, "neighbourhood"),
-    meteringPointId: textColumn(row, "metering_point_id"),
-    importWh: intColumn(row, "import_wh"),
-    exportWh: intColumn(row, "export_wh"),
-    unixSeconds: Number(intColumn(row, "unix_seconds")),
-    receivedAt: Number(intColumn(row, "received_at")),
+    neighbourhood: row.neighbourhood,
+    meteringPointId: row.metering_point_id,
+    importWh: row.import_wh,
+    exportWh: row.export_wh,
+    unixSeconds: Number(row.unix_seconds),
+    receivedAt: Number(row.received_at),
   };
 }

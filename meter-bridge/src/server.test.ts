@@ -9,6 +9,7 @@ import { INGEST_NODE_TYPE, SHIPPED_FLOW_FILE, readFlowFile } from "./bridge-flow
 import { startBroker, type StartBrokerReturnType } from "./broker.ts";
 import { BridgeConfigurationError, BridgeStartError } from "./errors.ts";
 import { startBridge, type StartBridgeParameters, type StartBridgeReturnType } from "./server.ts";
+import { sql } from "@nachbarstrom/core/database";
 import { openStore } from "./store.ts";
 import { fixture } from "./formats/test-support.ts";
 import { DEFAULT_STORE_FILE_NAME } from "./store-file.ts";
@@ -65,10 +66,10 @@ const UNCONFIGURED_FORMATS = [
 ];
 
 /** Calls `read` until it returns something, for at most `timeoutMs`. */
-async function eventually<T>(read: () => T | undefined, timeoutMs = 5000): Promise<T> {
+async function eventually<T>(read: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const value = read();
+    const value = await read();
     if (value !== undefined) return value;
     if (Date.now() > until) throw new Error(`nothing within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -174,15 +175,16 @@ describe("startBridge runs the shipped flow in the real Node-RED runtime", () =>
     assert.match(files[1], /^\{\s*"\$":/, "Node-RED encrypted the credentials");
   });
 
-  test("keeps the bridge database in Node-RED's user directory when nothing else is set", () => {
+  test("keeps the bridge database in Node-RED's user directory when nothing else is set", async () => {
     const file = join(parameters.userDir, DEFAULT_STORE_FILE_NAME);
     assert.ok(existsSync(file), `${file} exists`);
-    const store = openStore({ file });
+    const store = await openStore({ location: file });
     try {
       assert.equal(store.schemaVersion, MIGRATIONS.at(-1)?.version);
-      assert.equal(store.db.prepare("PRAGMA journal_mode").get()?.journal_mode, "wal");
+      const { rows } = await sql<{ journal_mode: string }>`PRAGMA journal_mode`.execute(store.db);
+      assert.equal(rows[0].journal_mode, "wal");
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
@@ -218,12 +220,14 @@ describe("startBridge runs the shipped flow in the real Node-RED runtime", () =>
     assert.equal(response.status, 202);
     assert.deepEqual(await response.json(), { accepted: 1, rejected: 0, errors: [] });
     // The interval node stores a reading in the bridge database before it acknowledges it.
-    const store = openStore({ file: join(parameters.userDir, DEFAULT_STORE_FILE_NAME) });
+    const store = await openStore({ location: join(parameters.userDir, DEFAULT_STORE_FILE_NAME) });
     try {
       const row = await eventually(() =>
         store.db
-          .prepare("SELECT neighbourhood, unix_seconds, import_wh, export_wh FROM readings WHERE metering_point_id = ?")
-          .get(MP.b),
+          .selectFrom("readings")
+          .select(["neighbourhood", "unix_seconds", "import_wh", "export_wh"])
+          .where("metering_point_id", "=", MP.b)
+          .executeTakeFirst(),
       );
       // The store reads integers as BigInt.
       assert.deepEqual(
@@ -231,7 +235,7 @@ describe("startBridge runs the shipped flow in the real Node-RED runtime", () =>
         { neighbourhood: HOOD, unix_seconds: BigInt(unixSeconds), import_wh: 4242n, export_wh: 17n },
       );
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
@@ -258,12 +262,14 @@ describe("startBridge runs the shipped flow in the real Node-RED runtime", () =>
     assert.equal(deployed.status, 200);
     await restarted;
     await client.publishAsync("tele/keller-mt175/SENSOR", Buffer.from(fixture("tasmota/iskra-mt175.json")), { qos: 1 });
-    const store = openStore({ file: join(parameters.userDir, DEFAULT_STORE_FILE_NAME) });
+    const store = await openStore({ location: join(parameters.userDir, DEFAULT_STORE_FILE_NAME) });
     try {
       const row = await eventually(() =>
         store.db
-          .prepare("SELECT neighbourhood, unix_seconds, import_wh, export_wh FROM readings WHERE metering_point_id = ?")
-          .get(MP.a),
+          .selectFrom("readings")
+          .select(["neighbourhood", "unix_seconds", "import_wh", "export_wh"])
+          .where("metering_point_id", "=", MP.a)
+          .executeTakeFirst(),
       );
       // 2026-06-21T10:15:00 in Berlin; E_in 1234.5678 kWh and E_out 23.4 kWh, cut to whole Wh.
       const unixSeconds = BigInt(Date.parse("2026-06-21T08:15:00Z") / 1000);
@@ -272,7 +278,7 @@ describe("startBridge runs the shipped flow in the real Node-RED runtime", () =>
         { neighbourhood: HOOD, unix_seconds: unixSeconds, import_wh: 1234567n, export_wh: 23400n },
       );
     } finally {
-      store.close();
+      await store.close();
     }
   });
 

@@ -2,6 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { join, resolve } from "node:path";
 import { readDeployment, readMeterDirectory } from "@nachbarstrom/core";
+import { isPostgresUrl } from "@nachbarstrom/core/database";
 import express from "express";
 import RED, { type LogLevel } from "node-red";
 import { BRIDGE_KEY_ENV, parseBridgeKey } from "./bridge-key.ts";
@@ -36,7 +37,8 @@ export type StartBridgeParameters = {
   /** Seconds the interval node waits for silent meters (NACHBARSTROM_GRACE_SECONDS); 60 unless given. */
   graceSeconds?: number;
   /**
-   * The bridge database (NACHBARSTROM_BRIDGE_DB); `nachbarstrom-bridge.db` in `userDir` unless given. It
+   * The bridge database (NACHBARSTROM_BRIDGE_DB): a file or a postgres:// URL; unless given,
+   * NACHBARSTROM_DATABASE_URL from the process environment, else `nachbarstrom-bridge.db` in `userDir`. It
    * survives restarts on purpose: a caller that starts a new chain each time should start it afresh too.
    */
   databaseFile?: string;
@@ -95,7 +97,13 @@ export async function startBridge(parameters: StartBridgeParameters): Promise<St
       NACHBARSTROM_METERS: meterDirectoryFile,
       NACHBARSTROM_DEPLOYMENT: deploymentFile,
       ...(parameters.graceSeconds === undefined ? {} : { [GRACE_SECONDS_ENV]: String(parameters.graceSeconds) }),
-      ...(parameters.databaseFile === undefined ? {} : { [STORE_FILE_ENV]: resolve(parameters.databaseFile) }),
+      ...(parameters.databaseFile === undefined
+        ? {}
+        : {
+            [STORE_FILE_ENV]: isPostgresUrl(parameters.databaseFile)
+              ? parameters.databaseFile
+              : resolve(parameters.databaseFile),
+          }),
     },
     secrets: { [BRIDGE_KEY_ENV]: privateKey, ...(ingestTokens ? { [INGEST_TOKENS_ENV]: ingestTokens } : {}) },
     nodeCredentials: ingest.nodeCredentials,

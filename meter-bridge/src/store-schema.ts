@@ -1,9 +1,10 @@
-import type { Migration } from "@nachbarstrom/core/sqlite";
+import type { Migration } from "@nachbarstrom/core/database";
 
 export type { Migration };
 
 /**
- * The bridge database's schema, oldest first. Never edit a released migration: add the next one.
+ * The bridge database's schema, oldest first, as SQLite DDL (translated for PostgreSQL by the data-access
+ * layer). Never edit a released migration: add the next one.
  * Registers and seconds are INTEGER (64-bit); hashes and ids are 0x-prefixed hex TEXT.
  */
 export const MIGRATIONS: readonly Migration[] = [

@@ -118,7 +118,7 @@ describe("submitBatch", () => {
     };
     const port = fakePort(chain);
     const signed: SignedTransaction[] = [];
-    const outcome = await submitBatch({ batch, port, sleep: noWait, onSigned: (t) => signed.push(t) });
+    const outcome = await submitBatch({ batch, port, sleep: noWait, onSigned: (t) => void signed.push(t) });
     assert.deepEqual(outcome, {
       neighbourhood: HOOD,
       interval: K,

@@ -18,7 +18,7 @@ export type RebroadcastOutcome = "sent" | "mined" | "stale";
 
 export type SettleHooks = {
   /** Told of each transaction once signed and before it is broadcast; it must be stored durably by then. */
-  onSigned?: (transaction: SignedTransaction) => void;
+  onSigned?: (transaction: SignedTransaction) => void | Promise<void>;
 };
 
 /** What the submitter needs from the chain; chain-client.ts implements it with viem. */

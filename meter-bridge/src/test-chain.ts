@@ -104,7 +104,7 @@ export function createFakeChain({
         meters: batch.meters.map((m) => ({ meter: m.meter, importWh: `${m.importWh}`, exportWh: `${m.exportWh}` })),
       };
       const raw = toHex(JSON.stringify({ key, settlement } satisfies RawSettlement));
-      settleHooks?.onSigned?.({ hash, raw, nonce: state.nonce });
+      await settleHooks?.onSigned?.({ hash, raw, nonce: state.nonce });
       await hooks.afterSign?.(batch, hash);
       mine(hash, { key, settlement });
       await hooks.afterSettle?.(batch, hash);

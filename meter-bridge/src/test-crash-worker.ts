@@ -25,6 +25,7 @@ export type CrashPoint =
   /** Before the receipt of the nth transaction is read. */
   | { after: "submitted"; nth: number };
 
+/** `database`: the bridge database's location, a SQLite file or a postgres:// URL. */
 export type CrashPlan = { database: string; chain: string; log: string; crash: CrashPoint | null };
 
 const plan = JSON.parse(process.env.CRASH_PLAN ?? "null") as CrashPlan;
@@ -43,8 +44,8 @@ function maybeCrash(kind: keyof typeof calls, where: string): void {
   if (crash && crash.after === kind && crash.nth === calls[kind]) die(where);
 }
 
-const store = openStore({ file: plan.database });
-const aggregator = createDurableAggregator({ store, directory: indexDirectory(DIRECTORY), graceSeconds: 3600 });
+const store = await openStore({ location: plan.database });
+const aggregator = await createDurableAggregator({ store, directory: indexDirectory(DIRECTORY), graceSeconds: 3600 });
 const chain = createFakeChain({
   file: plan.chain,
   hooks: {
@@ -58,10 +59,10 @@ const settler = createOutboxSettler({ outbox: aggregator.outbox, port: chain, re
 
 void settler.drain();
 for (const [index, reading] of fourIntervalsOfReadings().entries()) {
-  if (aggregator.add(reading).batches.length > 0) void settler.drain();
+  if ((await aggregator.add(reading)).batches.length > 0) void settler.drain();
   if (crash?.after === "reading" && crash.index === index) die(`reading ${index}`);
   // Let the settler run between readings, as MQTT messages arrive one by one.
   await turn();
 }
 await settler.drain();
-store.close();
+await store.close();

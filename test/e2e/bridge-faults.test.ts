@@ -8,7 +8,6 @@
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import type { DatabaseSync } from "node:sqlite";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -27,7 +26,7 @@ import {
 } from "@nachbarstrom/core";
 import { startBroker, type StartBrokerReturnType } from "../../meter-bridge/src/broker.ts";
 import { createOutbox } from "../../meter-bridge/src/outbox.ts";
-import { openStore } from "../../meter-bridge/src/store.ts";
+import { openStore, type Store } from "../../meter-bridge/src/store.ts";
 import { FAULT_POINTS, type FaultPoint } from "../../meter-bridge/src/fault-points.ts";
 import { startChain, type Chain } from "../../scripts/stack/chain.ts";
 import { deployContracts } from "../../scripts/stack/deploy.ts";
@@ -60,14 +59,15 @@ type Energy = { number: number; importWh: bigint; exportWh: bigint };
  * first reading). Keyed by k from `first`; meters numbered 1, 2, … in household order, as onboarding
  * registers them.
  */
-function energyByTheRules(db: DatabaseSync, first: bigint): Map<number, Energy[]> {
+async function energyByTheRules(store: Store, first: bigint): Promise<Map<number, Energy[]>> {
   const expected = new Map<number, Energy[]>();
   for (const [index, household] of HOUSEHOLDS.entries()) {
-    const rows = db
-      .prepare(
-        "SELECT unix_seconds, import_wh, export_wh FROM readings WHERE metering_point_id = ? ORDER BY unix_seconds",
-      )
-      .all(household.meteringPointId);
+    const rows = await store.db
+      .selectFrom("readings")
+      .select(["unix_seconds", "import_wh", "export_wh"])
+      .where("metering_point_id", "=", household.meteringPointId)
+      .orderBy("unix_seconds")
+      .execute();
     let settled = rows[0];
     for (let k = 0; k < INTERVALS; k++) {
       const start = (Number(first) + k) * INTERVAL_SECONDS;
@@ -79,8 +79,8 @@ function energyByTheRules(db: DatabaseSync, first: bigint): Map<number, Energy[]
       if (!last || !settled) continue;
       const energy = {
         number: index + 1,
-        importWh: BigInt(last.import_wh as bigint) - BigInt(settled.import_wh as bigint),
-        exportWh: BigInt(last.export_wh as bigint) - BigInt(settled.export_wh as bigint),
+        importWh: last.import_wh - settled.import_wh,
+        exportWh: last.export_wh - settled.export_wh,
       };
       expected.set(k, [...(expected.get(k) ?? []), energy]);
       settled = last;
@@ -249,12 +249,12 @@ describe("the bridge loses and double-counts nothing when it, the broker or the 
       );
       // Wait for the outbox to record the last confirmation before the bridge stops.
       await waitFor("the outbox to be empty", async () => {
-        const store = openStore({ file: files().database });
+        const store = await openStore({ location: files().database });
         try {
-          const counts = createOutbox(store).counts();
+          const counts = await createOutbox(store).counts();
           return counts.pending + counts.submitted === 0;
         } finally {
-          store.close();
+          await store.close();
         }
       });
       // The bridge kept trying while the chain node was away, and says so in its metrics.
@@ -292,12 +292,12 @@ describe("the bridge loses and double-counts nothing when it, the broker or the 
       args: { neighbourhood: hood },
       fromBlock: BigInt(deployment.deployedAtBlock),
     });
-    const store = openStore({ file: files().database });
+    const store = await openStore({ location: files().database });
     let expected: Map<number, Energy[]>;
     try {
-      expected = energyByTheRules(store.db, first);
+      expected = await energyByTheRules(store, first);
     } finally {
-      store.close();
+      await store.close();
     }
     for (let k = 0; k < INTERVALS; k++) {
       const results = chunks
@@ -308,10 +308,10 @@ describe("the bridge loses and double-counts nothing when it, the broker or the 
       assert.deepEqual(results, expected.get(k), `interval ${k}: each meter once, with its registers' energy`);
     }
 
-    const reopened = openStore({ file: files().database });
+    const reopened = await openStore({ location: files().database });
     try {
       const outbox = createOutbox(reopened);
-      assert.deepEqual(outbox.counts(), {
+      assert.deepEqual(await outbox.counts(), {
         pending: 0,
         submitted: 0,
         confirmed: INTERVALS,
@@ -319,12 +319,21 @@ describe("the bridge loses and double-counts nothing when it, the broker or the 
         failed: 0,
       });
       for (const event of settled) {
-        const entry = outbox.get(DEMO_NEIGHBOURHOOD.slug, event.args.interval as bigint);
+        const entry = await outbox.get(DEMO_NEIGHBOURHOOD.slug, event.args.interval as bigint);
         assert.equal(entry?.txHash, event.transactionHash, `the outbox holds the settling transaction`);
       }
       // Every reading published is stored, once: the MQTT input keeps each message in the inbox before
       // the broker is acknowledged, and sends what a crash left unfinished again at the next start.
-      const stored = Number(reopened.db.prepare("SELECT count(*) AS n FROM readings").get()?.n);
+      const count = async (table: "readings" | "inbox") =>
+        Number(
+          (
+            await reopened.db
+              .selectFrom(table)
+              .select((eb) => eb.fn.countAll<bigint>().as("n"))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      const stored = await count("readings");
       const lost = published.length - stored;
       const twice = settled.length - new Set(settled.map((e) => e.args.interval)).size;
       console.log(
@@ -333,9 +342,9 @@ describe("the bridge loses and double-counts nothing when it, the broker or the 
           `intervals ${INTERVALS}, settled ${settled.length}, settled twice ${twice}`,
       );
       assert.equal(stored, published.length, "no reading lost");
-      assert.equal(Number(reopened.db.prepare("SELECT count(*) AS n FROM inbox").get()?.n), 0, "the inbox is empty");
+      assert.equal(await count("inbox"), 0, "the inbox is empty");
     } finally {
-      reopened.close();
+      await reopened.close();
     }
   });
 });

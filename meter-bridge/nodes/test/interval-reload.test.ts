@@ -6,6 +6,7 @@ import type { MeterDirectory, Reading } from "@nachbarstrom/core";
 import type { IntervalBatch } from "../../src/aggregate.ts";
 import { indexDirectory } from "../../src/directory.ts";
 import { createDurableAggregator } from "../../src/durable-aggregator.ts";
+import { sql } from "@nachbarstrom/core/database";
 import { openStore } from "../../src/store.ts";
 import { DIRECTORY, HOOD, K, MP, T0, reading, tempDir, writeDirectoryFile } from "../../src/test-fixtures.ts";
 import { helper, loadNode, nodeModule, type Harness } from "./flow-harness.ts";
@@ -35,24 +36,21 @@ function replace(file: string, directory: MeterDirectory | string): void {
 }
 
 /** What the bridge database holds, without arrival times (wall clock): readings, registers, batches. */
-function storedResults(file: string) {
-  const store = openStore({ file });
+async function storedResults(file: string) {
+  const store = await openStore({ location: file });
   try {
-    const all = (sql: string) =>
-      store.db
-        .prepare(sql)
-        .all()
-        .map((row) => ({ ...row }));
+    const all = async (query: string) =>
+      (await sql.raw<Record<string, unknown>>(query).execute(store.db)).rows.map((row) => ({ ...row }));
     return {
-      readings: all(
+      readings: await all(
         "SELECT neighbourhood, metering_point_id, unix_seconds, import_wh, export_wh FROM readings ORDER BY 1, 2, 3",
       ),
-      settled: all("SELECT * FROM meter_state ORDER BY 1, 2"),
-      closed: all("SELECT * FROM neighbourhood_state ORDER BY 1"),
-      batches: all("SELECT neighbourhood, interval, neighbourhood_id, commitment, batch FROM outbox ORDER BY id"),
+      settled: await all("SELECT * FROM meter_state ORDER BY 1, 2"),
+      closed: await all("SELECT * FROM neighbourhood_state ORDER BY 1"),
+      batches: await all("SELECT neighbourhood, interval, neighbourhood_id, commitment, batch FROM outbox ORDER BY id"),
     };
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -123,11 +121,15 @@ describe("nachbarstrom-interval node: the meter directory changes while it runs"
 
     // The same readings through an aggregator that had the new directory from the start.
     const referenceFile = join(tempDir(), "bridge.db");
-    const store = openStore({ file: referenceFile });
-    const reference = createDurableAggregator({ store, directory: indexDirectory(WITH_NEW_METER), graceSeconds: 60 });
-    for (const r of [...before_, ...after_]) reference.add(r);
-    store.close();
-    assert.deepEqual(storedResults(database), storedResults(referenceFile));
+    const store = await openStore({ location: referenceFile });
+    const reference = await createDurableAggregator({
+      store,
+      directory: indexDirectory(WITH_NEW_METER),
+      graceSeconds: 60,
+    });
+    for (const r of [...before_, ...after_]) await reference.add(r);
+    await store.close();
+    assert.deepEqual(await storedResults(database), await storedResults(referenceFile));
   });
 
   test("a meter removed from the file is no longer waited for", async () => {

@@ -84,9 +84,9 @@ describe("nachbarstrom-mqtt-in node", () => {
     assert.equal(last.payload, '{"importWh":5}', "a UTF-8 string, as configured");
     assert.equal(last._inbox.store, database);
 
-    const peek = createInbox(openStore({ file: database }));
-    const stored = peek.pending("in");
-    peek.close();
+    const peek = createInbox(await openStore({ location: database }));
+    const stored = await peek.pending("in");
+    await peek.close();
     assert.equal(stored.at(-1)?.id, last._inbox.id, "in the inbox under the node's id");
     assert.equal(new TextDecoder().decode(stored.at(-1)?.payload), '{"importWh":5}');
 

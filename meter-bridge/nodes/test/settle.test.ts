@@ -81,16 +81,17 @@ describe("nachbarstrom-settle node with the nachbarstrom-chain config", () => {
     assert.equal(error.shortMessage, "The bridge key is not set");
     assert.match(error.details ?? "", /NACHBARSTROM_BRIDGE_KEY/);
     await helper.unload();
-    const store = openStore({ file: database });
-    assert.equal(createOutbox(store).get(HOOD, K)?.status, "pending", "the batch is kept until the chain is set up");
-    store.close();
+    const store = await openStore({ location: database });
+    const entry = await createOutbox(store).get(HOOD, K);
+    assert.equal(entry?.status, "pending", "the batch is kept until the chain is set up");
+    await store.close();
   });
 
   test("at start it resumes the batches the outbox holds, without any message", async () => {
     const database = join(tempDir(), "bridge.db");
-    const store = openStore({ file: database });
-    createOutbox(store).enqueue(batch); // closed by the interval node before a crash
-    store.close();
+    const store = await openStore({ location: database });
+    await createOutbox(store).enqueue(batch); // closed by the interval node before a crash
+    await store.close();
     await load({ privateKey: DEV_KEY }, database);
     await waitForStatus("settle.status.retrying");
   });
