@@ -25,6 +25,8 @@ module.exports = async function (RED) {
   const { createDurableAggregator } = await import("../src/durable-aggregator.ts");
   const { openStore } = await import("../src/store.ts");
   const { nodeStoreLocation } = await import("../src/store-file.ts");
+  const { BRIDGE_INSTANCE_ENV } = await import("../src/inbox.ts");
+  const { LEASE_MS_ENV, joinCluster, leaveCluster } = await import("../src/cluster-runtime.ts");
   const { METERS_ENV, knowsMeter, meterDirectoryFile, reloadLogText, watchDirectory } =
     await import("../src/directory.ts");
   const { isReading, rejectReading } = await import("../src/reading-gate.ts");
@@ -46,8 +48,13 @@ module.exports = async function (RED) {
       node.error(errorLogText(error));
     };
     let location;
+    let directoryFile;
+    // One of several bridge processes (ADR 0011): set once the store is open.
+    let cluster;
+    let stopListening = () => {};
     try {
       const file = meterDirectoryFile(config.meters, RED.util.getSetting(node, METERS_ENV));
+      directoryFile = file;
       directory = watchDirectory({ file });
       grace = graceSeconds(config.graceSeconds, RED.util.getSetting(node, GRACE_SECONDS_ENV));
       location = nodeStoreLocation(config.database, (name) => RED.util.getSetting(node, name), RED.settings.userDir);
@@ -63,7 +70,17 @@ module.exports = async function (RED) {
       serially(async () => {
         try {
           store = await openStore({ location });
-          aggregator = await createDurableAggregator({ store, directory: directory.index, graceSeconds: grace });
+          const leaseMs = RED.util.getSetting(node, LEASE_MS_ENV);
+          cluster = await joinCluster({
+            instance: RED.util.getSetting(node, BRIDGE_INSTANCE_ENV),
+            location,
+            directoryFile,
+            leaseMs: leaseMs ? Number(leaseMs) : undefined,
+            log: (line) => node.log(line),
+          });
+          // The neighbourhoods this process holds changed: memory is built anew for exactly those.
+          if (cluster) stopListening = cluster.onChange(() => serially(() => rebuild()));
+          await rebuild();
           const open = aggregator.openIntervals();
           if (open.length > 0) node.log(RED._("interval.log.resumed", { count: open.length, file: store.location }));
           node.status({ fill: "grey", shape: "ring", text: RED._("interval.status.waiting") });
@@ -123,9 +140,25 @@ module.exports = async function (RED) {
       const reload = directory.refresh({ force });
       const text = reloadLogText(reload);
       if (text) node[text.level](text.text);
-      if (reload.kind === "reloaded") {
-        aggregator = await createDurableAggregator({ store, directory: directory.index, graceSeconds: grace });
-      }
+      if (reload.kind === "reloaded") await rebuild();
+    };
+
+    /** A new aggregator over the database, for the directory and (several processes) the neighbourhoods held. */
+    async function rebuild() {
+      aggregator = await createDurableAggregator({
+        store,
+        directory: directory.index,
+        graceSeconds: grace,
+        cluster: cluster?.role(),
+      });
+    }
+
+    /** Sends a reading's rejection on output 2 and logs it. */
+    const sendRejection = (send, reading, reason) => {
+      metrics.readingRejected(reason);
+      const { topic, rejection } = rejectReading(reading, reason);
+      send([null, { topic, payload: rejection }]);
+      node.warn(RED._("interval.log.rejected", { topic: rejection.topic, reason: rejection.reason }));
     };
 
     const tickTimer =
@@ -134,6 +167,11 @@ module.exports = async function (RED) {
             serially(async () => {
               if (!aggregator) return;
               await refreshDirectory(false);
+              // Readings other processes decoded for the neighbourhoods this one holds.
+              for (const { reading, result } of await aggregator.takeRelayed()) {
+                if (result.status === "rejected") sendRejection((msgs) => node.send(msgs), reading, result.reason);
+                if (result.batches.length > 0) sendBatches((msgs) => node.send(msgs), result.batches);
+              }
               const batches = await aggregator.tick();
               if (batches.length > 0) sendBatches((msgs) => node.send(msgs), batches);
             });
@@ -170,12 +208,8 @@ module.exports = async function (RED) {
         // Stored, a duplicate, or rejected (and sent on as such): handled either way.
         const from = inboxOf(msg);
         from?.inbox.handled(from.id);
-        if (result.status === "rejected") {
-          metrics.readingRejected(result.reason);
-          const { topic, rejection } = rejectReading(msg.payload, result.reason);
-          send([null, { topic, payload: rejection }]);
-          node.warn(RED._("interval.log.rejected", { topic: rejection.topic, reason: rejection.reason }));
-        }
+        if (result.status === "rejected") sendRejection(send, msg.payload, result.reason);
+        if (result.status === "relayed") metrics.readingRelayed();
         closed = sendBatches(send, result.batches) || closed;
         done();
       });
@@ -209,6 +243,8 @@ module.exports = async function (RED) {
         const open = aggregator?.openIntervals() ?? [];
         // Their readings are in the database; the next start closes them.
         if (open.length > 0) node.log(RED._("interval.log.closedOpen", { count: open.length }));
+        stopListening();
+        if (cluster) await leaveCluster();
         await store?.close();
       }).then(() => done());
     });

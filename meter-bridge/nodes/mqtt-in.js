@@ -18,6 +18,7 @@ module.exports = async function (RED) {
     redacted: (await import("@nachbarstrom/core/database")).redacted,
   };
   const { BridgeConfigurationError } = await import("../src/errors.ts");
+  const { registerReceiver } = await import("../src/cluster-runtime.ts");
 
   function NachbarstromMqttInNode(config) {
     RED.nodes.createNode(this, config);
@@ -77,25 +78,43 @@ module.exports = async function (RED) {
       },
     );
 
+    /** Stores a message in the inbox, then sends it on; resolves once it is stored. */
+    const receive = (from, payload) =>
+      opening
+        .then((inbox) => inbox.add(source, from, payload))
+        .then(
+          (id) => {
+            if (replayed) emit(id, from, payload);
+            else early.push({ id, from, payload });
+          },
+          (error) => {
+            // Not stored, not acknowledged: the broker delivers it again with the session.
+            node.error(RED._("mqtt-in.errors.notStored", { topic: from, error: errorLogText(error) }));
+            throw error;
+          },
+        );
+
+    // Several bridge processes (ADR 0011): a survivor sends what a dead process left through this node.
+    const unregister = registerReceiver({
+      nodeId: node.id,
+      source,
+      emit: (message) => emit(message.id, message.topic, message.payload),
+      mqtt: {
+        filter: topic.replace(/^\$share\/[^/]+\//, ""),
+        get brokerUrl() {
+          return broker.brokerurl;
+        },
+        receive,
+      },
+    });
+
     broker.register(node);
     broker.subscribe(
       topic,
       { qos: 1 },
       (from, payload, packet) => {
         // Runs inside the MQTT client's message event: the broker's acknowledgement waits for the commit.
-        const stored = opening
-          .then((inbox) => inbox.add(source, from, payload))
-          .then(
-            (id) => {
-              if (replayed) emit(id, from, payload);
-              else early.push({ id, from, payload });
-            },
-            (error) => {
-              // Not stored, not acknowledged: the broker delivers it again with the session.
-              node.error(RED._("mqtt-in.errors.notStored", { topic: from, error: errorLogText(error) }));
-              throw error;
-            },
-          );
+        const stored = receive(from, payload);
         if (packet && packet.qos > 0 && broker.client) holdAcknowledgement(broker.client, packet, stored);
         else stored.catch(() => {});
       },
@@ -105,6 +124,7 @@ module.exports = async function (RED) {
 
     node.on("close", (removed, done) => {
       replay?.();
+      unregister();
       broker.unsubscribe(topic, node.id, removed);
       broker.deregister(
         node,

@@ -12,12 +12,17 @@ const { runtimeMetrics } = require("./lib/metrics.js");
 
 /** Also look into the outbox this often, for batches that reached it without a message to this node. */
 const POLL_MS = 30_000;
+/** With several bridge processes the outbox also fills from the others: the sender looks this often. */
+const CLUSTER_POLL_MS = 2_000;
 
 module.exports = async function (RED) {
   const { createOutboxSettler } = await import("../src/outbox-settler.ts");
   const { createOutbox } = await import("../src/outbox.ts");
   const { openStore } = await import("../src/store.ts");
   const { nodeStoreLocation } = await import("../src/store-file.ts");
+  const { BRIDGE_INSTANCE_ENV } = await import("../src/inbox.ts");
+  const { LEASE_MS_ENV, joinCluster, leaveCluster } = await import("../src/cluster-runtime.ts");
+  const { METERS_ENV, meterDirectoryFile } = await import("../src/directory.ts");
   const { BridgeConfigurationError } = await import("../src/errors.ts");
   const { NachbarstromError } = await import("@nachbarstrom/core");
   const metrics = await runtimeMetrics(RED);
@@ -34,6 +39,8 @@ module.exports = async function (RED) {
     let configError;
     let settling = false;
     let poll;
+    // One of several bridge processes (ADR 0011): only the holder of the outbox lease sends.
+    let cluster;
 
     const labelOf = (batch) => `${batch.neighbourhood} #${batch.interval}`;
     const batchMessage = (batch) => ({ topic: `nachbarstrom/${batch.neighbourhood}/batch`, payload: batch });
@@ -47,9 +54,20 @@ module.exports = async function (RED) {
     const logError = (error) => node.error(errorLogText(error));
 
     const started = (async () => {
-      store = await openStore({
-        location: nodeStoreLocation(config.database, (name) => RED.util.getSetting(node, name), RED.settings.userDir),
-      });
+      const setting = (name) => RED.util.getSetting(node, name);
+      const location = nodeStoreLocation(config.database, setting, RED.settings.userDir);
+      store = await openStore({ location });
+      const instance = setting(BRIDGE_INSTANCE_ENV);
+      const leaseMs = setting(LEASE_MS_ENV);
+      cluster = instance
+        ? await joinCluster({
+            instance,
+            location,
+            directoryFile: meterDirectoryFile(undefined, setting(METERS_ENV)),
+            leaseMs: leaseMs ? Number(leaseMs) : undefined,
+            log: (line) => node.log(line),
+          })
+        : undefined;
       outbox = createOutbox(store);
       if (!chain || typeof chain.settlementPort !== "function") {
         throw new BridgeConfigurationError(RED._("settle.errors.noChain"));
@@ -125,6 +143,7 @@ module.exports = async function (RED) {
     /** Settles what the outbox holds; resolves when it is empty, the node stops, or the database fails. */
     function drain() {
       if (!settler || abort.signal.aborted) return draining;
+      if (cluster && !cluster.ownsOutbox()) return draining;
       draining = settler.drain().then(
         () => {
           settling = false;
@@ -140,7 +159,7 @@ module.exports = async function (RED) {
     started.then(() => {
       if (!settler || abort.signal.aborted) return;
       drain();
-      poll = setInterval(drain, POLL_MS);
+      poll = setInterval(drain, cluster ? CLUSTER_POLL_MS : POLL_MS);
     });
 
     const isBatch = (b) =>
@@ -193,6 +212,7 @@ module.exports = async function (RED) {
         })
         .catch(logError)
         .finally(async () => {
+          if (cluster) await leaveCluster().catch(logError);
           await store?.close();
           done();
         });

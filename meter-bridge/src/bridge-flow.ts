@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { bridgeClientId } from "./cluster-runtime.ts";
 import { BridgeConfigurationError } from "./errors.ts";
 
 /**
@@ -91,6 +92,34 @@ export function enableIngest(flow: FlowNode[], tokensEnv: string = INGEST_TOKENS
     return { ...node, d: false };
   });
   return { flow: enabled, nodeCredentials };
+}
+
+/** The shared subscription group of the bridge processes (ADR 0011). */
+export const SHARE_GROUP = "nachbarstrom-bridge";
+/** How long the broker keeps a bridge process's session while it is away: until a survivor adopts it. */
+const SESSION_EXPIRY_SECONDS = 7 * 24 * 3600;
+
+/**
+ * The flow of bridge process `instance` among several (ADR 0011): its MQTT inputs subscribe as one
+ * shared-subscription group (MQTT 5), so the broker gives each message to one process; its broker
+ * connection keeps a persistent session under a client id of its own, which a survivor can adopt.
+ */
+export function clusterFlow(flow: FlowNode[], instance: string): FlowNode[] {
+  return flow.map((node) => {
+    if (node.type === "mqtt-broker") {
+      return {
+        ...node,
+        clientid: bridgeClientId(instance),
+        protocolVersion: 5,
+        cleansession: false,
+        sessionExpiry: String(SESSION_EXPIRY_SECONDS),
+      };
+    }
+    if (node.type === "nachbarstrom-mqtt-in" && typeof node.topic === "string" && !node.topic.startsWith("$share/")) {
+      return { ...node, topic: `$share/${SHARE_GROUP}/${node.topic}` };
+    }
+    return node;
+  });
 }
 
 /** Reads a flow file (a JSON array of nodes, as Node-RED exports it). */

@@ -11,22 +11,46 @@ import { BridgeStoreError } from "./errors.ts";
 import { faultPoint } from "./fault-points.ts";
 import { createOutbox, enqueueBatch, type Outbox } from "./outbox.ts";
 import { createReadingStore } from "./reading-store.ts";
+import { relayReadings, takeRelayed } from "./relay.ts";
 import { checkSequence } from "./registers.ts";
 import type { Executor, Store } from "./store.ts";
 
 export type CreateDurableAggregatorParameters = Omit<CreateAggregatorParameters, "restore"> & {
   store: Store;
+  /**
+   * One of several bridge processes (ADR 0011): it aggregates only the neighbourhoods it holds, puts
+   * readings of the others into the relay for their holders, and closes an interval only while the
+   * database says it still holds its neighbourhood.
+   */
+  cluster?: ClusterRole;
 };
+
+export type ClusterRole = {
+  /** This process, as the relay records it. */
+  instance: string;
+  /** The neighbourhoods it holds now; a change builds a new aggregator. */
+  neighbourhoods: ReadonlySet<string>;
+  /** Inside the transaction that closes an interval: throws unless the neighbourhood is still held. */
+  fence(trx: Executor, neighbourhood: string): Promise<void>;
+};
+
+/** What became of a reading: add()'s result, or relayed to the process that holds its neighbourhood. */
+export type DurableAddResult = AddResult | { status: "relayed"; batches: IntervalBatch[] };
 
 export type DurableAggregator = {
   outbox: Outbox;
   /** Takes one reading: addAll() of one. */
-  add(reading: Reading): Promise<AddResult>;
+  add(reading: Reading): Promise<DurableAddResult>;
   /**
    * Takes readings in one transaction (group commit: one fsync for all of them) and returns what
    * became of each, as add() would one after the other. When the transaction fails, none is stored.
    */
-  addAll(readings: readonly Reading[]): Promise<AddResult[]>;
+  addAll(readings: readonly Reading[]): Promise<DurableAddResult[]>;
+  /**
+   * Several processes: takes the readings other processes relayed for the neighbourhoods this one
+   * holds, in one transaction, and returns what became of each. Nothing without a cluster role.
+   */
+  takeRelayed(): Promise<{ reading: Reading; result: DurableAddResult }[]>;
   /** Closes the intervals whose grace period is over, in one transaction. */
   tick(): Promise<IntervalBatch[]>;
   /** The open intervals as memory holds them, for the node's status. */
@@ -49,14 +73,27 @@ export type DurableAggregator = {
 export async function createDurableAggregator({
   store,
   now = Date.now,
+  cluster,
+  directory,
   ...parameters
 }: CreateDurableAggregatorParameters): Promise<DurableAggregator> {
+  // With several processes, memory holds only the neighbourhoods this one holds.
+  const held = cluster
+    ? new Map([...directory].filter(([neighbourhood]) => cluster.neighbourhoods.has(neighbourhood)))
+    : directory;
+  const relayed = (reading: Reading) =>
+    cluster !== undefined && !held.has(reading.neighbourhood) && directory.has(reading.neighbourhood);
   const outbox = createOutbox(store, now);
   // One wall-clock time per call, so the stored arrival time equals the one the aggregator used.
   let frozen: number | undefined;
   const clock = () => frozen ?? now();
   const load = async () =>
-    createAggregator({ ...parameters, now: clock, restore: await createReadingStore(store.db).load() });
+    createAggregator({
+      ...parameters,
+      directory: held,
+      now: clock,
+      restore: await createReadingStore(store.db).load(),
+    });
   let memory: Aggregator = await load();
   // Set when memory could not be reloaded after a failed transaction: it is reloaded before the next call.
   let stale = false;
@@ -65,6 +102,7 @@ export async function createDurableAggregator({
   async function persist(trx: Executor, batches: IntervalBatch[]): Promise<void> {
     const readings = createReadingStore(trx);
     for (const batch of batches) {
+      await cluster?.fence(trx, batch.neighbourhood);
       const last = new Map<string, Reading>();
       for (const reading of batch.readings) {
         const seen = last.get(reading.meteringPointId);
@@ -105,41 +143,54 @@ export async function createDurableAggregator({
     return run;
   }
 
-  async function addAll(list: readonly Reading[]): Promise<AddResult[]> {
-    const results = await atomically(async (trx, memory) => {
-      const readings = createReadingStore(trx);
-      const results: AddResult[] = [];
-      for (const reading of list) {
-        // A repeat is found in the table, also long after its interval closed (and within this list).
-        const stored = await readings.find(reading);
-        if (stored) {
-          const verdict = checkSequence({ reading, known: [stored] });
-          results.push(
-            verdict.kind === "rejected"
-              ? { status: "rejected", reason: verdict.reason, batches: [] }
-              : { status: "duplicate", batches: [] },
-          );
-          continue;
-        }
-        const result = memory.add(reading);
-        if (result.status === "baseline" || result.status === "accepted") {
-          const insert = await readings.insert({ ...reading, receivedAt: clock() });
-          // Another process stored the same reading since find(): memory must not count it as well.
-          if (insert.status !== "inserted") {
-            throw new BridgeStoreError(
-              `Another bridge process stored the reading of ${reading.meteringPointId} first`,
-              {
-                details: `${reading.neighbourhood} at ${reading.unixSeconds}: the group is rolled back and memory reloaded`,
-              },
-            );
-          }
-          if (result.status === "baseline") await readings.setSettled(reading);
-        }
-        await persist(trx, result.batches);
-        results.push(result);
+  /** Takes `list` within the transaction `trx`, one after the other, as add() would. */
+  async function addWithin(trx: Executor, memory: Aggregator, list: readonly Reading[]): Promise<DurableAddResult[]> {
+    const readings = createReadingStore(trx);
+    const results: DurableAddResult[] = [];
+    const forOthers: Reading[] = [];
+    for (const reading of list) {
+      // A repeat is found in the table, also long after its interval closed (and within this list).
+      const stored = await readings.find(reading);
+      if (stored) {
+        const verdict = checkSequence({ reading, known: [stored] });
+        results.push(
+          verdict.kind === "rejected"
+            ? { status: "rejected", reason: verdict.reason, batches: [] }
+            : { status: "duplicate", batches: [] },
+        );
+        continue;
       }
-      return results;
-    });
+      if (relayed(reading)) {
+        forOthers.push(reading);
+        results.push({ status: "relayed", batches: [] });
+        continue;
+      }
+      const result = memory.add(reading);
+      if (result.status === "baseline" || result.status === "accepted") {
+        const insert = await readings.insert({ ...reading, receivedAt: clock() });
+        // Another process stored the same reading since find(): memory must not count it as well.
+        if (insert.status !== "inserted") {
+          throw new BridgeStoreError(`Another bridge process stored the reading of ${reading.meteringPointId} first`, {
+            details: `${reading.neighbourhood} at ${reading.unixSeconds}: the group is rolled back and memory reloaded`,
+          });
+        }
+        if (result.status === "baseline") await readings.setSettled(reading);
+      }
+      await persist(trx, result.batches);
+      results.push(result);
+    }
+    if (cluster) {
+      await relayReadings(
+        trx,
+        forOthers.map((reading) => ({ ...reading, receivedAt: clock() })),
+        cluster.instance,
+      );
+    }
+    return results;
+  }
+
+  async function addAll(list: readonly Reading[]): Promise<DurableAddResult[]> {
+    const results = await atomically((trx, memory) => addWithin(trx, memory, list));
     faultPoint("after-store", `${list.length} readings`);
     if (results.some((r) => r.batches.length > 0)) faultPoint("after-batch", "closed by a reading");
     return results;
@@ -149,6 +200,14 @@ export async function createDurableAggregator({
     outbox,
     add: async (reading) => (await addAll([reading]))[0],
     addAll,
+    async takeRelayed() {
+      if (!cluster || held.size === 0) return [];
+      return atomically(async (trx, memory) => {
+        const readings = await takeRelayed(trx, [...held.keys()]);
+        const results = await addWithin(trx, memory, readings);
+        return readings.map((reading, i) => ({ reading, result: results[i] }));
+      });
+    },
     async tick() {
       const batches = await atomically(async (trx, memory) => {
         const batches = memory.tick();

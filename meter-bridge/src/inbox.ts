@@ -30,6 +30,11 @@ export type Inbox = {
   add(source: string, topic: string, payload: Uint8Array, receivedAt?: number): Promise<number>;
   /** The messages of `source` still in the inbox, oldest first; all of them without `source`. */
   pending(source?: string): Promise<InboxMessage[]>;
+  /**
+   * Takes the messages a dead bridge process left under `from` as `to`'s (one statement, so two
+   * survivors cannot both take one) and returns them, oldest first, to be sent again.
+   */
+  adopt(from: string, to: string): Promise<InboxMessage[]>;
   /** How many readings message `id` holds; 0 removes it at once. */
   expect(id: number, readings: number): void;
   /** One reading of message `id` is handled; after the last one the message leaves the inbox. */
@@ -108,13 +113,16 @@ export function createInbox(
         .$if(source !== undefined, (query) => query.where("source", "=", source ?? ""))
         .orderBy("id")
         .execute();
-      return rows.map((row) => ({
-        id: Number(row.id),
-        source: row.source,
-        topic: row.topic,
-        payload: new Uint8Array(row.payload),
-        receivedAt: Number(row.received_at),
-      }));
+      return rows.map(toMessage);
+    },
+    async adopt(from, to) {
+      const rows = await db
+        .updateTable("inbox")
+        .set({ source: to })
+        .where("source", "=", from)
+        .returningAll()
+        .execute();
+      return rows.map(toMessage).sort((a, b) => a.id - b.id);
     },
     expect(id, readings) {
       if (readings <= 0) finish(id);
@@ -140,5 +148,21 @@ export function createInbox(
         await store.close();
       }
     },
+  };
+}
+
+function toMessage(row: {
+  id: bigint;
+  source: string;
+  topic: string;
+  payload: Uint8Array;
+  received_at: bigint;
+}): InboxMessage {
+  return {
+    id: Number(row.id),
+    source: row.source,
+    topic: row.topic,
+    payload: new Uint8Array(row.payload),
+    receivedAt: Number(row.received_at),
   };
 }

@@ -11,6 +11,8 @@
  *                             NACHBARSTROM_DATABASE_URL, else a file in the user directory)
  *   NACHBARSTROM_USER_DIR     Node-RED's user directory (default: ./node-red)
  *   NACHBARSTROM_BRIDGE_PORT  port of the editor and HTTP endpoints (default 1880)
+ *   NACHBARSTROM_BRIDGE_INSTANCE  this process's name among several on one PostgreSQL database (ADR 0011)
+ *   NACHBARSTROM_BRIDGE_LEASE_MS  how long its leases last without renewal (default 15000)
  *   NACHBARSTROM_GRACE_SECONDS, NACHBARSTROM_CREDENTIAL_SECRET as documented in the README
  */
 import { resolve } from "node:path";
@@ -19,6 +21,8 @@ import { BRIDGE_KEY_ENV } from "./bridge-key.ts";
 import { METERS_ENV } from "./directory.ts";
 import { BridgeConfigurationError } from "./errors.ts";
 import { startBridge } from "./server.ts";
+import { BRIDGE_INSTANCE_ENV } from "./inbox.ts";
+import { LEASE_MS_ENV } from "./cluster-runtime.ts";
 import { STORE_FILE_ENV } from "./store-file.ts";
 
 function required(name: string): string {
@@ -37,6 +41,8 @@ const bridge = await startBridge({
   bridgeKey: required(BRIDGE_KEY_ENV),
   databaseFile: process.env[STORE_FILE_ENV],
   graceSeconds: grace === undefined ? undefined : Number(grace),
+  instance: process.env[BRIDGE_INSTANCE_ENV],
+  leaseMs: process.env[LEASE_MS_ENV] === undefined ? undefined : Number(process.env[LEASE_MS_ENV]),
 });
 console.log(`Nachbarstrom bridge running: ${bridge.editorUrl}`);
 for (const signal of ["SIGTERM", "SIGINT"] as const) {

@@ -16,6 +16,8 @@ export type BridgeMetrics = {
   /** A reading or message was rejected; the label is rejectionCategory(reason). */
   readingRejected(reason: string): void;
   readingDuplicate(): void;
+  /** Several bridge processes: a reading decoded here went to the relay for the holder of its neighbourhood. */
+  readingRelayed(): void;
   intervalClosed(closedBy: string): void;
   /** A batch of the outbox was taken up for submission. */
   batchSubmitted(): void;
@@ -42,6 +44,10 @@ export function createBridgeMetrics(): BridgeMetrics {
   const accepted = counter("readings_accepted_total", "Readings passed on as valid.");
   const rejected = counter("readings_rejected_total", "Readings or messages rejected, by reason category.", ["reason"]);
   const duplicates = counter("readings_duplicate_total", "Repeated readings, counted and dropped.");
+  const relayed = counter(
+    "readings_relayed_total",
+    "Readings decoded by this process for a neighbourhood another bridge process holds (ADR 0011).",
+  );
   const closed = counter("intervals_closed_total", "15-minute intervals closed into a batch.", ["closed_by"]);
   const submitted = counter("batches_submitted_total", "Outbox batches taken up for settlement.");
   const confirmed = counter("batches_confirmed_total", "Batches confirmed as settled on chain.", ["outcome"]);
@@ -67,6 +73,7 @@ export function createBridgeMetrics(): BridgeMetrics {
     readingAccepted: () => accepted.inc(),
     readingRejected: (reason) => rejected.inc({ reason: rejectionCategory(reason) }),
     readingDuplicate: () => duplicates.inc(),
+    readingRelayed: () => relayed.inc(),
     intervalClosed: (closedBy) => closed.inc({ closed_by: closedBy === "grace" ? "grace" : "complete" }),
     batchSubmitted: () => submitted.inc(),
     batchConfirmed: (alreadySettled) => confirmed.inc({ outcome: alreadySettled ? "already_settled" : "settled" }),

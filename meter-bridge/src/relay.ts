@@ -70,7 +70,7 @@ export async function relayReadings(
  * transaction that hands them to the aggregator: if that fails, they stay in the relay.
  */
 export async function takeRelayed(
-  trx: Transaction<RelayTables>,
+  trx: Executor,
   neighbourhoods: readonly string[],
   limit = 5000,
 ): Promise<RelayedReading[]> {

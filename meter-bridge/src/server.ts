@@ -10,6 +10,7 @@ import {
   INGEST_NODE_TYPE,
   INGEST_TOKENS_ENV,
   SHIPPED_FLOW_FILE,
+  clusterFlow,
   enableIngest,
   prepareFlow,
   readFlowFile,
@@ -20,6 +21,8 @@ import { BridgeConfigurationError, BridgeStartError } from "./errors.ts";
 import { watchFlowStarts } from "./flow-events.ts";
 import { parseTokens } from "./http-ingest.ts";
 import { STORE_FILE_ENV } from "./store-file.ts";
+import { BRIDGE_INSTANCE_ENV } from "./inbox.ts";
+import { LEASE_MS_ENV } from "./cluster-runtime.ts";
 
 export type StartBridgeParameters = {
   /** Port of the Node-RED editor and admin API; 0 picks a free one. */
@@ -50,6 +53,14 @@ export type StartBridgeParameters = {
   ingestTokens?: string;
   /** Flow to deploy instead of the shipped flows/nachbarstrom.json. */
   flowFile?: string;
+  /**
+   * The name of this process among several bridge processes on one PostgreSQL database
+   * (NACHBARSTROM_BRIDGE_INSTANCE, ADR 0011): its MQTT session, its leases, its inbox rows. Unset, the
+   * bridge runs alone.
+   */
+  instance?: string;
+  /** How long its leases last without renewal, in ms (NACHBARSTROM_BRIDGE_LEASE_MS); 15 s unless given. */
+  leaseMs?: number;
   /** Node-RED's console log level; "info" unless given. */
   logLevel?: LogLevel;
 };
@@ -88,7 +99,15 @@ export async function startBridge(parameters: StartBridgeParameters): Promise<St
   checkIngestTokens(ingestTokens, parameters.ingestTokens === undefined ? INGEST_TOKENS_ENV : "ingestTokens");
   const flow = readFlowFile(parameters.flowFile ?? SHIPPED_FLOW_FILE);
   const ingestOff = flow.some((node) => node.type === INGEST_NODE_TYPE && node.d === true);
-  const ingest = ingestTokens ? enableIngest(flow, INGEST_TOKENS_ENV) : { flow, nodeCredentials: {} };
+  const instance = parameters.instance?.trim() || undefined;
+  if (instance !== undefined && !/^[A-Za-z0-9_-]{1,40}$/.test(instance)) {
+    throw new BridgeConfigurationError(`Invalid bridge process name ${JSON.stringify(instance)}`, {
+      details: `${BRIDGE_INSTANCE_ENV} must be 1 to 40 letters, digits, - or _ (it becomes the MQTT client id)`,
+    });
+  }
+  const clustered = instance === undefined ? flow : clusterFlow(flow, instance);
+  const ingest = ingestTokens ? enableIngest(clustered, INGEST_TOKENS_ENV) : { flow: clustered, nodeCredentials: {} };
+  const database = parameters.databaseFile;
   const prepared = prepareFlow({
     flow: ingest.flow,
     env: {
@@ -97,15 +116,16 @@ export async function startBridge(parameters: StartBridgeParameters): Promise<St
       NACHBARSTROM_METERS: meterDirectoryFile,
       NACHBARSTROM_DEPLOYMENT: deploymentFile,
       ...(parameters.graceSeconds === undefined ? {} : { [GRACE_SECONDS_ENV]: String(parameters.graceSeconds) }),
-      ...(parameters.databaseFile === undefined
-        ? {}
-        : {
-            [STORE_FILE_ENV]: isPostgresUrl(parameters.databaseFile)
-              ? parameters.databaseFile
-              : resolve(parameters.databaseFile),
-          }),
+      ...(database === undefined || isPostgresUrl(database) ? {} : { [STORE_FILE_ENV]: resolve(database) }),
+      ...(instance === undefined ? {} : { [BRIDGE_INSTANCE_ENV]: instance }),
+      ...(parameters.leaseMs === undefined ? {} : { [LEASE_MS_ENV]: String(parameters.leaseMs) }),
     },
-    secrets: { [BRIDGE_KEY_ENV]: privateKey, ...(ingestTokens ? { [INGEST_TOKENS_ENV]: ingestTokens } : {}) },
+    secrets: {
+      [BRIDGE_KEY_ENV]: privateKey,
+      ...(ingestTokens ? { [INGEST_TOKENS_ENV]: ingestTokens } : {}),
+      // A database URL may hold a password: a credential, encrypted, not shown in the editor.
+      ...(database !== undefined && isPostgresUrl(database) ? { [STORE_FILE_ENV]: database } : {}),
+    },
     nodeCredentials: ingest.nodeCredentials,
   });
 

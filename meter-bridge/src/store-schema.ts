@@ -1,3 +1,5 @@
+import { OWNERSHIP_SQL } from "./ownership.ts";
+import { RELAY_SQL } from "./relay.ts";
 import type { Migration } from "@nachbarstrom/core/database";
 
 export type { Migration };
@@ -98,5 +100,10 @@ export const MIGRATIONS: readonly Migration[] = [
         received_at INTEGER NOT NULL
       );
     `,
+  },
+  {
+    version: 4,
+    description: "several bridge processes: leases of neighbourhoods and of the outbox, the relay (ADR 0011)",
+    sql: OWNERSHIP_SQL + RELAY_SQL,
   },
 ];

@@ -43,12 +43,15 @@ describe(`store (${testDialect}): opening and migrations`, () => {
         MIGRATIONS.map((m) => ({ version: BigInt(m.version), applied_at: "2027-01-15T00:00:00.000Z" })),
       );
       assert.deepEqual(await tables(store), [
+        "bridge_instances",
+        "bridge_leases",
         "inbox",
         "meter_state",
         "neighbourhood_state",
         "outbox",
         "outbox_transactions",
         "readings",
+        "relay",
         "schema_version",
       ]);
     } finally {

@@ -13,44 +13,47 @@ import {
   type Transaction,
 } from "@nachbarstrom/core/database";
 import { BridgeStoreError } from "./errors.ts";
+import type { OwnershipTables } from "./ownership.ts";
+import type { RelayTables } from "./relay.ts";
 import { MIGRATIONS } from "./store-schema.ts";
 
 /** The tables as Kysely sees them. INTEGER columns are read as bigint on both dialects. */
-export type BridgeTables = {
-  readings: {
-    neighbourhood: string;
-    metering_point_id: string;
-    unix_seconds: bigint;
-    import_wh: bigint;
-    export_wh: bigint;
-    received_at: bigint;
+export type BridgeTables = OwnershipTables &
+  RelayTables & {
+    readings: {
+      neighbourhood: string;
+      metering_point_id: string;
+      unix_seconds: bigint;
+      import_wh: bigint;
+      export_wh: bigint;
+      received_at: bigint;
+    };
+    meter_state: { neighbourhood: string; metering_point_id: string; settled_seconds: bigint };
+    neighbourhood_state: { neighbourhood: string; closed_until: bigint };
+    outbox: {
+      id: Generated<bigint>;
+      neighbourhood: string;
+      interval: bigint;
+      neighbourhood_id: string;
+      commitment: string;
+      batch: string;
+      status: string;
+      tx_hash: string | null;
+      commitment_matches: bigint | null;
+      error: string | null;
+      created_at: bigint;
+      updated_at: bigint;
+    };
+    outbox_transactions: {
+      outbox_id: bigint;
+      seq: bigint;
+      hash: string;
+      raw: string;
+      nonce: bigint;
+      signed_at: bigint;
+    };
+    inbox: { id: Generated<bigint>; source: string; topic: string; payload: Uint8Array; received_at: bigint };
   };
-  meter_state: { neighbourhood: string; metering_point_id: string; settled_seconds: bigint };
-  neighbourhood_state: { neighbourhood: string; closed_until: bigint };
-  outbox: {
-    id: Generated<bigint>;
-    neighbourhood: string;
-    interval: bigint;
-    neighbourhood_id: string;
-    commitment: string;
-    batch: string;
-    status: string;
-    tx_hash: string | null;
-    commitment_matches: bigint | null;
-    error: string | null;
-    created_at: bigint;
-    updated_at: bigint;
-  };
-  outbox_transactions: {
-    outbox_id: bigint;
-    seq: bigint;
-    hash: string;
-    raw: string;
-    nonce: bigint;
-    signed_at: bigint;
-  };
-  inbox: { id: Generated<bigint>; source: string; topic: string; payload: Uint8Array; received_at: bigint };
-};
 
 /** An open bridge database. */
 export type Store = StoreDatabase<BridgeTables>;

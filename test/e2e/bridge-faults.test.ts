@@ -14,19 +14,26 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import mqtt, { type MqttClient } from "mqtt";
-import { createPublicClient, http, type Hex } from "viem";
+import type { Hex } from "viem";
 import {
   DEMO_NEIGHBOURHOOD,
   DEV_ACCOUNT_INDEX,
   INTERVAL_SECONDS,
-  decodeChunkResults,
   intervalOf,
-  neighbourhoodSettlementAbi,
   type Deployment,
 } from "@nachbarstrom/core";
 import { startBroker, type StartBrokerReturnType } from "../../meter-bridge/src/broker.ts";
+import {
+  HOUSEHOLDS,
+  INTERVALS,
+  STEPS_PER_INTERVAL,
+  STEP_SECONDS,
+  assertSettledByTheRules,
+  publishDemoStep,
+  settledCount,
+} from "./metered-demo.ts";
 import { createOutbox } from "../../meter-bridge/src/outbox.ts";
-import { openStore, type Store } from "../../meter-bridge/src/store.ts";
+import { openStore } from "../../meter-bridge/src/store.ts";
 import { FAULT_POINTS, type FaultPoint } from "../../meter-bridge/src/fault-points.ts";
 import { startChain, type Chain } from "../../scripts/stack/chain.ts";
 import { deployContracts } from "../../scripts/stack/deploy.ts";
@@ -36,59 +43,6 @@ import { demoRoles, devPrivateKey } from "../../scripts/stack/stack.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const BRIDGE_MAIN = join(root, "meter-bridge/src/main.ts");
-/** Intervals the meters report; each is closed by the readings at its end. */
-const INTERVALS = 8;
-/** Readings per meter and interval: every 5 minutes. */
-const STEPS_PER_INTERVAL = 3;
-const STEP_SECONDS = INTERVAL_SECONDS / STEPS_PER_INTERVAL;
-const HOUSEHOLDS = DEMO_NEIGHBOURHOOD.households;
-
-/** Each meter draws and feeds in at a constant rate: Wh per 5-minute step. */
-const rateOf = (index: number) => ({
-  importWh: 7 + index * 3,
-  exportWh: HOUSEHOLDS[index].pvKwp > 0 ? 40 + index : 0,
-});
-
-type Energy = { number: number; importWh: bigint; exportWh: bigint };
-
-/**
- * What each interval must settle by the README's rules, from the readings the bridge stored: a reading
- * belongs to the interval it ends or lies within, (start, end], so the one at a bound closes the interval
- * before it; a meter is in interval k when it has a reading within k other than its baseline; its energy
- * is its last register within k minus the register it was last settled at (at first its baseline, its
- * first reading). Keyed by k from `first`; meters numbered 1, 2, … in household order, as onboarding
- * registers them.
- */
-async function energyByTheRules(store: Store, first: bigint): Promise<Map<number, Energy[]>> {
-  const expected = new Map<number, Energy[]>();
-  for (const [index, household] of HOUSEHOLDS.entries()) {
-    const rows = await store.db
-      .selectFrom("readings")
-      .select(["unix_seconds", "import_wh", "export_wh"])
-      .where("metering_point_id", "=", household.meteringPointId)
-      .orderBy("unix_seconds")
-      .execute();
-    let settled = rows[0];
-    for (let k = 0; k < INTERVALS; k++) {
-      const start = (Number(first) + k) * INTERVAL_SECONDS;
-      // The baseline settles nothing by itself: a meter is in k when it has a reading within k after it.
-      const within = rows.filter(
-        (r) => r !== rows[0] && Number(r.unix_seconds) > start && Number(r.unix_seconds) <= start + INTERVAL_SECONDS,
-      );
-      const last = within.at(-1);
-      if (!last || !settled) continue;
-      const energy = {
-        number: index + 1,
-        importWh: last.import_wh - settled.import_wh,
-        exportWh: last.export_wh - settled.export_wh,
-      };
-      expected.set(k, [...(expected.get(k) ?? []), energy]);
-      settled = last;
-    }
-  }
-  return expected;
-}
-
 describe("the bridge loses and double-counts nothing when it, the broker or the chain node fails", () => {
   let dir: string;
   let chain: Chain;
@@ -131,24 +85,8 @@ describe("the bridge loses and double-counts nothing when it, the broker or the 
   /** Publishes every meter's reading of the next step (QoS 1), one reading at a time as meters do. */
   async function publishStep(): Promise<void> {
     const step = nextStep++;
-    const unixSeconds = secondsOf(step);
-    for (const [index, household] of HOUSEHOLDS.entries()) {
-      const rate = rateOf(index);
-      const payload = JSON.stringify({
-        importWh: 1_000_000 + index * 1000 + step * rate.importWh,
-        exportWh: 2_000_000 + step * rate.exportWh,
-        timestamp: new Date(unixSeconds * 1000).toISOString(),
-      });
-      await meters.publishAsync(
-        `nachbarstrom/${DEMO_NEIGHBOURHOOD.slug}/${household.meteringPointId}/reading`,
-        payload,
-        {
-          qos: 1,
-        },
-      );
-      published.push({ meter: index, step });
-      await sleep(15);
-    }
+    await publishDemoStep(meters, step, secondsOf(step));
+    for (const meter of HOUSEHOLDS.keys()) published.push({ meter, step });
   }
   const lastStep = INTERVALS * STEPS_PER_INTERVAL;
   const secondsOf = (step: number) => Number(first) * INTERVAL_SECONDS + step * STEP_SECONDS;
@@ -179,20 +117,7 @@ describe("the bridge loses and double-counts nothing when it, the broker or the 
     });
   }
 
-  const client = () => createPublicClient({ transport: http(chain.rpcUrl) });
-  async function settledIntervals(): Promise<number> {
-    let settled = 0;
-    for (let k = 0n; k < BigInt(INTERVALS); k++) {
-      const record = await client().readContract({
-        address: deployment.contracts.neighbourhoodSettlement,
-        abi: neighbourhoodSettlementAbi,
-        functionName: "intervalOf",
-        args: [neighbourhoodIdOf(), first + k],
-      });
-      if (record.settledAt > 0n) settled++;
-    }
-    return settled;
-  }
+  const settledIntervals = () => settledCount(chain.rpcUrl, deployment, neighbourhoodIdOf(), first);
   const neighbourhoodIdOf = () =>
     (JSON.parse(readFileSync(join(dir, "meters.json"), "utf8")) as { neighbourhoods: { id: Hex }[] }).neighbourhoods[0]
       .id;
@@ -271,41 +196,12 @@ describe("the bridge loses and double-counts nothing when it, the broker or the 
   });
 
   it("settled every interval exactly once, with exactly the energy the registers say", async () => {
-    const { neighbourhoodSettlement } = deployment.contracts;
-    const hood = neighbourhoodIdOf();
-    const settled = await client().getContractEvents({
-      address: neighbourhoodSettlement,
-      abi: neighbourhoodSettlementAbi,
-      eventName: "IntervalSettled",
-      args: { neighbourhood: hood },
-      fromBlock: BigInt(deployment.deployedAtBlock),
-    });
-    assert.deepEqual(
-      settled.map((e) => e.args.interval),
-      Array.from({ length: INTERVALS }, (_, k) => first + BigInt(k)),
-      "each interval once, in order",
-    );
-    const chunks = await client().getContractEvents({
-      address: neighbourhoodSettlement,
-      abi: neighbourhoodSettlementAbi,
-      eventName: "ChunkSettled",
-      args: { neighbourhood: hood },
-      fromBlock: BigInt(deployment.deployedAtBlock),
-    });
     const store = await openStore({ location: files().database });
-    let expected: Map<number, Energy[]>;
+    let settled: Awaited<ReturnType<typeof assertSettledByTheRules>>;
     try {
-      expected = await energyByTheRules(store, first);
+      settled = await assertSettledByTheRules(chain.rpcUrl, deployment, neighbourhoodIdOf(), first, store);
     } finally {
       await store.close();
-    }
-    for (let k = 0; k < INTERVALS; k++) {
-      const results = chunks
-        .filter((e) => e.args.interval === first + BigInt(k))
-        .flatMap((e) => decodeChunkResults(e.args.results as Hex))
-        .map((r) => ({ number: r.number, importWh: r.importWh, exportWh: r.exportWh }))
-        .sort((a, b) => a.number - b.number);
-      assert.deepEqual(results, expected.get(k), `interval ${k}: each meter once, with its registers' energy`);
     }
 
     const reopened = await openStore({ location: files().database });
