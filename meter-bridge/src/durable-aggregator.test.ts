@@ -240,3 +240,65 @@ describe(`durable aggregator (${testDialect})`, () => {
     assert.deepEqual(await atOnce.aggregator.outbox.counts(), await inTurn.aggregator.outbox.counts());
   });
 });
+
+describe(`durable aggregator among several bridge processes (${testDialect})`, () => {
+  /** A process holding `held`; its fence fails while `fenced` is set. */
+  async function processHolding(location: string, held: string[], instance: string, state = { fenced: false }) {
+    const store = await openStore({ location });
+    const aggregator = await createDurableAggregator({
+      store,
+      directory,
+      graceSeconds: 60,
+      now: fakeClock().now,
+      cluster: {
+        instance,
+        neighbourhoods: new Set(held),
+        fence: async () => {
+          if (state.fenced) throw new BridgeStoreError(`${instance} no longer holds it`);
+        },
+      },
+    });
+    return { store, aggregator, state };
+  }
+  const relayCount = async (store: Store) =>
+    Number(
+      (
+        await store.db
+          .selectFrom("relay")
+          .select((eb) => eb.fn.countAll<bigint>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  test("readings of a neighbourhood held elsewhere are relayed; its holder closes the same batches as one process", async () => {
+    const readings = fourIntervalsOfReadings().filter((r) => r.neighbourhood === HOOD);
+    const alone = await start(await testStoreLocation("bridge"));
+    for (const r of readings) await alone.add(r);
+
+    const location = await testStoreLocation("bridge");
+    const decoder = await processHolding(location, [OTHER_HOOD], "a");
+    const holder = await processHolding(location, [HOOD], "b");
+    const results = await decoder.aggregator.addAll(readings);
+    assert.deepEqual(new Set(results.map((r) => r.status)), new Set(["relayed"]));
+    assert.equal(await relayCount(decoder.store), readings.length);
+    // A repeat of a relayed reading is relayed again; the holder finds it a duplicate.
+    await decoder.aggregator.add(readings[0]);
+
+    // The fence says the holder lost the neighbourhood: nothing is closed, the relay keeps everything.
+    holder.state.fenced = true;
+    await assert.rejects(holder.aggregator.takeRelayed(), /no longer holds it/);
+    assert.equal(await relayCount(holder.store), readings.length + 1);
+
+    holder.state.fenced = false;
+    const taken = await holder.aggregator.takeRelayed();
+    assert.equal(taken.length, readings.length + 1);
+    assert.deepEqual(
+      taken.flatMap(({ result }) => result.batches).map((b) => [b.interval, b.commitment]),
+      alone.batches.map((b) => [b.interval, b.commitment]),
+    );
+    assert.equal(taken.at(-1)?.result.status, "duplicate");
+    assert.equal(await relayCount(holder.store), 0);
+    assert.deepEqual(await holder.aggregator.takeRelayed(), []);
+    await Promise.all([alone.store.close(), decoder.store.close(), holder.store.close()]);
+  });
+});
