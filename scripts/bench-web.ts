@@ -24,12 +24,13 @@ import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import type { Address, PublicClient } from "viem";
 import type { PortalContext } from "../web/src/lib/server/chain.ts";
+import { sql } from "@nachbarstrom/core/database";
 import { HOUSEHOLD_INTERVAL_LIMIT } from "../web/src/lib/server/household-rows.ts";
 import { readHousehold } from "../web/src/lib/server/household.ts";
 import { readCreditTotals, readSettledIntervals } from "../web/src/lib/server/operator.ts";
 import { createIndexer } from "../web/src/lib/server/read-model/indexer.ts";
 import { householdIntervalRow, metersOf } from "../web/src/lib/server/read-model/queries.ts";
-import { openReadModelStore, type ReadModelStore } from "../web/src/lib/server/read-model/store.ts";
+import { allRows, openReadModelStore, type ReadModelStore } from "../web/src/lib/server/read-model/store.ts";
 import { bulkMeterIntervals } from "./bench-web-bulk.ts";
 import { benchChain, benchDeployment, benchMeters, lastBlock, type StreamLayout } from "./bench-web-stream.ts";
 
@@ -48,11 +49,12 @@ const FIRST_INTERVAL = 1_928_544n;
  * householdRows' query before bench:web (for the comparison): it found the newest intervals by reading
  * every row of each of the owner's meters, a year is 35,040 rows per meter.
  */
-const HOUSEHOLD_ROWS_SQL_BEFORE = `WITH mine AS (SELECT meter, neighbourhood, owner, number FROM meters WHERE owner = :owner),
+const householdRowsBefore = (owner: Address, limit: number) =>
+  sql`WITH mine AS (SELECT meter, neighbourhood, owner, number FROM meters WHERE owner = ${owner}),
     shown AS (SELECT DISTINCT mi.interval FROM meter_intervals mi JOIN mine USING (neighbourhood, number)
-              ORDER BY mi.interval DESC LIMIT :limit)
+              ORDER BY mi.interval DESC LIMIT ${limit})
   SELECT mine.meter, mine.owner, mi.* FROM meter_intervals mi JOIN mine USING (neighbourhood, number)
-  WHERE mi.interval IN shown
+  WHERE mi.interval IN (SELECT interval FROM shown)
   ORDER BY mi.interval DESC, mi.number, mi.block_number, mi.log_index`;
 
 type Loads = { p50: number; p95: number; max: number; rowsShown: number };
@@ -76,7 +78,7 @@ try {
     1,
   );
   const smallLoads = await measure(small);
-  small.store.close();
+  await small.store.close();
   const layout = {
     neighbourhoods: Math.ceil(METERS / PER_NEIGHBOURHOOD),
     metersPerNeighbourhood: Math.min(METERS, PER_NEIGHBOURHOOD),
@@ -84,8 +86,8 @@ try {
   };
   const big = await build(join(dir, "read-model.db"), layout, SLICE_DAYS);
   const bigLoads = await measure(big);
-  const bytes = fileBytes(big.store.file);
-  big.store.close();
+  const bytes = fileBytes(big.store.location);
+  await big.store.close();
   report({ small, smallLoads, big, bigLoads, bytes, seconds: (Date.now() - started) / 1000 });
 } finally {
   if (KEEP) console.log(`\nkept ${dir}`);
@@ -101,20 +103,20 @@ async function build(file: string, shape: Omit<StreamLayout, "firstInterval">, s
   const sliceIntervals = Math.min(layout.intervals, sliceDays * INTERVALS_PER_DAY);
   const bulkIntervals = layout.intervals - sliceIntervals;
   const meters = layout.neighbourhoods * layout.metersPerNeighbourhood;
-  const store = openReadModelStore({ file });
+  const store = await openReadModelStore({ location: file });
   const chain = benchChain(layout, benchDeployment);
   const indexer = createIndexer({ store, client: chain.client, deployment: benchDeployment });
   const bulk = { meterIntervals: 0, seconds: 0, otherEvents: 0 };
   if (bulkIntervals > 0) {
     const begun = performance.now();
     // The bulk phase's own setting: the file is thrown away if this process dies.
-    store.db.exec("PRAGMA synchronous = OFF");
+    await sql`PRAGMA synchronous = OFF`.execute(store.db);
     chain.setChunks(false);
     chain.setHead(lastBlock(layout, bulkIntervals));
     bulk.otherEvents = (await indexer.catchUp()).events;
     chain.setChunks(true);
-    bulk.meterIntervals = bulkMeterIntervals(store.db, layout, 0, bulkIntervals);
-    store.db.exec("PRAGMA synchronous = NORMAL");
+    bulk.meterIntervals = await bulkMeterIntervals(store, layout, 0, bulkIntervals);
+    await sql`PRAGMA synchronous = NORMAL`.execute(store.db);
     bulk.seconds = (performance.now() - begun) / 1000;
     log(`  ${file}: ${bulkIntervals} intervals in bulk in ${bulk.seconds.toFixed(0)} s`);
   }
@@ -152,8 +154,8 @@ async function measure({ store, owners }: Built): Promise<{ household: Loads; op
   const before = await timed(async () => {
     const owner = owners[Math.floor(again() * owners.length)];
     await client.readContract({} as never);
-    metersOf(store.db, owner);
-    const rows = store.db.prepare(HOUSEHOLD_ROWS_SQL_BEFORE).all({ owner, limit: HOUSEHOLD_INTERVAL_LIMIT });
+    await metersOf(store.db, owner);
+    const rows = await allRows(store.db, householdRowsBefore(owner, HOUSEHOLD_INTERVAL_LIMIT));
     return rows.map(householdIntervalRow).length;
   });
   return { household, operator, before };
@@ -178,16 +180,16 @@ async function sameRowsBothPaths(): Promise<void> {
   const indexed = await build(join(dir, "check-indexed.db"), layout, 2);
   const bulked = await build(join(dir, "check-bulk.db"), layout, 0);
   const all = (store: ReadModelStore, table: string) =>
-    store.db
-      .prepare(
-        `SELECT * FROM ${table} ORDER BY ${table === "meter_intervals" ? "neighbourhood, number, interval" : "block_number, log_index"}`,
-      )
-      .all();
-  const differing = ["meter_intervals", "intervals", "meters", "credit_movements", "corrections"].filter(
-    (table) => !isDeepStrictEqual(all(indexed.store, table), all(bulked.store, table)),
-  );
-  indexed.store.close();
-  bulked.store.close();
+    allRows(
+      store.db,
+      sql`SELECT * FROM ${sql.table(table)} ORDER BY ${sql.raw(table === "meter_intervals" ? "neighbourhood, number, interval" : "block_number, log_index")}`,
+    );
+  const differing: string[] = [];
+  for (const table of ["meter_intervals", "intervals", "meters", "credit_movements", "corrections"]) {
+    if (!isDeepStrictEqual(await all(indexed.store, table), await all(bulked.store, table))) differing.push(table);
+  }
+  await indexed.store.close();
+  await bulked.store.close();
   if (differing.length > 0) throw new Error(`the bulk path's ${differing.join(", ")} differ from the indexer's`);
 }
 

@@ -31,7 +31,8 @@ import { freePort } from "../../scripts/stack/processes.ts";
 import { demoRoles } from "../../scripts/stack/stack.ts";
 import { createIndexer, indexerClient } from "../../web/src/lib/server/read-model/indexer.ts";
 import { derivedPosition, householdRows, settledIntervals } from "../../web/src/lib/server/read-model/queries.ts";
-import { openReadModelStore } from "../../web/src/lib/server/read-model/store.ts";
+import { sql } from "@nachbarstrom/core/database";
+import { allRows, openReadModelStore } from "../../web/src/lib/server/read-model/store.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 /** Small ranges, so a few dozen blocks take several transactions. */
@@ -123,7 +124,7 @@ describe("the read model follows the chain and resumes after a restart", () => {
 
   /** Opens the read model, catches up once, checks it against the chain, and closes it. */
   const indexAndCompare = async (file: string, settled: readonly bigint[]) => {
-    const store = openReadModelStore({ file });
+    const store = await openReadModelStore({ location: file });
     try {
       const startedAt = performance.now();
       const result = await createIndexer({
@@ -134,10 +135,14 @@ describe("the read model follows the chain and resumes after a restart", () => {
       }).catchUp();
       const ms = performance.now() - startedAt;
       const head = await client().getBlockNumber();
-      assert.equal(store.progress()?.lastBlock, head, "indexed to the head (no confirmations on the local chain)");
+      assert.equal(
+        (await store.progress())?.lastBlock,
+        head,
+        "indexed to the head (no confirmations on the local chain)",
+      );
 
       // The registry: every meter of the directory with its number, neighbourhood and owner.
-      const meters = store.db.prepare("SELECT * FROM meters ORDER BY number").all();
+      const meters = await allRows(store.db, sql`SELECT * FROM meters ORDER BY number`);
       assert.equal(meters.length, hood().meters.length);
       for (const row of meters) {
         const onChain = await client().readContract({
@@ -152,7 +157,7 @@ describe("the read model follows the chain and resumes after a restart", () => {
       }
 
       // The interval records: one row per settled interval, equal to intervalOf.
-      const intervals = settledIntervals(store.db, 1000);
+      const intervals = await settledIntervals(store.db, 1000);
       assert.deepEqual(
         intervals.map((r) => r.interval),
         [...settled].sort((a, b) => (a < b ? 1 : -1)),
@@ -170,7 +175,7 @@ describe("the read model follows the chain and resumes after a restart", () => {
           `interval ${row.interval}`,
         );
       }
-      const perMeter = store.db.prepare("SELECT count(*) AS n FROM meter_intervals").get()!.n;
+      const [{ n: perMeter }] = await allRows(store.db, sql`SELECT count(*) AS n FROM meter_intervals`);
       assert.equal(perMeter, BigInt(settled.length * hood().meters.length), "one result per meter and interval");
 
       // Positions: what the events add up to equals CreditToken.positionOf, for every household.
@@ -182,12 +187,12 @@ describe("the read model follows the chain and resumes after a restart", () => {
           functionName: "positionOf",
           args: [owner],
         });
-        assert.equal(derivedPosition(store.db, owner), position, `position of ${owner}`);
-        assert.ok(householdRows(store.db, owner, 24).length > 0, `rows of ${owner}`);
+        assert.equal(await derivedPosition(store.db, owner), position, `position of ${owner}`);
+        assert.ok((await householdRows(store.db, owner, 24)).length > 0, `rows of ${owner}`);
       }
       return { result, ms, head };
     } finally {
-      store.close();
+      await store.close();
     }
   };
 
@@ -200,9 +205,10 @@ describe("the read model follows the chain and resumes after a restart", () => {
     const initial = await indexAndCompare(file, settled);
     assert.equal(initial.result.fromBlock, BigInt(deployment.deployedAtBlock));
     assert.ok(initial.result.ranges > 1, `${initial.result.ranges} ranges`);
-    const corrections = openReadModelStore({ file });
-    assert.equal(corrections.db.prepare("SELECT count(*) AS n FROM corrections").get()!.n, 1n);
-    corrections.close();
+    const corrections = await openReadModelStore({ location: file });
+    const [{ n: correctionCount }] = await allRows(corrections.db, sql`SELECT count(*) AS n FROM corrections`);
+    assert.equal(correctionCount, 1n);
+    await corrections.close();
 
     // Stopped: the chain moves on without it.
     const more = [first + 3n, first + 4n];

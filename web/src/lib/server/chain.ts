@@ -1,16 +1,16 @@
-import type { DatabaseSync } from "node:sqlite";
 import { error } from "@sveltejs/kit";
 import type { Deployment } from "@nachbarstrom/core/deployment";
 import { BaseError, createPublicClient, http, type PublicClient } from "viem";
 import { DeploymentUnavailableError, loadDeployment } from "./deployment.ts";
 import { ReadModelError } from "./read-model/errors.ts";
 import { portalReadModel } from "./read-model/portal.ts";
+import type { ReadModelDb } from "./read-model/store.ts";
 
 /** The deployment and a client of its chain, for current state (positions, roles). */
 export type ChainContext = { deployment: Deployment; client: PublicClient };
 
 /** What a page reads from: the chain for current state, the read model (read-model/) for history. */
-export type PortalContext = ChainContext & { readModel: DatabaseSync };
+export type PortalContext = ChainContext & { readModel: ReadModelDb };
 
 const clients = new Map<string, PublicClient>();
 
@@ -42,7 +42,7 @@ export async function readChain<T>(read: (chain: PortalContext) => Promise<T>): 
   }
   try {
     const client = publicClientFor(deployment);
-    const model = portalReadModel(deployment, client);
+    const model = await portalReadModel(deployment, client);
     await model.fresh();
     return await read({ deployment, client, readModel: model.db });
   } catch (cause) {

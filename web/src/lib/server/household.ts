@@ -32,7 +32,7 @@ export async function readHousehold(
   return {
     owner,
     ...accountFigures(position),
-    meters: metersOf(readModel, owner),
-    rows: householdRows(readModel, owner, HOUSEHOLD_INTERVAL_LIMIT),
+    meters: await metersOf(readModel, owner),
+    rows: await householdRows(readModel, owner, HOUSEHOLD_INTERVAL_LIMIT),
   };
 }

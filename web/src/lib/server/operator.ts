@@ -22,6 +22,6 @@ export async function readCreditTotals({ client, deployment }: ChainContext): Pr
 }
 
 /** The newest settled intervals of all neighbourhoods, for the operator console, from the read model. */
-export function readSettledIntervals({ readModel }: PortalContext): SettledIntervalRow[] {
+export function readSettledIntervals({ readModel }: PortalContext): Promise<SettledIntervalRow[]> {
   return settledIntervals(readModel, OPERATOR_INTERVAL_LIMIT);
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import type { DatabaseSync } from "node:sqlite";
+import type { ReadModelDb } from "../read-model/store.ts";
 import { BILLING_COLUMNS, billingCsv, csvEuro } from "./billing-csv.ts";
 import { billingRows } from "./billing.ts";
 import {
@@ -16,20 +16,20 @@ import {
 import { monthIntervals } from "./params.ts";
 
 describe("billing export", () => {
-  let db: DatabaseSync;
-  let done: () => void;
+  let db: ReadModelDb;
+  let done: () => Promise<void>;
   const march = monthIntervals(202603);
-  beforeEach(() => {
-    ({ db, done } = fixtureDb());
-    addMeter(db, { number: 1, owner: ALICE });
-    addMeter(db, { number: 2, owner: BOB });
-    addMeter(db, { number: 3, owner: BOB });
+  beforeEach(async () => {
+    ({ db, done } = await fixtureDb());
+    await addMeter(db, { number: 1, owner: ALICE });
+    await addMeter(db, { number: 2, owner: BOB });
+    await addMeter(db, { number: 3, owner: BOB });
   });
   afterEach(() => done());
 
-  it("adds up each household's month (accounts in lower-case order), counting corrected figures and the cost cap, and nothing outside the month", () => {
+  it("adds up each household's month (accounts in lower-case order), counting corrected figures and the cost cap, and nothing outside the month", async () => {
     // Alice sells to Bob's meter 2 by contract and to the pool; Bob's meter 3 buys from the pool.
-    addMeterResult(db, {
+    await addMeterResult(db, {
       interval: march.from,
       number: 1,
       block: 10,
@@ -39,7 +39,7 @@ describe("billing export", () => {
       poolSold: 150,
       credit: 60_000,
     });
-    addMeterResult(db, {
+    await addMeterResult(db, {
       interval: march.from,
       number: 2,
       block: 10,
@@ -47,13 +47,20 @@ describe("billing export", () => {
       contractBought: 100,
       debit: 70_000,
     });
-    addMeterResult(db, { interval: march.from, number: 3, block: 10, importWh: 400, poolBought: 150, debit: 120_000 });
-    addMeterResult(db, { interval: march.to - 1n, number: 1, block: 11, importWh: 5, debit: 2_000 });
+    await addMeterResult(db, {
+      interval: march.from,
+      number: 3,
+      block: 10,
+      importWh: 400,
+      poolBought: 150,
+      debit: 120_000,
+    });
+    await addMeterResult(db, { interval: march.to - 1n, number: 1, block: 11, importWh: 5, debit: 2_000 });
     // Outside the month: ignored.
-    addMeterResult(db, { interval: march.from - 1n, number: 1, block: 9, importWh: 999, debit: 999_999 });
-    addMeterResult(db, { interval: march.to, number: 2, block: 12, importWh: 999, debit: 999_999 });
+    await addMeterResult(db, { interval: march.from - 1n, number: 1, block: 9, importWh: 999, debit: 999_999 });
+    await addMeterResult(db, { interval: march.to, number: 2, block: 12, importWh: 999, debit: 999_999 });
     // Meter 3 is corrected twice: the newest counts (more import from the grid).
-    addCorrection(db, {
+    await addCorrection(db, {
       interval: march.from,
       number: 3,
       block: 20,
@@ -63,7 +70,7 @@ describe("billing export", () => {
       credit: 0,
       change: -20_000,
     });
-    addCorrection(db, {
+    await addCorrection(db, {
       interval: march.from,
       number: 3,
       block: 21,
@@ -74,11 +81,11 @@ describe("billing export", () => {
       change: -20_000,
     });
     // The cost cap credited meter 3 twice for March: 5,000 in total.
-    addCostCap(db, { month: 202603, number: 3, credited: 3_000, block: 30 });
-    addCostCap(db, { month: 202603, number: 3, credited: 5_000, block: 31 });
-    addCostCap(db, { month: 202602, number: 2, credited: 7_777, block: 32 });
+    await addCostCap(db, { month: 202603, number: 3, credited: 3_000, block: 30 });
+    await addCostCap(db, { month: 202603, number: 3, credited: 5_000, block: 31 });
+    await addCostCap(db, { month: 202602, number: 2, credited: 7_777, block: 32 });
 
-    const rows = billingRows(db, 202603);
+    const rows = await billingRows(db, 202603);
     assert.deepEqual(
       rows.map((r) => ({ ...r, meters: r.meters.length })),
       [
@@ -123,9 +130,9 @@ describe("billing export", () => {
     );
   });
 
-  it("writes CSV with a header, exact euros with a dot, and CRLF lines", () => {
-    addMeterResult(db, { interval: march.from, number: 2, block: 10, importWh: 200, debit: 1_234_567 });
-    const csv = billingCsv(billingRows(db, 202603));
+  it("writes CSV with a header, exact euros with a dot, and CRLF lines", async () => {
+    await addMeterResult(db, { interval: march.from, number: 2, block: 10, importWh: 200, debit: 1_234_567 });
+    const csv = billingCsv(await billingRows(db, 202603));
     const lines = csv.split("\r\n");
     assert.equal(lines[0], BILLING_COLUMNS.join(","));
     assert.equal(lines[1], `2026-03,${BOB},${meterId(2)},200,0,0,0,0,0,1.234567,0.000000,-1.234567,0.000000`);

@@ -1,6 +1,6 @@
-import type { DatabaseSync } from "node:sqlite";
+import { sql } from "@nachbarstrom/core/database";
 import type { Address, Hex } from "viem";
-import { intColumn, textColumn } from "../read-model/store.ts";
+import { allRows, intColumn, textColumn, type ReadModelDb } from "../read-model/store.ts";
 import { monthIntervals } from "./params.ts";
 
 /**
@@ -30,18 +30,18 @@ export type BillingRow = {
  * Every household with a settled meter-interval or a cost-cap credit in billing month `yyyymm`
  * (German local time), by account. Reads each meter's range of the month on meter_intervals' primary key.
  */
-export function billingRows(db: DatabaseSync, yyyymm: number): BillingRow[] {
+export async function billingRows(db: ReadModelDb, yyyymm: number): Promise<BillingRow[]> {
   const { from, to } = monthIntervals(yyyymm);
-  const rows = db
-    .prepare(
-      `WITH settled AS (
+  const rows = await allRows(
+    db,
+    sql`WITH settled AS (
          SELECT m.owner, m.meter,
                 coalesce(c.import_wh, mi.import_wh) AS import_wh, coalesce(c.export_wh, mi.export_wh) AS export_wh,
                 mi.contract_bought_wh, mi.pool_bought_wh, mi.contract_sold_wh, mi.pool_sold_wh,
                 coalesce(c.debit, mi.debit) AS debit, coalesce(c.credit, mi.credit) AS credit
            FROM meters m
            JOIN meter_intervals mi ON mi.neighbourhood = m.neighbourhood AND mi.number = m.number
-                                  AND mi.interval >= :from AND mi.interval < :to
+                                  AND mi.interval >= ${from} AND mi.interval < ${to}
            LEFT JOIN corrections c ON (c.block_number, c.log_index) = (
              SELECT block_number, log_index FROM corrections x
               WHERE x.neighbourhood = mi.neighbourhood AND x.number = mi.number AND x.interval = mi.interval
@@ -49,10 +49,10 @@ export function billingRows(db: DatabaseSync, yyyymm: number): BillingRow[] {
        capped AS (
          SELECT m.owner, m.meter, max(cc.credited) AS credited
            FROM meters m JOIN cost_cap_credits cc ON cc.neighbourhood = m.neighbourhood AND cc.number = m.number
-          WHERE cc.month = :month GROUP BY m.meter),
+          WHERE cc.month = ${yyyymm} GROUP BY m.owner, m.meter),
        owners AS (SELECT owner, meter FROM settled UNION SELECT owner, meter FROM capped)
        SELECT o.owner,
-              (SELECT group_concat(meter, ' ') FROM (SELECT DISTINCT meter FROM owners WHERE owner = o.owner ORDER BY meter)) AS meters,
+              (SELECT string_agg(meter, ' ' ORDER BY meter) FROM (SELECT DISTINCT meter FROM owners WHERE owner = o.owner) AS d) AS meters,
               (SELECT coalesce(sum(import_wh - contract_bought_wh - pool_bought_wh), 0) FROM settled s WHERE s.owner = o.owner) AS from_grid,
               (SELECT coalesce(sum(contract_bought_wh), 0) FROM settled s WHERE s.owner = o.owner) AS contract_bought,
               (SELECT coalesce(sum(pool_bought_wh), 0) FROM settled s WHERE s.owner = o.owner) AS pool_bought,
@@ -63,8 +63,7 @@ export function billingRows(db: DatabaseSync, yyyymm: number): BillingRow[] {
               (SELECT coalesce(sum(credit), 0) FROM settled s WHERE s.owner = o.owner) AS credit,
               (SELECT coalesce(sum(credited), 0) FROM capped k WHERE k.owner = o.owner) AS cost_cap
          FROM (SELECT DISTINCT owner FROM owners) o ORDER BY lower(o.owner)`,
-    )
-    .all({ from, to, month: yyyymm });
+  );
   return rows.map((row) => {
     const debit = intColumn(row, "debit");
     const credit = intColumn(row, "credit");

@@ -1,10 +1,10 @@
-import type { DatabaseSync } from "node:sqlite";
 import { neighbourhoodSettlementAbi } from "@nachbarstrom/core/abi";
 import { NachbarstromError } from "@nachbarstrom/core";
 import { decodeChunkResults, RESULT_SIZE, type ChunkResult } from "@nachbarstrom/core/packed";
 import { bytesToHex, keccak256, type Hex } from "viem";
 import type { PortalContext } from "../chain.ts";
-import { intColumn } from "../read-model/store.ts";
+import { sql } from "@nachbarstrom/core/database";
+import { allRows, intColumn, type ReadModelDb } from "../read-model/store.ts";
 
 /**
  * SettlementCorrections.correctMeter takes a chunk's results exactly as its ChunkSettled event carried
@@ -30,29 +30,28 @@ export function encodeChunkResults(results: readonly ChunkResult[]): Hex {
 }
 
 /** The read model's rows of one chunk in chunk order, as ChunkSettled carried them. */
-export function storedChunkResults(
-  db: DatabaseSync,
+export async function storedChunkResults(
+  db: ReadModelDb,
   neighbourhood: Hex,
   interval: bigint,
   chunk: number,
-): ChunkResult[] {
-  return db
-    .prepare(
-      `SELECT * FROM meter_intervals WHERE neighbourhood = :neighbourhood AND interval = :interval AND chunk = :chunk
+): Promise<ChunkResult[]> {
+  const rows = await allRows(
+    db,
+    sql`SELECT * FROM meter_intervals WHERE neighbourhood = ${neighbourhood} AND interval = ${interval} AND chunk = ${chunk}
        ORDER BY position`,
-    )
-    .all({ neighbourhood, interval, chunk })
-    .map((row) => ({
-      number: Number(intColumn(row, "number")),
-      importWh: intColumn(row, "import_wh"),
-      exportWh: intColumn(row, "export_wh"),
-      contractBoughtWh: intColumn(row, "contract_bought_wh"),
-      contractSoldWh: intColumn(row, "contract_sold_wh"),
-      poolBoughtWh: intColumn(row, "pool_bought_wh"),
-      poolSoldWh: intColumn(row, "pool_sold_wh"),
-      debit: intColumn(row, "debit"),
-      credit: intColumn(row, "credit"),
-    }));
+  );
+  return rows.map((row) => ({
+    number: Number(intColumn(row, "number")),
+    importWh: intColumn(row, "import_wh"),
+    exportWh: intColumn(row, "export_wh"),
+    contractBoughtWh: intColumn(row, "contract_bought_wh"),
+    contractSoldWh: intColumn(row, "contract_sold_wh"),
+    poolBoughtWh: intColumn(row, "pool_bought_wh"),
+    poolSoldWh: intColumn(row, "pool_sold_wh"),
+    debit: intColumn(row, "debit"),
+    credit: intColumn(row, "credit"),
+  }));
 }
 
 /** A chunk whose settled results cannot be found (neither in the read model nor in the chain's logs). */
@@ -74,7 +73,7 @@ export async function settledChunkResults(
     functionName: "chunkOf",
     args: [neighbourhood, interval, chunk],
   });
-  const stored = storedChunkResults(readModel, neighbourhood, interval, chunk);
+  const stored = await storedChunkResults(readModel, neighbourhood, interval, chunk);
   const rebuilt = encodeChunkResults(stored);
   if (stored.length > 0 && keccak256(rebuilt) === resultsHash) return { results: rebuilt, decoded: stored };
   const logs = await client.getContractEvents({

@@ -10,7 +10,8 @@ import {
 } from "../../components/console/correction-preview.ts";
 import type { ChainContext, PortalContext } from "../chain.ts";
 import type { ActionRequest } from "../actions/endpoint.ts";
-import { intColumn } from "../read-model/store.ts";
+import { sql } from "@nachbarstrom/core/database";
+import { firstRow, intColumn } from "../read-model/store.ts";
 import { settledChunkResults } from "./correction-chunk.ts";
 
 /** What the operator asked for, read from the form's JSON. */
@@ -84,9 +85,11 @@ export async function buildCorrection(
   chain: PortalContext,
   { neighbourhood, interval, input }: { neighbourhood: Hex; interval: bigint; input: CorrectionInput },
 ): Promise<ActionRequest | CorrectionProblem> {
-  const row = chain.readModel
-    .prepare("SELECT chunk, position FROM meter_intervals WHERE neighbourhood = ? AND interval = ? AND number = ?")
-    .get(neighbourhood, interval, input.number);
+  const row = await firstRow(
+    chain.readModel,
+    sql`SELECT chunk, position FROM meter_intervals
+        WHERE neighbourhood = ${neighbourhood} AND interval = ${interval} AND number = ${input.number}`,
+  );
   if (!row) return { field: "number", problem: "correction.error.number" };
   const chunk = Number(intColumn(row, "chunk"));
   const position = Number(intColumn(row, "position"));

@@ -1,26 +1,26 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import type { DatabaseSync } from "node:sqlite";
+import type { ReadModelDb } from "../read-model/store.ts";
 import { debtRows, debtSince, moneyEvents } from "./debts.ts";
 import { ALICE, BOB, addCorrection, addMeter, addMeterResult, addTopUp, fixtureDb } from "./fixture.test-helper.ts";
 
 describe("debts", () => {
-  let db: DatabaseSync;
-  let done: () => void;
-  beforeEach(() => {
-    ({ db, done } = fixtureDb());
-    addMeter(db, { number: 1, owner: ALICE });
-    addMeter(db, { number: 2, owner: BOB });
+  let db: ReadModelDb;
+  let done: () => Promise<void>;
+  beforeEach(async () => {
+    ({ db, done } = await fixtureDb());
+    await addMeter(db, { number: 1, owner: ALICE });
+    await addMeter(db, { number: 2, owner: BOB });
   });
   afterEach(() => done());
 
-  it("finds the interval after which the position last fell below zero", () => {
-    addTopUp(db, BOB, 1_000, 5);
-    addMeterResult(db, { interval: 100n, number: 2, block: 10, debit: 800 });
-    addMeterResult(db, { interval: 101n, number: 2, block: 11, debit: 300 }); // −100: in debt
-    addTopUp(db, BOB, 500, 12); // +400: out again
-    addMeterResult(db, { interval: 102n, number: 2, block: 13, debit: 450 }); // −50
-    addCorrection(db, {
+  it("finds the interval after which the position last fell below zero", async () => {
+    await addTopUp(db, BOB, 1_000, 5);
+    await addMeterResult(db, { interval: 100n, number: 2, block: 10, debit: 800 });
+    await addMeterResult(db, { interval: 101n, number: 2, block: 11, debit: 300 }); // −100: in debt
+    await addTopUp(db, BOB, 500, 12); // +400: out again
+    await addMeterResult(db, { interval: 102n, number: 2, block: 13, debit: 450 }); // −50
+    await addCorrection(db, {
       interval: 102n,
       number: 2,
       block: 14,
@@ -30,7 +30,7 @@ describe("debts", () => {
       credit: 0,
       change: -10,
     });
-    const events = moneyEvents(db, BOB);
+    const events = await moneyEvents(db, BOB);
     assert.deepEqual(
       events.map((e) => e.amount),
       [1_000n, -800n, -300n, 500n, -450n, -10n],
@@ -38,10 +38,10 @@ describe("debts", () => {
     assert.equal(debtSince(events, -60n), 102n);
     // The read model does not add up to the chain's position: not derivable.
     assert.equal(debtSince(events, -61n), undefined);
-    assert.deepEqual(moneyEvents(db, ALICE), []);
+    assert.deepEqual(await moneyEvents(db, ALICE), []);
   });
 
-  it("keeps only negative positions, largest debt first", () => {
+  it("keeps only negative positions, largest debt first", async () => {
     const rows = debtRows(
       [
         { account: ALICE, meters: [], position: -5n },

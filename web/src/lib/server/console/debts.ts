@@ -1,8 +1,8 @@
-import type { DatabaseSync } from "node:sqlite";
+import { sql } from "@nachbarstrom/core/database";
 import { creditTokenAbi } from "@nachbarstrom/core/abi";
-import type { Address, Hex } from "viem";
+import { getAddress, type Address, type Hex } from "viem";
 import type { ChainContext } from "../chain.ts";
-import { intColumn, textColumn } from "../read-model/store.ts";
+import { allRows, intColumn, textColumn, type ReadModelDb } from "../read-model/store.ts";
 
 /** A household in debt: its signed position is below zero. Amounts in credit base units. */
 export type DebtRow = {
@@ -24,8 +24,8 @@ const POSITION_CONCURRENCY = 25;
  * Households (meter owners) with a negative position on the chain (CreditToken.positionOf: current
  * state, one call per household), largest debt first; since when, from the read model's money events.
  */
-export async function readDebts({ client, deployment }: ChainContext, db: DatabaseSync): Promise<DebtRow[]> {
-  const owners = meterOwners(db);
+export async function readDebts({ client, deployment }: ChainContext, db: ReadModelDb): Promise<DebtRow[]> {
+  const owners = await meterOwners(db);
   const positions: bigint[] = [];
   for (let i = 0; i < owners.length; i += POSITION_CONCURRENCY) {
     const batch = owners.slice(i, i + POSITION_CONCURRENCY);
@@ -42,10 +42,10 @@ export async function readDebts({ client, deployment }: ChainContext, db: Databa
       )),
     );
   }
-  return debtRows(
-    owners.map((owner, i) => ({ ...owner, position: positions[i] })),
-    (account) => moneyEvents(db, account),
-  );
+  const inDebt = owners.map((owner, i) => ({ ...owner, position: positions[i] })).filter((o) => o.position < 0n);
+  const events = new Map<Address, MoneyEvent[]>();
+  for (const { account } of inDebt) events.set(account, await moneyEvents(db, account));
+  return debtRows(inDebt, (account) => events.get(account) ?? []);
 }
 
 /** The owners with a negative position, largest debt first (then by account), with since when. */
@@ -82,9 +82,9 @@ export function debtSince(events: readonly MoneyEvent[], position: bigint): bigi
 }
 
 /** Every account that owns a meter, with its meter ids, in order of first registration. */
-function meterOwners(db: DatabaseSync): { account: Address; meters: Hex[] }[] {
+async function meterOwners(db: ReadModelDb): Promise<{ account: Address; meters: Hex[] }[]> {
   const owners = new Map<string, { account: Address; meters: Hex[] }>();
-  for (const row of db.prepare("SELECT meter, owner FROM meters ORDER BY block_number, log_index").all()) {
+  for (const row of await allRows(db, sql`SELECT meter, owner FROM meters ORDER BY block_number, log_index`)) {
     const account = textColumn(row, "owner") as Address;
     const key = account.toLowerCase();
     const entry = owners.get(key) ?? { account, meters: [] };
@@ -99,14 +99,15 @@ function meterOwners(db: DatabaseSync): { account: Address; meters: Hex[] }[] {
  * top-ups and pay-outs, settled results (credit − debit), corrections' changes, and each cost-cap
  * credit's increase over the month's previous total.
  */
-export function moneyEvents(db: DatabaseSync, account: Address): MoneyEvent[] {
-  return db
-    .prepare(
-      `WITH mine AS (SELECT neighbourhood, number FROM meters WHERE owner = :account),
+export async function moneyEvents(db: ReadModelDb, account: Address): Promise<MoneyEvent[]> {
+  const owner = getAddress(account);
+  const rows = await allRows(
+    db,
+    sql`WITH mine AS (SELECT neighbourhood, number FROM meters WHERE owner = ${owner}),
        events AS (
-         SELECT block_number AS b, log_index AS l, 0 AS n, NULL AS interval,
+         SELECT block_number AS b, log_index AS l, 0 AS n, CAST(NULL AS BIGINT) AS interval,
                 CASE kind WHEN 'top-up' THEN amount ELSE -amount END AS amount
-           FROM credit_movements WHERE account = :account
+           FROM credit_movements WHERE account = ${owner}
          UNION ALL
          SELECT mi.block_number, mi.log_index, mi.number, mi.interval, mi.credit - mi.debit
            FROM meter_intervals mi JOIN mine USING (neighbourhood, number)
@@ -119,10 +120,9 @@ export function moneyEvents(db: DatabaseSync, account: Address): MoneyEvent[] {
                                                               ORDER BY cc.block_number, cc.log_index), 0)
            FROM cost_cap_credits cc JOIN mine USING (neighbourhood, number))
        SELECT amount, interval FROM events ORDER BY b, l, n`,
-    )
-    .all({ account })
-    .map((row) => ({
-      amount: intColumn(row, "amount"),
-      interval: row.interval === null ? undefined : intColumn(row, "interval"),
-    }));
+  );
+  return rows.map((row) => ({
+    amount: intColumn(row, "amount"),
+    interval: row.interval === null ? undefined : intColumn(row, "interval"),
+  }));
 }

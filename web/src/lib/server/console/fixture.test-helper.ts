@@ -1,54 +1,62 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { DatabaseSync } from "node:sqlite";
-import { openReadModelStore } from "../read-model/store.ts";
+import { testStoreLocation } from "@nachbarstrom/core/database/test";
+import { openReadModelStore, type ReadModelDb } from "../read-model/store.ts";
 
 export const HOOD_A = `0x${"a1".repeat(32)}` as const;
 export const HOOD_B = `0x${"b2".repeat(32)}` as const;
-export const ALICE = "0x00000000000000000000000000000000000A11CE" as const;
-export const BOB = "0x0000000000000000000000000000000000000B0B" as const;
+/** Checksummed, as the indexer stores addresses. */
+export const ALICE = "0x00000000000000000000000000000000000A11cE" as const;
+export const BOB = "0x0000000000000000000000000000000000000B0b" as const;
 export const meterId = (n: number, hood: string = HOOD_A): `0x${string}` =>
   `0x${hood.slice(2, 4)}${String(n).padStart(62, "0")}`;
 export const tx = (n: number) => `0x${n.toString(16).padStart(64, "0")}`;
 
-/** A fresh read model in a temporary directory; `done()` closes and deletes it. */
-export function fixtureDb(): { db: DatabaseSync; done: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), "console-"));
-  const store = openReadModelStore({ file: join(dir, "read-model.db") });
-  return {
-    db: store.db,
-    done: () => {
-      store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+/** A fresh read model (a SQLite file, or a PostgreSQL database under test:postgres); `done()` closes it. */
+export async function fixtureDb(): Promise<{ db: ReadModelDb; done: () => Promise<void> }> {
+  const store = await openReadModelStore({ location: await testStoreLocation("read-model") });
+  return { db: store.db, done: () => store.close() };
 }
 
-export function addNeighbourhood(db: DatabaseSync, hood: string, block = 1): void {
-  db.prepare("INSERT INTO neighbourhoods VALUES (?, 0, 96, 96, 0, ?, 0, ?)").run(hood, block, tx(block));
+const where = (block: number, logIndex = 0) => ({
+  block_number: BigInt(block),
+  log_index: BigInt(logIndex),
+  transaction_hash: tx(block),
+});
+
+export async function addNeighbourhood(db: ReadModelDb, hood: string, block = 1): Promise<void> {
+  await db
+    .insertInto("neighbourhoods")
+    .values({
+      neighbourhood: hood,
+      allocation_key: 0n,
+      tariff_notice_intervals: 96n,
+      contract_notice_intervals: 96n,
+      cost_cap: 0n,
+      ...where(block),
+    })
+    .execute();
 }
 
-export function addMeter(
-  db: DatabaseSync,
+export async function addMeter(
+  db: ReadModelDb,
   m: { hood?: string; number: number; owner: string; block?: number; retired?: number },
-): void {
+): Promise<void> {
   const hood = m.hood ?? HOOD_A;
-  const block = m.block ?? 2;
-  db.prepare("INSERT INTO meters VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?)").run(
-    meterId(m.number, hood),
-    hood,
-    m.owner,
-    m.number,
-    m.retired ?? null,
-    block,
-    m.number,
-    tx(block),
-  );
+  await db
+    .insertInto("meters")
+    .values({
+      meter: meterId(m.number, hood),
+      neighbourhood: hood,
+      owner: m.owner,
+      number: BigInt(m.number),
+      retired_block: m.retired === undefined ? null : BigInt(m.retired),
+      replaced_by: null,
+      ...where(m.block ?? 2, m.number),
+    })
+    .execute();
 }
 
-export function addInterval(
-  db: DatabaseSync,
+export async function addInterval(
+  db: ReadModelDb,
   i: {
     hood?: string;
     interval: bigint;
@@ -58,19 +66,21 @@ export function addInterval(
     exportWh?: number;
     localWh?: number;
   },
-): void {
-  db.prepare("INSERT INTO intervals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 99, ?)").run(
-    i.hood ?? HOOD_A,
-    i.interval,
-    `0x${"c".repeat(64)}`,
-    `0x${"d".repeat(64)}`,
-    i.meterCount,
-    i.importWh ?? 0,
-    i.exportWh ?? 0,
-    i.localWh ?? 0,
-    i.block,
-    tx(i.block),
-  );
+): Promise<void> {
+  await db
+    .insertInto("intervals")
+    .values({
+      neighbourhood: i.hood ?? HOOD_A,
+      interval: i.interval,
+      commitment: `0x${"c".repeat(64)}`,
+      batch_key: `0x${"d".repeat(64)}`,
+      meter_count: BigInt(i.meterCount),
+      import_wh: BigInt(i.importWh ?? 0),
+      export_wh: BigInt(i.exportWh ?? 0),
+      local_wh: BigInt(i.localWh ?? 0),
+      ...where(i.block, 99),
+    })
+    .execute();
 }
 
 export type MeterResultFixture = {
@@ -88,27 +98,30 @@ export type MeterResultFixture = {
   credit?: number;
 };
 
-export function addMeterResult(db: DatabaseSync, r: MeterResultFixture): void {
-  db.prepare("INSERT INTO meter_intervals VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)").run(
-    r.hood ?? HOOD_A,
-    r.interval,
-    r.number,
-    r.number - 1,
-    r.importWh ?? 0,
-    r.exportWh ?? 0,
-    r.contractBought ?? 0,
-    r.contractSold ?? 0,
-    r.poolBought ?? 0,
-    r.poolSold ?? 0,
-    r.debit ?? 0,
-    r.credit ?? 0,
-    r.block,
-    tx(r.block),
-  );
+export async function addMeterResult(db: ReadModelDb, r: MeterResultFixture): Promise<void> {
+  await db
+    .insertInto("meter_intervals")
+    .values({
+      neighbourhood: r.hood ?? HOOD_A,
+      interval: r.interval,
+      number: BigInt(r.number),
+      chunk: 0n,
+      position: BigInt(r.number - 1),
+      import_wh: BigInt(r.importWh ?? 0),
+      export_wh: BigInt(r.exportWh ?? 0),
+      contract_bought_wh: BigInt(r.contractBought ?? 0),
+      contract_sold_wh: BigInt(r.contractSold ?? 0),
+      pool_bought_wh: BigInt(r.poolBought ?? 0),
+      pool_sold_wh: BigInt(r.poolSold ?? 0),
+      debit: BigInt(r.debit ?? 0),
+      credit: BigInt(r.credit ?? 0),
+      ...where(r.block),
+    })
+    .execute();
 }
 
-export function addCorrection(
-  db: DatabaseSync,
+export async function addCorrection(
+  db: ReadModelDb,
   c: {
     hood?: string;
     interval: bigint;
@@ -121,48 +134,71 @@ export function addCorrection(
     change: number;
     reason?: string;
   },
-): void {
-  db.prepare("INSERT INTO corrections VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").run(
-    c.block,
-    c.hood ?? HOOD_A,
-    c.interval,
-    c.number,
-    c.importWh,
-    c.exportWh,
-    c.debit,
-    c.credit,
-    c.change,
-    c.reason ?? "replacement value",
-    tx(c.block),
-  );
+): Promise<void> {
+  await db
+    .insertInto("corrections")
+    .values({
+      neighbourhood: c.hood ?? HOOD_A,
+      interval: c.interval,
+      number: BigInt(c.number),
+      import_wh: BigInt(c.importWh),
+      export_wh: BigInt(c.exportWh),
+      debit: BigInt(c.debit),
+      credit: BigInt(c.credit),
+      change: BigInt(c.change),
+      reason: c.reason ?? "replacement value",
+      ...where(c.block),
+    })
+    .execute();
 }
 
-export function addTopUp(db: DatabaseSync, account: string, amount: number, block: number): void {
-  db.prepare("INSERT INTO credit_movements VALUES (?, 0, ?, 'top-up', ?, 0, ?)").run(block, account, amount, tx(block));
+export async function addTopUp(db: ReadModelDb, account: string, amount: number, block: number): Promise<void> {
+  await db
+    .insertInto("credit_movements")
+    .values({ account, kind: "top-up", amount: BigInt(amount), repaid: 0n, ...where(block) })
+    .execute();
 }
 
-export function addCostCap(
-  db: DatabaseSync,
+export async function addCostCap(
+  db: ReadModelDb,
   c: { hood?: string; month: number; number: number; credited: number; block: number },
-): void {
-  db.prepare("INSERT INTO cost_cap_credits VALUES (?, 0, ?, ?, ?, 0, 0, ?, ?)").run(
-    c.block,
-    c.hood ?? HOOD_A,
-    c.month,
-    c.number,
-    c.credited,
-    tx(c.block),
-  );
+): Promise<void> {
+  await db
+    .insertInto("cost_cap_credits")
+    .values({
+      neighbourhood: c.hood ?? HOOD_A,
+      month: BigInt(c.month),
+      number: BigInt(c.number),
+      paid: 0n,
+      grid_only: 0n,
+      credited: BigInt(c.credited),
+      ...where(c.block),
+    })
+    .execute();
 }
 
-export function addTariff(
-  db: DatabaseSync,
+export async function addTariff(
+  db: ReadModelDb,
   hood: string,
   effectiveFrom: bigint,
   gridEnergy: number,
   block: number,
-): void {
-  db.prepare(
-    "INSERT INTO tariffs VALUES (?, ?, ?, 110000, 30000, 20500, 16600, 30000, 79000, 250000, 1900, ?, 0, ?)",
-  ).run(hood, effectiveFrom, gridEnergy, block, tx(block));
+): Promise<void> {
+  await db
+    .insertInto("tariffs")
+    .values({
+      neighbourhood: hood,
+      effective_from: effectiveFrom,
+      grid_energy: BigInt(gridEnergy),
+      grid_fee: 110000n,
+      local_grid_fee: 30000n,
+      electricity_tax: 20500n,
+      concession_fee: 16600n,
+      levies: 30000n,
+      feed_in_price: 79000n,
+      community_price: 250000n,
+      vat_basis_points: 1900n,
+      ...where(block),
+    })
+    .execute();
 }

@@ -4,7 +4,7 @@ import type { PortalContext } from "../chain.ts";
 import { cachedAccountRoles } from "../auth/roles.ts";
 import type { AccountsStore } from "../auth/store.ts";
 import { erasureRequestOf } from "../erasure-request.ts";
-import { intColumn, textColumn } from "../read-model/store.ts";
+import { meterCountsByOwner } from "../read-model/queries.ts";
 import { erasureProblem, type ErasureProblem, type ErasureState } from "./erasure.ts";
 
 /** An account the portal knows, as the erasure page lists it. */
@@ -43,22 +43,6 @@ function knownAccounts(store: AccountsStore) {
     }));
 }
 
-/** Per owner (lower case): meters registered and meters not retired, from the read model. */
-function meterCounts({ readModel }: PortalContext): Map<string, { meters: number; active: number }> {
-  const rows = readModel
-    .prepare(
-      `SELECT lower(owner) AS owner, count(*) AS meters, sum(retired_block IS NULL) AS active
-       FROM meters GROUP BY lower(owner)`,
-    )
-    .all();
-  return new Map(
-    rows.map((row) => [
-      textColumn(row, "owner"),
-      { meters: Number(intColumn(row, "meters")), active: Number(intColumn(row, "active")) },
-    ]),
-  );
-}
-
 /** What the chain and the read model say about an account, for erasureProblem. */
 async function stateOf(
   chain: PortalContext,
@@ -85,7 +69,7 @@ async function stateOf(
 
 /** Every account the portal knows, with its meters, money and whether its link may be erased now. */
 export async function householdRows(chain: PortalContext, store: AccountsStore): Promise<HouseholdRow[]> {
-  const counts = meterCounts(chain);
+  const counts = await meterCountsByOwner(chain.readModel);
   return Promise.all(
     knownAccounts(store).map(async (known) => {
       const state = await stateOf(chain, known.account, counts, true);
@@ -109,5 +93,5 @@ export async function erasureProblemOf(
   account: Address,
 ): Promise<ErasureProblem | undefined> {
   const known = store.db.prepare("SELECT 1 AS known FROM accounts WHERE address = ?").get(getAddress(account));
-  return erasureProblem(await stateOf(chain, account, meterCounts(chain), known !== undefined));
+  return erasureProblem(await stateOf(chain, account, await meterCountsByOwner(chain.readModel), known !== undefined));
 }

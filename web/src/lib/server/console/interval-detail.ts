@@ -1,6 +1,6 @@
-import type { DatabaseSync } from "node:sqlite";
+import { sql } from "@nachbarstrom/core/database";
 import type { Address, Hex } from "viem";
-import { intColumn, textColumn } from "../read-model/store.ts";
+import { allRows, intColumn, textColumn, type ReadModelDb } from "../read-model/store.ts";
 import { monitorPage, type MonitorRow } from "./intervals.ts";
 
 /** One meter's result in a settled interval, as ChunkSettled carried it. */
@@ -37,47 +37,49 @@ export type CorrectionRow = {
 export type IntervalDetail = { summary: MonitorRow; meters: MeterResult[]; corrections: CorrectionRow[] };
 
 /** Everything the detail page shows of one settled neighbourhood-interval, or undefined when it is not settled. */
-export function intervalDetail(db: DatabaseSync, neighbourhood: Hex, interval: bigint): IntervalDetail | undefined {
-  const [summary] = monitorPage(db, { neighbourhood, from: interval, to: interval + 1n, page: 1 }).rows;
+export async function intervalDetail(
+  db: ReadModelDb,
+  neighbourhood: Hex,
+  interval: bigint,
+): Promise<IntervalDetail | undefined> {
+  const [summary] = (await monitorPage(db, { neighbourhood, from: interval, to: interval + 1n, page: 1 })).rows;
   if (!summary) return undefined;
-  const meters = db
-    .prepare(
-      `SELECT m.meter, m.owner, mi.* FROM meters m JOIN meter_intervals mi
-         ON mi.neighbourhood = m.neighbourhood AND mi.number = m.number AND mi.interval = :interval
-       WHERE m.neighbourhood = :neighbourhood ORDER BY mi.number`,
-    )
-    .all({ neighbourhood, interval })
-    .map((row): MeterResult => ({
-      number: Number(intColumn(row, "number")),
-      meter: textColumn(row, "meter") as Hex,
-      owner: textColumn(row, "owner") as Address,
-      importWh: intColumn(row, "import_wh"),
-      exportWh: intColumn(row, "export_wh"),
-      contractBoughtWh: intColumn(row, "contract_bought_wh"),
-      contractSoldWh: intColumn(row, "contract_sold_wh"),
-      poolBoughtWh: intColumn(row, "pool_bought_wh"),
-      poolSoldWh: intColumn(row, "pool_sold_wh"),
-      debit: intColumn(row, "debit"),
-      credit: intColumn(row, "credit"),
-      chunk: Number(intColumn(row, "chunk")),
-      transactionHash: textColumn(row, "transaction_hash") as Hex,
-    }));
-  const corrections = db
-    .prepare(
-      `SELECT * FROM corrections WHERE neighbourhood = :neighbourhood AND interval = :interval
+  const meterRows = await allRows(
+    db,
+    sql`SELECT m.meter, m.owner, mi.* FROM meters m JOIN meter_intervals mi
+         ON mi.neighbourhood = m.neighbourhood AND mi.number = m.number AND mi.interval = ${interval}
+       WHERE m.neighbourhood = ${neighbourhood} ORDER BY mi.number`,
+  );
+  const meters = meterRows.map((row): MeterResult => ({
+    number: Number(intColumn(row, "number")),
+    meter: textColumn(row, "meter") as Hex,
+    owner: textColumn(row, "owner") as Address,
+    importWh: intColumn(row, "import_wh"),
+    exportWh: intColumn(row, "export_wh"),
+    contractBoughtWh: intColumn(row, "contract_bought_wh"),
+    contractSoldWh: intColumn(row, "contract_sold_wh"),
+    poolBoughtWh: intColumn(row, "pool_bought_wh"),
+    poolSoldWh: intColumn(row, "pool_sold_wh"),
+    debit: intColumn(row, "debit"),
+    credit: intColumn(row, "credit"),
+    chunk: Number(intColumn(row, "chunk")),
+    transactionHash: textColumn(row, "transaction_hash") as Hex,
+  }));
+  const correctionRows = await allRows(
+    db,
+    sql`SELECT * FROM corrections WHERE neighbourhood = ${neighbourhood} AND interval = ${interval}
        ORDER BY block_number, log_index`,
-    )
-    .all({ neighbourhood, interval })
-    .map((row): CorrectionRow => ({
-      number: Number(intColumn(row, "number")),
-      importWh: intColumn(row, "import_wh"),
-      exportWh: intColumn(row, "export_wh"),
-      debit: intColumn(row, "debit"),
-      credit: intColumn(row, "credit"),
-      change: intColumn(row, "change"),
-      reason: textColumn(row, "reason"),
-      blockNumber: intColumn(row, "block_number"),
-      transactionHash: textColumn(row, "transaction_hash") as Hex,
-    }));
+  );
+  const corrections = correctionRows.map((row): CorrectionRow => ({
+    number: Number(intColumn(row, "number")),
+    importWh: intColumn(row, "import_wh"),
+    exportWh: intColumn(row, "export_wh"),
+    debit: intColumn(row, "debit"),
+    credit: intColumn(row, "credit"),
+    change: intColumn(row, "change"),
+    reason: textColumn(row, "reason"),
+    blockNumber: intColumn(row, "block_number"),
+    transactionHash: textColumn(row, "transaction_hash") as Hex,
+  }));
   return { summary, meters, corrections };
 }

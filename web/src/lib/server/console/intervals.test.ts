@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import type { DatabaseSync } from "node:sqlite";
+import type { ReadModelDb } from "../read-model/store.ts";
 import {
   ALICE,
   BOB,
@@ -18,27 +18,27 @@ import { intervalDetail } from "./interval-detail.ts";
 import { INTERVAL_PAGE_SIZE, monitorPage, neighbourhoodIds } from "./intervals.ts";
 
 describe("interval monitor", () => {
-  let db: DatabaseSync;
-  let done: () => void;
-  beforeEach(() => {
-    ({ db, done } = fixtureDb());
-    addNeighbourhood(db, HOOD_A, 1);
-    addNeighbourhood(db, HOOD_B, 2);
-    addMeter(db, { number: 1, owner: ALICE, block: 3 });
-    addMeter(db, { number: 2, owner: BOB, block: 3 });
-    addMeter(db, { number: 3, owner: BOB, block: 50 }); // registered after the first intervals
-    addMeter(db, { hood: HOOD_B, number: 1, owner: BOB, block: 3 });
+  let db: ReadModelDb;
+  let done: () => Promise<void>;
+  beforeEach(async () => {
+    ({ db, done } = await fixtureDb());
+    await addNeighbourhood(db, HOOD_A, 1);
+    await addNeighbourhood(db, HOOD_B, 2);
+    await addMeter(db, { number: 1, owner: ALICE, block: 3 });
+    await addMeter(db, { number: 2, owner: BOB, block: 3 });
+    await addMeter(db, { number: 3, owner: BOB, block: 50 }); // registered after the first intervals
+    await addMeter(db, { hood: HOOD_B, number: 1, owner: BOB, block: 3 });
   });
   afterEach(() => done());
 
-  it("lists intervals newest first with meters reporting vs registered, chunk transactions and corrections", () => {
-    addInterval(db, { interval: 100n, block: 10, meterCount: 2, importWh: 300, exportWh: 200, localWh: 150 });
-    addMeterResult(db, { interval: 100n, number: 1, block: 9 });
-    addMeterResult(db, { interval: 100n, number: 2, block: 10 });
-    addInterval(db, { interval: 101n, block: 60, meterCount: 1 });
-    addMeterResult(db, { interval: 101n, number: 1, block: 60 });
-    addInterval(db, { hood: HOOD_B, interval: 100n, block: 11, meterCount: 1 });
-    addCorrection(db, {
+  it("lists intervals newest first with meters reporting vs registered, chunk transactions and corrections", async () => {
+    await addInterval(db, { interval: 100n, block: 10, meterCount: 2, importWh: 300, exportWh: 200, localWh: 150 });
+    await addMeterResult(db, { interval: 100n, number: 1, block: 9 });
+    await addMeterResult(db, { interval: 100n, number: 2, block: 10 });
+    await addInterval(db, { interval: 101n, block: 60, meterCount: 1 });
+    await addMeterResult(db, { interval: 101n, number: 1, block: 60 });
+    await addInterval(db, { hood: HOOD_B, interval: 100n, block: 11, meterCount: 1 });
+    await addCorrection(db, {
       interval: 100n,
       number: 2,
       block: 70,
@@ -48,7 +48,7 @@ describe("interval monitor", () => {
       credit: 0,
       change: -1,
     });
-    addCorrection(db, {
+    await addCorrection(db, {
       interval: 100n,
       number: 2,
       block: 71,
@@ -59,7 +59,7 @@ describe("interval monitor", () => {
       change: -1,
     });
 
-    const { rows, hasNext } = monitorPage(db, { page: 1 });
+    const { rows, hasNext } = await monitorPage(db, { page: 1 });
     assert.equal(hasNext, false);
     assert.deepEqual(
       rows.map((r) => [r.neighbourhood, r.interval, r.meterCount, r.registeredCount, r.corrections]),
@@ -73,24 +73,24 @@ describe("interval monitor", () => {
     assert.deepEqual([rows[2].importWh, rows[2].exportWh, rows[2].localWh], [300n, 200n, 150n]);
 
     assert.deepEqual(
-      monitorPage(db, { page: 1, neighbourhood: HOOD_B }).rows.map((r) => r.interval),
+      (await monitorPage(db, { page: 1, neighbourhood: HOOD_B })).rows.map((r) => r.interval),
       [100n],
     );
     assert.deepEqual(
-      monitorPage(db, { page: 1, from: 101n, to: 102n }).rows.map((r) => r.interval),
+      (await monitorPage(db, { page: 1, from: 101n, to: 102n })).rows.map((r) => r.interval),
       [101n],
     );
-    assert.deepEqual(neighbourhoodIds(db), [HOOD_A, HOOD_B]);
+    assert.deepEqual(await neighbourhoodIds(db), [HOOD_A, HOOD_B]);
   });
 
-  it("pages by INTERVAL_PAGE_SIZE and says whether an older page exists", () => {
+  it("pages by INTERVAL_PAGE_SIZE and says whether an older page exists", async () => {
     for (let i = 0; i < INTERVAL_PAGE_SIZE + 3; i++)
-      addInterval(db, { interval: BigInt(1000 + i), block: 10 + i, meterCount: 0 });
-    const first = monitorPage(db, { page: 1 });
+      await addInterval(db, { interval: BigInt(1000 + i), block: 10 + i, meterCount: 0 });
+    const first = await monitorPage(db, { page: 1 });
     assert.equal(first.rows.length, INTERVAL_PAGE_SIZE);
     assert.equal(first.hasNext, true);
     assert.equal(first.rows[0].interval, BigInt(1000 + INTERVAL_PAGE_SIZE + 2));
-    const second = monitorPage(db, { page: 2 });
+    const second = await monitorPage(db, { page: 2 });
     assert.deepEqual(
       second.rows.map((r) => r.interval),
       [1002n, 1001n, 1000n],
@@ -98,11 +98,11 @@ describe("interval monitor", () => {
     assert.equal(second.hasNext, false);
   });
 
-  it("details one interval: per-meter results and its corrections in chain order", () => {
-    addInterval(db, { interval: 100n, block: 10, meterCount: 2 });
-    addMeterResult(db, { interval: 100n, number: 2, block: 10, importWh: 50, poolBought: 20, debit: 900 });
-    addMeterResult(db, { interval: 100n, number: 1, block: 10, exportWh: 40, poolSold: 20, credit: 500 });
-    addCorrection(db, {
+  it("details one interval: per-meter results and its corrections in chain order", async () => {
+    await addInterval(db, { interval: 100n, block: 10, meterCount: 2 });
+    await addMeterResult(db, { interval: 100n, number: 2, block: 10, importWh: 50, poolBought: 20, debit: 900 });
+    await addMeterResult(db, { interval: 100n, number: 1, block: 10, exportWh: 40, poolSold: 20, credit: 500 });
+    await addCorrection(db, {
       interval: 100n,
       number: 2,
       block: 70,
@@ -113,7 +113,7 @@ describe("interval monitor", () => {
       change: -600,
       reason: "replacement value from the meter operator",
     });
-    const detail = intervalDetail(db, HOOD_A, 100n);
+    const detail = await intervalDetail(db, HOOD_A, 100n);
     assert.ok(detail);
     assert.deepEqual(
       detail.meters.map((m) => [m.number, m.owner, m.debit, m.credit]),
@@ -126,6 +126,6 @@ describe("interval monitor", () => {
       detail.corrections.map((c) => [c.number, c.change, c.reason]),
       [[2, -600n, "replacement value from the meter operator"]],
     );
-    assert.equal(intervalDetail(db, HOOD_A, 99n), undefined);
+    assert.equal(await intervalDetail(db, HOOD_A, 99n), undefined);
   });
 });

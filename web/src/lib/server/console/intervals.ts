@@ -1,6 +1,6 @@
-import type { DatabaseSync } from "node:sqlite";
+import { sql } from "@nachbarstrom/core/database";
 import type { Hex } from "viem";
-import { intColumn, textColumn, type Row } from "../read-model/store.ts";
+import { allRows, intColumn, textColumn, type ReadModelDb, type Row } from "../read-model/store.ts";
 
 /** How many settled intervals one page of the interval monitor shows. */
 export const INTERVAL_PAGE_SIZE = 50;
@@ -40,58 +40,44 @@ export type MonitorPage = { rows: MonitorRow[]; page: number; hasNext: boolean }
  * by neighbourhood and interval range. Offset paging on the intervals_newest index; the chunk
  * transactions are looked up per meter of the neighbourhood on meter_intervals' primary key.
  */
-export function monitorPage(db: DatabaseSync, filter: IntervalFilter): MonitorPage {
-  const where: string[] = [];
-  const params: Record<string, string | bigint | number> = {
-    limit: INTERVAL_PAGE_SIZE + 1,
-    offset: (filter.page - 1) * INTERVAL_PAGE_SIZE,
-  };
-  if (filter.neighbourhood) {
-    where.push("neighbourhood = :neighbourhood");
-    params.neighbourhood = filter.neighbourhood;
-  }
-  if (filter.from !== undefined) {
-    where.push("interval >= :from");
-    params.from = filter.from;
-  }
-  if (filter.to !== undefined) {
-    where.push("interval < :to");
-    params.to = filter.to;
-  }
-  const rows = db
-    .prepare(
-      `SELECT i.*,
+export async function monitorPage(db: ReadModelDb, filter: IntervalFilter): Promise<MonitorPage> {
+  const where = [];
+  if (filter.neighbourhood) where.push(sql`neighbourhood = ${filter.neighbourhood}`);
+  if (filter.from !== undefined) where.push(sql`interval >= ${filter.from}`);
+  if (filter.to !== undefined) where.push(sql`interval < ${filter.to}`);
+  const rows = await allRows(
+    db,
+    sql`SELECT i.*,
          (SELECT count(*) FROM meters m WHERE m.neighbourhood = i.neighbourhood AND m.block_number <= i.block_number
             AND (m.retired_block IS NULL OR m.retired_block > i.block_number)) AS registered,
          (SELECT count(*) FROM corrections c WHERE c.neighbourhood = i.neighbourhood AND c.interval = i.interval) AS corrected
-       FROM intervals i ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-       ORDER BY interval DESC, block_number DESC, log_index DESC LIMIT :limit OFFSET :offset`,
-    )
-    .all(params);
-  const shown = rows.slice(0, INTERVAL_PAGE_SIZE).map((row) => monitorRow(row, chunkTransactions(db, row)));
+       FROM intervals i ${where.length > 0 ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``}
+       ORDER BY interval DESC, block_number DESC, log_index DESC
+       LIMIT ${INTERVAL_PAGE_SIZE + 1} OFFSET ${(filter.page - 1) * INTERVAL_PAGE_SIZE}`,
+  );
+  const shown: MonitorRow[] = [];
+  for (const row of rows.slice(0, INTERVAL_PAGE_SIZE)) shown.push(monitorRow(row, await chunkTransactions(db, row)));
   return { rows: shown, page: filter.page, hasNext: rows.length > INTERVAL_PAGE_SIZE };
 }
 
 /** The neighbourhoods the filter offers, in onboarding order. */
-export function neighbourhoodIds(db: DatabaseSync): Hex[] {
-  return db
-    .prepare("SELECT neighbourhood FROM neighbourhoods ORDER BY block_number, log_index")
-    .all()
-    .map((row) => textColumn(row, "neighbourhood") as Hex);
+export async function neighbourhoodIds(db: ReadModelDb): Promise<Hex[]> {
+  return (await allRows(db, sql`SELECT neighbourhood FROM neighbourhoods ORDER BY block_number, log_index`)).map(
+    (row) => textColumn(row, "neighbourhood") as Hex,
+  );
 }
 
 /** The distinct transactions of an interval's ChunkSettled rows, in chain order; the finishing one when none is indexed. */
-function chunkTransactions(db: DatabaseSync, interval: Row): Hex[] {
-  const hashes = db
-    .prepare(
-      `SELECT mi.transaction_hash, min(mi.block_number) AS block, min(mi.log_index) AS log
+async function chunkTransactions(db: ReadModelDb, interval: Row): Promise<Hex[]> {
+  const rows = await allRows(
+    db,
+    sql`SELECT mi.transaction_hash, min(mi.block_number) AS block, min(mi.log_index) AS log
        FROM meters m JOIN meter_intervals mi
-         ON mi.neighbourhood = m.neighbourhood AND mi.number = m.number AND mi.interval = :interval
-       WHERE m.neighbourhood = :neighbourhood
+         ON mi.neighbourhood = m.neighbourhood AND mi.number = m.number AND mi.interval = ${intColumn(interval, "interval")}
+       WHERE m.neighbourhood = ${textColumn(interval, "neighbourhood")}
        GROUP BY mi.transaction_hash ORDER BY block, log`,
-    )
-    .all({ neighbourhood: textColumn(interval, "neighbourhood"), interval: intColumn(interval, "interval") })
-    .map((row) => textColumn(row, "transaction_hash") as Hex);
+  );
+  const hashes = rows.map((row) => textColumn(row, "transaction_hash") as Hex);
   const finishing = textColumn(interval, "transaction_hash") as Hex;
   return hashes.includes(finishing) ? hashes : [...hashes, finishing];
 }

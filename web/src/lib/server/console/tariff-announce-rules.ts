@@ -1,17 +1,16 @@
 import { meterRegistryAbi, tariffScheduleAbi } from "@nachbarstrom/core/abi";
 import { intervalOf } from "@nachbarstrom/core/units";
-import type { DatabaseSync } from "node:sqlite";
 import type { Hex } from "viem";
 import type { ChainContext } from "../chain.ts";
-import { textColumn } from "../read-model/store.ts";
+import { sql } from "@nachbarstrom/core/database";
+import { allRows, textColumn, type ReadModelDb } from "../read-model/store.ts";
 import type { AnnounceRules } from "./tariff-proposal.ts";
 
 /** The neighbourhoods the read model knows, in the order they were registered. */
-export function knownNeighbourhoods(db: DatabaseSync): Hex[] {
-  return db
-    .prepare("SELECT neighbourhood FROM neighbourhoods ORDER BY block_number, log_index")
-    .all()
-    .map((row) => textColumn(row, "neighbourhood").toLowerCase() as Hex);
+export async function knownNeighbourhoods(db: ReadModelDb): Promise<Hex[]> {
+  return (await allRows(db, sql`SELECT neighbourhood FROM neighbourhoods ORDER BY block_number, log_index`)).map(
+    (row) => textColumn(row, "neighbourhood").toLowerCase() as Hex,
+  );
 }
 
 /**

@@ -10,7 +10,7 @@ export type ProposeTariffReturnType =
 /** Validates a proposal against the rules the chain holds for its neighbourhood now (tariff-proposal.ts). */
 export async function proposeTariff(input: TariffProposalInput): Promise<ProposeTariffReturnType> {
   return readChain(async (chain) => {
-    const neighbourhoods = knownNeighbourhoods(chain.readModel);
+    const neighbourhoods = await knownNeighbourhoods(chain.readModel);
     const hood = typeof input.neighbourhood === "string" ? input.neighbourhood.trim().toLowerCase() : "";
     const known = isHex(hood, { strict: true }) && neighbourhoods.includes(hood);
     const rules = known ? await readAnnounceRules(chain, hood) : undefined;

@@ -1,6 +1,6 @@
-import type { DatabaseSync } from "node:sqlite";
+import { sql } from "@nachbarstrom/core/database";
 import type { Hex } from "viem";
-import { intColumn, textColumn } from "../read-model/store.ts";
+import { allRows, intColumn, textColumn, type ReadModelDb } from "../read-model/store.ts";
 
 /** Where a tariff stands against the current interval. */
 export type TariffState = "past" | "current" | "announced";
@@ -28,35 +28,34 @@ export type TariffRow = {
  * Every tariff of every neighbourhood, newest effective date first within a neighbourhood: the one in
  * force at `now` (an interval) is current, later ones announced, earlier ones past.
  */
-export function tariffHistory(db: DatabaseSync, now: bigint): TariffRow[] {
-  const rows = db
-    .prepare(
-      `SELECT t.* FROM tariffs t JOIN neighbourhoods n USING (neighbourhood)
+export async function tariffHistory(db: ReadModelDb, now: bigint): Promise<TariffRow[]> {
+  const stored = await allRows(
+    db,
+    sql`SELECT t.* FROM tariffs t JOIN neighbourhoods n USING (neighbourhood)
        ORDER BY n.block_number, n.log_index, t.effective_from DESC`,
-    )
-    .all()
-    .map((row) => {
-      const price = (column: string) => intColumn(row, column);
-      const vatBasisPoints = Number(intColumn(row, "vat_basis_points"));
-      const gridNet =
-        price("grid_energy") + price("grid_fee") + price("electricity_tax") + price("concession_fee") + price("levies");
-      return {
-        neighbourhood: textColumn(row, "neighbourhood") as Hex,
-        effectiveFrom: intColumn(row, "effective_from"),
-        state: "past" as TariffState,
-        gridEnergy: price("grid_energy"),
-        gridFee: price("grid_fee"),
-        localGridFee: price("local_grid_fee"),
-        electricityTax: price("electricity_tax"),
-        concessionFee: price("concession_fee"),
-        levies: price("levies"),
-        feedInPrice: price("feed_in_price"),
-        communityPrice: price("community_price"),
-        vatBasisPoints,
-        gridGross: (gridNet * (10_000n + BigInt(vatBasisPoints))) / 10_000n,
-        transactionHash: textColumn(row, "transaction_hash") as Hex,
-      };
-    });
+  );
+  const rows = stored.map((row) => {
+    const price = (column: string) => intColumn(row, column);
+    const vatBasisPoints = Number(intColumn(row, "vat_basis_points"));
+    const gridNet =
+      price("grid_energy") + price("grid_fee") + price("electricity_tax") + price("concession_fee") + price("levies");
+    return {
+      neighbourhood: textColumn(row, "neighbourhood") as Hex,
+      effectiveFrom: intColumn(row, "effective_from"),
+      state: "past" as TariffState,
+      gridEnergy: price("grid_energy"),
+      gridFee: price("grid_fee"),
+      localGridFee: price("local_grid_fee"),
+      electricityTax: price("electricity_tax"),
+      concessionFee: price("concession_fee"),
+      levies: price("levies"),
+      feedInPrice: price("feed_in_price"),
+      communityPrice: price("community_price"),
+      vatBasisPoints,
+      gridGross: (gridNet * (10_000n + BigInt(vatBasisPoints))) / 10_000n,
+      transactionHash: textColumn(row, "transaction_hash") as Hex,
+    };
+  });
   const seenCurrent = new Set<Hex>();
   for (const row of rows) {
     if (row.effectiveFrom > now) row.state = "announced";

@@ -12,8 +12,9 @@ type Body = Record<string, unknown>;
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /** The active meters of the neighbourhoods in which `owner` has a meter, the owner's own included. */
-function neighbourhoodMeters({ readModel }: PortalContext, owner: Address) {
-  return activeMetersIn(readModel, [...new Set(metersOf(readModel, owner).map((m) => m.neighbourhood))]);
+async function neighbourhoodMeters({ readModel }: PortalContext, owner: Address) {
+  const mine = await metersOf(readModel, owner);
+  return activeMetersIn(readModel, [...new Set(mine.map((m) => m.neighbourhood))]);
 }
 
 /** PowerContracts.offer from the household's selling meter, after validateOffer (400 with the field otherwise). */
@@ -24,7 +25,7 @@ export async function offerRequest(
 ): Promise<ActionRequest | Response> {
   const result = validateOffer(body, {
     owner,
-    meters: neighbourhoodMeters(chain, owner),
+    meters: await neighbourhoodMeters(chain, owner),
     now: await chainNow(chain.client),
   });
   if ("problem" in result) return actionProblem(result);
@@ -42,10 +43,10 @@ export async function offerRequest(
 }
 
 /** The contract named by the body's `id`, with 400/404/403 problems for a bad id or a stranger. */
-function namedContract(chain: PortalContext, owner: Address, body: Body, side: "buyer" | "either") {
+async function namedContract(chain: PortalContext, owner: Address, body: Body, side: "buyer" | "either") {
   const text = typeof body.id === "string" || typeof body.id === "number" ? String(body.id) : "";
   if (!/^\d{1,19}$/.test(text)) return actionProblem({ problem: "contracts.error.unknown", field: "id" });
-  const contract = contractById(chain.readModel, BigInt(text));
+  const contract = await contractById(chain.readModel, BigInt(text));
   if (!contract) return actionProblem({ problem: "contracts.error.unknown", field: "id" }, 404);
   const party = side === "buyer" ? [contract.buyerOwner] : [contract.buyerOwner, contract.sellerOwner];
   if (!party.some((account) => same(account, owner))) {
@@ -60,7 +61,7 @@ export async function acceptRequest(
   owner: Address,
   body: Body,
 ): Promise<ActionRequest | Response> {
-  const contract = namedContract(chain, owner, body, "buyer");
+  const contract = await namedContract(chain, owner, body, "buyer");
   if (contract instanceof Response) return contract;
   const now = await chainNow(chain.client);
   if (contract.status !== "offered" || contract.validUntil <= now + 1n) {
@@ -75,7 +76,7 @@ export async function acceptRequest(
 
 /** PowerContracts.end by either party: an offer at once, an active contract after the notice. */
 export async function endRequest(chain: PortalContext, owner: Address, body: Body): Promise<ActionRequest | Response> {
-  const contract = namedContract(chain, owner, body, "either");
+  const contract = await namedContract(chain, owner, body, "either");
   if (contract instanceof Response) return contract;
   const now = await chainNow(chain.client);
   if (contract.status === "ended" || contract.validUntil <= now) {
@@ -94,7 +95,7 @@ export async function preferencesRequest(
   owner: Address,
   body: Body,
 ): Promise<ActionRequest | Response> {
-  const result = validatePreferences(body, metersOf(chain.readModel, owner));
+  const result = validatePreferences(body, await metersOf(chain.readModel, owner));
   if ("problem" in result) return actionProblem(result);
   const { meter, maxBuyPrice, minSellPrice } = result;
   return {

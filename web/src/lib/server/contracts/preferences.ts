@@ -55,7 +55,7 @@ export async function readPreferences(
   { client, deployment, readModel }: PortalContext,
   meters: readonly MeterRegistration[],
 ): Promise<MeterPreferences[]> {
-  const rules = neighbourhoodRules(readModel, [...new Set(meters.map((m) => m.neighbourhood))]);
+  const rules = await neighbourhoodRules(readModel, [...new Set(meters.map((m) => m.neighbourhood))]);
   return Promise.all(
     meters.map(async ({ meter, neighbourhood }) => {
       const record = await client.readContract({

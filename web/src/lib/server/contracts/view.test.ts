@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { testStoreLocation } from "@nachbarstrom/core/database/test";
 import type { Address, Hex } from "viem";
 import type { IndexedEvent } from "../read-model/decode.ts";
 import { openReadModelStore } from "../read-model/store.ts";
@@ -31,55 +32,52 @@ const offered = (id: bigint, seller: 1 | 2, validFrom: bigint, validUntil: bigin
   ...at(),
 });
 
-function page(owner: Address) {
-  const store = openReadModelStore({ file: ":memory:" });
-  writeEvents(
-    store.db,
-    [
-      {
-        kind: "NeighbourhoodRegistered",
-        neighbourhood: hood,
-        allocationKey: 0,
-        tariffNoticeIntervals: 0,
-        contractNoticeIntervals: 96,
-        costCap: false,
-        ...at(),
-      },
-      { kind: "MeterRegistered", meter: hex32(0xa1), neighbourhood: hood, owner: alice, number: 1, ...at() },
-      { kind: "MeterRegistered", meter: hex32(0xa2), neighbourhood: hood, owner: bob, number: 2, ...at() },
-      offered(1n, 1, now + 10n, now + 1000n), // alice offers bob: waiting
-      offered(2n, 2, now + 10n, now + 1000n), // bob offers alice: to accept
-      offered(3n, 1, now - 50n, now + 1n), // an offer that can no longer start
-      offered(4n, 1, now - 50n, now + 1000n),
-      { kind: "PowerContractAccepted", id: 4n, ...at() }, // active
-      offered(5n, 1, now + 10n, now + 20n),
-      { kind: "PowerContractEnded", id: 5n, validUntil: now + 10n, ...at() }, // withdrawn
-    ],
-    new Map([[5n, now - 60n]]),
-  );
+async function page(owner: Address) {
+  const store = await openReadModelStore({ location: await testStoreLocation("read-model") });
+  const events: IndexedEvent[] = [
+    {
+      kind: "NeighbourhoodRegistered",
+      neighbourhood: hood,
+      allocationKey: 0,
+      tariffNoticeIntervals: 0,
+      contractNoticeIntervals: 96,
+      costCap: false,
+      ...at(),
+    },
+    { kind: "MeterRegistered", meter: hex32(0xa1), neighbourhood: hood, owner: alice, number: 1, ...at() },
+    { kind: "MeterRegistered", meter: hex32(0xa2), neighbourhood: hood, owner: bob, number: 2, ...at() },
+    offered(1n, 1, now + 10n, now + 1000n), // alice offers bob: waiting
+    offered(2n, 2, now + 10n, now + 1000n), // bob offers alice: to accept
+    offered(3n, 1, now - 50n, now + 1n), // an offer that can no longer start
+    offered(4n, 1, now - 50n, now + 1000n),
+    { kind: "PowerContractAccepted", id: 4n, ...at() }, // active
+    offered(5n, 1, now + 10n, now + 20n),
+    { kind: "PowerContractEnded", id: 5n, validUntil: now + 10n, ...at() }, // withdrawn
+  ];
   try {
-    return contractsPage(store.db, owner, now);
+    await store.transaction((trx) => writeEvents(trx, events, new Map([[5n, now - 60n]])));
+    return await contractsPage(store.db, owner, now);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
 describe("contractsPage", () => {
-  it("groups contracts as the household acts on them", () => {
-    const groups = (owner: Address) =>
-      Object.fromEntries(page(owner).contracts.map((c) => [c.id.toString(), [c.group, c.role]]));
-    assert.deepEqual(groups(alice), {
+  it("groups contracts as the household acts on them", async () => {
+    const groups = async (owner: Address) =>
+      Object.fromEntries((await page(owner)).contracts.map((c) => [c.id.toString(), [c.group, c.role]]));
+    assert.deepEqual(await groups(alice), {
       1: ["myOffers", "seller"],
       2: ["toAccept", "buyer"],
       3: ["ended", "seller"],
       4: ["active", "seller"],
       5: ["ended", "seller"],
     });
-    assert.deepEqual(groups(bob)[1], ["toAccept", "buyer"]);
+    assert.deepEqual((await groups(bob))[1], ["toAccept", "buyer"]);
   });
 
-  it("lists the household's meters apart from its neighbours' and says when an end would take effect", () => {
-    const data = page(alice);
+  it("lists the household's meters apart from its neighbours' and says when an end would take effect", async () => {
+    const data = await page(alice);
     assert.deepEqual(
       data.myMeters.map((m) => m.number),
       [1],

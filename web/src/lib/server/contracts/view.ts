@@ -9,7 +9,7 @@ import {
   type NeighbourhoodMeter,
 } from "../read-model/contract-queries.ts";
 import { metersOf } from "../read-model/queries.ts";
-import type { DatabaseSync } from "node:sqlite";
+import type { ReadModelDb } from "../read-model/store.ts";
 import { valueAt } from "./amounts.ts";
 
 /** Days of deliveries shown per contract. */
@@ -52,13 +52,14 @@ const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
  * household acts on them (offers to accept, its own offers waiting, running, ended), with deliveries.
  * An offer that can no longer start before it would end counts as ended, as does a contract past its end.
  */
-export function contractsPage(db: DatabaseSync, owner: Address, now: bigint): ContractsPageData {
-  const mine = metersOf(db, owner);
+export async function contractsPage(db: ReadModelDb, owner: Address, now: bigint): Promise<ContractsPageData> {
+  const mine = await metersOf(db, owner);
   const hoods = [...new Set(mine.map((m) => m.neighbourhood))];
-  const active = activeMetersIn(db, hoods);
-  const notice = new Map(neighbourhoodRules(db, hoods).map((r) => [r.neighbourhood, r.contractNoticeIntervals]));
-  const records = contractsOf(db, owner);
-  const deliveries = deliveriesSince(
+  const active = await activeMetersIn(db, hoods);
+  const rules = await neighbourhoodRules(db, hoods);
+  const notice = new Map(rules.map((r) => [r.neighbourhood, r.contractNoticeIntervals]));
+  const records = await contractsOf(db, owner);
+  const deliveries = await deliveriesSince(
     db,
     records.map((c) => c.id),
     now - BigInt(DELIVERY_DAYS) * INTERVALS_PER_DAY,

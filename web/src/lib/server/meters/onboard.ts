@@ -8,6 +8,7 @@ import { actionProblem, prepareActionResponse } from "../actions/endpoint.ts";
 import { newCustodialAccount } from "../auth/invitations.ts";
 import { portalEncryptionKey } from "../auth/portal.ts";
 import { accountsStore, type AccountsStore } from "../auth/store.ts";
+import { knownNeighbourhoods } from "../console/tariff-announce-rules.ts";
 import { meterDirectoryPath, readDirectoryFile } from "./directory-file.ts";
 import { parseMeteringPointId } from "./metering-point-id.ts";
 import { deleteMeteringPoint, findMeteringPoint, insertMeteringPoint, tieRegistration } from "./metering-points.ts";
@@ -62,9 +63,7 @@ export async function prepareOnboarding(event: RequestEvent, body: OnboardBody):
       }
       const neighbourhood = typeof body.neighbourhood === "string" ? body.neighbourhood.toLowerCase() : "";
       const hood = directory.neighbourhoods.find((h) => h.id.toLowerCase() === neighbourhood);
-      const onChain = readModel
-        .prepare("SELECT 1 AS known FROM neighbourhoods WHERE lower(neighbourhood) = ?")
-        .get(neighbourhood);
+      const onChain = (await knownNeighbourhoods(readModel)).includes(neighbourhood as Hex);
       if (!hood || !onChain) return actionProblem({ problem: "meters.error.neighbourhood", field: "neighbourhood" });
       let owner: Address | undefined;
       if (body.owner === NEW_HOUSEHOLD) {

@@ -1,7 +1,9 @@
 import type { RequestEvent } from "@sveltejs/kit";
 import { meterRegistryAbi } from "@nachbarstrom/core/abi";
+import { sql } from "@nachbarstrom/core/database";
 import type { Hex } from "viem";
 import { actionProblem, prepareActionResponse } from "../actions/endpoint.ts";
+import { firstRow } from "../read-model/store.ts";
 
 const HEX32 = /^0x[0-9a-fA-F]{64}$/;
 
@@ -16,7 +18,10 @@ export async function prepareRetirement(event: RequestEvent, body: { meter?: unk
     const meter =
       typeof body.meter === "string" && HEX32.test(body.meter) ? (body.meter.toLowerCase() as Hex) : undefined;
     const row = meter
-      ? readModel.prepare("SELECT number, neighbourhood, retired_block FROM meters WHERE lower(meter) = ?").get(meter)
+      ? await firstRow(
+          readModel,
+          sql`SELECT number, neighbourhood, retired_block FROM meters WHERE lower(meter) = ${meter}`,
+        )
       : undefined;
     if (!meter || !row) return actionProblem({ problem: "meters.error.meter", field: "meter" }, 404);
     if (row.retired_block !== null) return actionProblem({ problem: "meters.error.retired", field: "meter" }, 409);

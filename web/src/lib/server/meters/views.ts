@@ -1,7 +1,8 @@
-import type { DatabaseSync } from "node:sqlite";
+import { sql } from "@nachbarstrom/core/database";
 import type { MeterDirectory } from "@nachbarstrom/core/deployment";
 import type { Address, Hex } from "viem";
 import type { TariffRow } from "../console/tariffs.ts";
+import { allRows, type ReadModelDb } from "../read-model/store.ts";
 import type { MeteringPoint } from "./metering-points.ts";
 
 /** One neighbourhood of the console's overview: its rules on chain, its meters, its tariff in force. */
@@ -25,18 +26,17 @@ export function slugsOf(directory: MeterDirectory | undefined): Map<string, stri
 }
 
 /** Every neighbourhood of the read model in registration order, with `tariffs` from tariffHistory. */
-export function neighbourhoodViews(
-  db: DatabaseSync,
+export async function neighbourhoodViews(
+  db: ReadModelDb,
   slugs: ReadonlyMap<string, string>,
   tariffs: readonly TariffRow[],
-): NeighbourhoodView[] {
-  const rows = db
-    .prepare(
-      `SELECT n.*, (SELECT count(*) FROM meters m WHERE m.neighbourhood = n.neighbourhood AND m.retired_block IS NULL) AS active,
+): Promise<NeighbourhoodView[]> {
+  const rows = await allRows(
+    db,
+    sql`SELECT n.*, (SELECT count(*) FROM meters m WHERE m.neighbourhood = n.neighbourhood AND m.retired_block IS NULL) AS active,
          (SELECT count(*) FROM meters m WHERE m.neighbourhood = n.neighbourhood AND m.retired_block IS NOT NULL) AS retired
        FROM neighbourhoods n ORDER BY n.block_number, n.log_index`,
-    )
-    .all();
+  );
   return rows.map((row) => {
     const id = String(row.neighbourhood) as Hex;
     return {
@@ -73,29 +73,27 @@ export type MeterView = {
  * does not hold yet: waiting (for the confirmation, or for the read model to catch up) or failed. No
  * metering point id: the list names meters pseudonymously.
  */
-export function meterViews(
-  db: DatabaseSync,
+export async function meterViews(
+  db: ReadModelDb,
   slugs: ReadonlyMap<string, string>,
   points: readonly MeteringPoint[],
-): MeterView[] {
+): Promise<MeterView[]> {
   const onboarded = new Map(points.map((p) => [p.meterId.toLowerCase(), p]));
-  const registered: MeterView[] = db
-    .prepare("SELECT * FROM meters ORDER BY block_number, log_index")
-    .all()
-    .map((row) => {
-      const meterId = String(row.meter) as Hex;
-      const neighbourhood = String(row.neighbourhood) as Hex;
-      return {
-        number: Number(row.number),
-        meterId,
-        owner: String(row.owner) as Address,
-        neighbourhood,
-        slug: slugs.get(neighbourhood.toLowerCase()),
-        state: row.retired_block === null ? "active" : "retired",
-        onboardedAt: onboarded.get(meterId.toLowerCase())?.createdAt,
-        block: Number(row.block_number),
-      };
-    });
+  const stored = await allRows(db, sql`SELECT * FROM meters ORDER BY block_number, log_index`);
+  const registered: MeterView[] = stored.map((row) => {
+    const meterId = String(row.meter) as Hex;
+    const neighbourhood = String(row.neighbourhood) as Hex;
+    return {
+      number: Number(row.number),
+      meterId,
+      owner: String(row.owner) as Address,
+      neighbourhood,
+      slug: slugs.get(neighbourhood.toLowerCase()),
+      state: row.retired_block === null ? "active" : "retired",
+      onboardedAt: onboarded.get(meterId.toLowerCase())?.createdAt,
+      block: Number(row.block_number),
+    };
+  });
   const known = new Set(registered.map((m) => m.meterId.toLowerCase()));
   const pending: MeterView[] = points
     .filter((p) => !known.has(p.meterId.toLowerCase()))

@@ -6,7 +6,7 @@ import { ReadModelError } from "./errors.ts";
 describe("readModelConfig", () => {
   it("puts read-model.db next to the deployment file unless told otherwise", () => {
     assert.deepEqual(readModelConfig({ NACHBARSTROM_DEPLOYMENT: "/run/ns/deployment.json" }), {
-      file: "/run/ns/read-model.db",
+      location: "/run/ns/read-model.db",
       rangeBlocks: 2000n,
       confirmations: 0n,
       pollMs: 1000,
@@ -18,7 +18,19 @@ describe("readModelConfig", () => {
       NACHBARSTROM_READ_MODEL_CONFIRMATIONS: "2",
       NACHBARSTROM_READ_MODEL_POLL_MS: "250",
     });
-    assert.deepEqual(config, { file: "/var/lib/ns/portal.db", rangeBlocks: 500n, confirmations: 2n, pollMs: 250 });
+    assert.deepEqual(config, { location: "/var/lib/ns/portal.db", rangeBlocks: 500n, confirmations: 2n, pollMs: 250 });
+  });
+
+  it("lives in the shared PostgreSQL database unless its own setting names another place", () => {
+    const url = "postgres://portal@db.internal/nachbarstrom";
+    const deployment = { NACHBARSTROM_DEPLOYMENT: "/run/ns/deployment.json" };
+    assert.equal(readModelConfig({ ...deployment, NACHBARSTROM_DATABASE_URL: url }).location, url);
+    assert.equal(
+      readModelConfig({ ...deployment, NACHBARSTROM_DATABASE_URL: url, NACHBARSTROM_READ_MODEL_DB: "/srv/rm.db" })
+        .location,
+      "/srv/rm.db",
+    );
+    assert.equal(readModelConfig({ NACHBARSTROM_READ_MODEL_DB: url }).location, url);
   });
 
   it("names the variable and the value it refuses", () => {

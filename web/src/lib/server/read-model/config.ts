@@ -1,4 +1,5 @@
 import { dirname, isAbsolute, join } from "node:path";
+import { DATABASE_URL_ENV, isPostgresUrl, storeLocation } from "@nachbarstrom/core/database";
 import { DEPLOYMENT_ENV } from "../deployment.ts";
 import { ReadModelError } from "./errors.ts";
 import { DEFAULT_RANGE_BLOCKS } from "./indexer.ts";
@@ -11,8 +12,11 @@ export const READ_MODEL_CONFIRMATIONS_ENV = "NACHBARSTROM_READ_MODEL_CONFIRMATIO
 export const READ_MODEL_POLL_ENV = "NACHBARSTROM_READ_MODEL_POLL_MS";
 
 export type ReadModelConfig = {
-  /** The SQLite file: NACHBARSTROM_READ_MODEL_DB, else read-model.db next to the deployment file. */
-  file: string;
+  /**
+   * NACHBARSTROM_READ_MODEL_DB (a SQLite file or a postgres:// URL), else NACHBARSTROM_DATABASE_URL,
+   * else read-model.db next to the deployment file.
+   */
+  location: string;
   rangeBlocks: bigint;
   confirmations: bigint;
   /** Background poll period; also how old the read model may be when a page loads. */
@@ -22,14 +26,16 @@ export type ReadModelConfig = {
 /** The read model's settings from the environment; a bad value is an error that names the variable. */
 export function readModelConfig(env: Env = process.env): ReadModelConfig {
   const deploymentFile = env[DEPLOYMENT_ENV];
-  const file = env[READ_MODEL_DB_ENV] || (deploymentFile ? join(dirname(deploymentFile), "read-model.db") : undefined);
-  if (!file || (file !== ":memory:" && !isAbsolute(file))) {
-    throw new ReadModelError(`${READ_MODEL_DB_ENV} must be an absolute path`, {
-      details: file ? `got "${file}"` : `neither it nor ${DEPLOYMENT_ENV} is set`,
+  const location = storeLocation(env, READ_MODEL_DB_ENV, () =>
+    deploymentFile ? join(dirname(deploymentFile), "read-model.db") : "",
+  );
+  if (!location || (location !== ":memory:" && !isPostgresUrl(location) && !isAbsolute(location))) {
+    throw new ReadModelError(`${READ_MODEL_DB_ENV} must be an absolute path or a postgres:// URL`, {
+      details: location ? `got "${location}"` : `neither it, ${DATABASE_URL_ENV} nor ${DEPLOYMENT_ENV} is set`,
     });
   }
   return {
-    file,
+    location,
     rangeBlocks: BigInt(whole(env, READ_MODEL_RANGE_ENV, Number(DEFAULT_RANGE_BLOCKS), 1)),
     confirmations: BigInt(whole(env, READ_MODEL_CONFIRMATIONS_ENV, 0, 0)),
     pollMs: whole(env, READ_MODEL_POLL_ENV, 1000, 0),

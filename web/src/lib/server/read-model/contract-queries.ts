@@ -1,7 +1,7 @@
-import type { DatabaseSync } from "node:sqlite";
+import { sql } from "@nachbarstrom/core/database";
 import { ALLOCATION_KEY } from "@nachbarstrom/core/settlement";
-import type { Address, Hex } from "viem";
-import { intColumn, textColumn, type Row } from "./store.ts";
+import { getAddress, type Address, type Hex } from "viem";
+import { allRows, firstRow, intColumn, textColumn, type ReadModelDb, type Row } from "./store.ts";
 
 export type ContractStatus = "offered" | "active" | "ended";
 
@@ -24,29 +24,28 @@ export type ContractRecord = {
 };
 
 /** The contracts in which a meter of `owner` (any letter case) sells or buys, newest first. */
-export function contractsOf(db: DatabaseSync, owner: Address): ContractRecord[] {
-  return db
-    .prepare(
-      `SELECT pc.*, s.owner AS seller_owner, b.owner AS buyer_owner,
+export async function contractsOf(db: ReadModelDb, owner: Address): Promise<ContractRecord[]> {
+  const account = getAddress(owner);
+  const rows = await allRows(
+    db,
+    sql`SELECT pc.*, s.owner AS seller_owner, b.owner AS buyer_owner,
          (SELECT coalesce(sum(d.wh), 0) FROM contract_deliveries d WHERE d.id = pc.id) AS delivered_wh
        FROM power_contracts pc JOIN meters s ON s.meter = pc.seller JOIN meters b ON b.meter = pc.buyer
-       WHERE s.owner = :owner OR b.owner = :owner
+       WHERE s.owner = ${account} OR b.owner = ${account}
        ORDER BY pc.id DESC`,
-    )
-    .all({ owner })
-    .map(contractRecord);
+  );
+  return rows.map(contractRecord);
 }
 
 /** One contract by id, or undefined. */
-export function contractById(db: DatabaseSync, id: bigint): ContractRecord | undefined {
-  const row = db
-    .prepare(
-      `SELECT pc.*, s.owner AS seller_owner, b.owner AS buyer_owner,
+export async function contractById(db: ReadModelDb, id: bigint): Promise<ContractRecord | undefined> {
+  const row = await firstRow(
+    db,
+    sql`SELECT pc.*, s.owner AS seller_owner, b.owner AS buyer_owner,
          (SELECT coalesce(sum(d.wh), 0) FROM contract_deliveries d WHERE d.id = pc.id) AS delivered_wh
        FROM power_contracts pc JOIN meters s ON s.meter = pc.seller JOIN meters b ON b.meter = pc.buyer
-       WHERE pc.id = ?`,
-    )
-    .get(id);
+       WHERE pc.id = ${id}`,
+  );
   return row ? contractRecord(row) : undefined;
 }
 
@@ -54,55 +53,59 @@ export function contractById(db: DatabaseSync, id: bigint): ContractRecord | und
 export type DeliveryRow = { id: bigint; interval: bigint; wh: bigint };
 
 /** The deliveries of contracts `ids` from interval `from` on, oldest first. */
-export function deliveriesSince(db: DatabaseSync, ids: readonly bigint[], from: bigint): DeliveryRow[] {
+export async function deliveriesSince(db: ReadModelDb, ids: readonly bigint[], from: bigint): Promise<DeliveryRow[]> {
   if (ids.length === 0) return [];
-  return db
-    .prepare(
-      `SELECT id, interval, wh FROM contract_deliveries
-       WHERE id IN (${ids.map(() => "?").join(", ")}) AND interval >= ? ORDER BY interval, id`,
-    )
-    .all(...ids, from)
-    .map((row) => ({ id: intColumn(row, "id"), interval: intColumn(row, "interval"), wh: intColumn(row, "wh") }));
+  const rows = await allRows(
+    db,
+    sql`SELECT id, interval, wh FROM contract_deliveries
+       WHERE id IN (${sql.join(ids)}) AND interval >= ${from} ORDER BY interval, id`,
+  );
+  return rows.map((row) => ({
+    id: intColumn(row, "id"),
+    interval: intColumn(row, "interval"),
+    wh: intColumn(row, "wh"),
+  }));
 }
 
 /** A meter a contract may name: registered and not retired. */
 export type NeighbourhoodMeter = { meter: Hex; neighbourhood: Hex; owner: Address; number: number };
 
 /** The meters of `neighbourhoods` that are not retired, by number. */
-export function activeMetersIn(db: DatabaseSync, neighbourhoods: readonly Hex[]): NeighbourhoodMeter[] {
+export async function activeMetersIn(db: ReadModelDb, neighbourhoods: readonly Hex[]): Promise<NeighbourhoodMeter[]> {
   if (neighbourhoods.length === 0) return [];
-  return db
-    .prepare(
-      `SELECT meter, neighbourhood, owner, number FROM meters
-       WHERE neighbourhood IN (${neighbourhoods.map(() => "?").join(", ")}) AND retired_block IS NULL
+  const rows = await allRows(
+    db,
+    sql`SELECT meter, neighbourhood, owner, number FROM meters
+       WHERE neighbourhood IN (${sql.join(neighbourhoods)}) AND retired_block IS NULL
        ORDER BY neighbourhood, number`,
-    )
-    .all(...neighbourhoods)
-    .map((row) => ({
-      meter: textColumn(row, "meter") as Hex,
-      neighbourhood: textColumn(row, "neighbourhood") as Hex,
-      owner: textColumn(row, "owner") as Address,
-      number: Number(intColumn(row, "number")),
-    }));
+  );
+  return rows.map((row) => ({
+    meter: textColumn(row, "meter") as Hex,
+    neighbourhood: textColumn(row, "neighbourhood") as Hex,
+    owner: textColumn(row, "owner") as Address,
+    number: Number(intColumn(row, "number")),
+  }));
 }
 
 /** The rules of a neighbourhood that contracts and preferences depend on. */
 export type NeighbourhoodRules = { neighbourhood: Hex; staticShares: boolean; contractNoticeIntervals: number };
 
 /** The rules of `neighbourhoods` (those the read model knows). */
-export function neighbourhoodRules(db: DatabaseSync, neighbourhoods: readonly Hex[]): NeighbourhoodRules[] {
+export async function neighbourhoodRules(
+  db: ReadModelDb,
+  neighbourhoods: readonly Hex[],
+): Promise<NeighbourhoodRules[]> {
   if (neighbourhoods.length === 0) return [];
-  return db
-    .prepare(
-      `SELECT neighbourhood, allocation_key, contract_notice_intervals FROM neighbourhoods
-       WHERE neighbourhood IN (${neighbourhoods.map(() => "?").join(", ")})`,
-    )
-    .all(...neighbourhoods)
-    .map((row) => ({
-      neighbourhood: textColumn(row, "neighbourhood") as Hex,
-      staticShares: intColumn(row, "allocation_key") === BigInt(ALLOCATION_KEY.staticShares),
-      contractNoticeIntervals: Number(intColumn(row, "contract_notice_intervals")),
-    }));
+  const rows = await allRows(
+    db,
+    sql`SELECT neighbourhood, allocation_key, contract_notice_intervals FROM neighbourhoods
+       WHERE neighbourhood IN (${sql.join(neighbourhoods)})`,
+  );
+  return rows.map((row) => ({
+    neighbourhood: textColumn(row, "neighbourhood") as Hex,
+    staticShares: intColumn(row, "allocation_key") === BigInt(ALLOCATION_KEY.staticShares),
+    contractNoticeIntervals: Number(intColumn(row, "contract_notice_intervals")),
+  }));
 }
 
 function contractRecord(row: Row): ContractRecord {

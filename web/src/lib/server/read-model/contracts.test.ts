@@ -1,14 +1,12 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { meterRegistryAbi, neighbourhoodSettlementAbi, powerContractsAbi } from "@nachbarstrom/core/abi";
 import { contractDeliveries } from "@nachbarstrom/core/contract-deliveries";
 import type { ChunkResult } from "@nachbarstrom/core/packed";
 import { settleInterval } from "@nachbarstrom/core/settlement";
 import { DEMO_TARIFF } from "@nachbarstrom/core/demo";
-import { openDatabase } from "@nachbarstrom/core/sqlite";
+import { openStore } from "@nachbarstrom/core/database";
+import { testStoreLocation } from "@nachbarstrom/core/database/test";
 import type { Address } from "viem";
 import { encodeChunkResults } from "../fake-logs.test-helper.ts";
 import { contractById, contractsOf, deliveriesSince } from "./contract-queries.ts";
@@ -16,6 +14,7 @@ import { fakeChain, fakeDeployment, hex32, rawLog } from "./fake-chain.test-help
 import { createIndexer } from "./indexer.ts";
 import { MIGRATIONS } from "./schema.ts";
 import { openReadModelStore, READ_MODEL_DATABASE } from "./store.ts";
+import type { ReadModelTables } from "./tables.ts";
 
 const { contracts } = fakeDeployment;
 const hood = hex32(0x11);
@@ -105,12 +104,6 @@ const terms = (id: bigint, seller: number, buyer: number, capWh: bigint) => ({
 });
 
 describe("the read model's power contracts", () => {
-  let dir: string;
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), "read-model-contracts-"));
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
-
   /**
    * Contract 1 (alice → bob, 300 Wh) offered from interval 101 and accepted in block 80 (interval 101):
    * it serves from 102. Contract 2 (alice → carol, 800 Wh) accepted in block 20, ended in block 170
@@ -150,19 +143,19 @@ describe("the read model's power contracts", () => {
     const { state, client } = fakeChain(200n);
     const { logs, chunks } = history();
     state.logs.push(...logs);
-    const store = openReadModelStore({ file: ":memory:" });
+    const store = await openReadModelStore({ location: await testStoreLocation("read-model") });
     await createIndexer({ store, client, deployment: fakeDeployment }).catchUp();
 
     assert.equal(intervalOfBlock(80n), 101n);
-    const one = contractById(store.db, 1n)!;
+    const one = (await contractById(store.db, 1n))!;
     assert.deepEqual([one.status, one.validFrom, one.validUntil, one.endRequested], ["active", 102n, 200n, false]);
-    const two = contractById(store.db, 2n)!;
+    const two = (await contractById(store.db, 2n))!;
     assert.deepEqual([two.status, two.validFrom, two.validUntil, two.endRequested], ["active", 101n, 104n, true]);
-    const three = contractById(store.db, 3n)!;
+    const three = (await contractById(store.db, 3n))!;
     assert.deepEqual([three.status, three.validUntil], ["ended", 150n]);
 
     assert.deepEqual(
-      deliveriesSince(store.db, [1n, 2n, 3n], 0n).map((d) => [d.id, d.interval, d.wh]),
+      (await deliveriesSince(store.db, [1n, 2n, 3n], 0n)).map((d) => [d.id, d.interval, d.wh]),
       [
         [2n, 101n, 700n], // carol needs 700
         [1n, 102n, 300n], // by id: contract 1 first
@@ -172,7 +165,7 @@ describe("the read model's power contracts", () => {
     );
     // Each delivery agrees with what the chain booked per meter, and with core's computation.
     for (const [interval, results] of chunks) {
-      const rows = deliveriesSince(store.db, [1n, 2n], interval).filter((d) => d.interval === interval);
+      const rows = (await deliveriesSince(store.db, [1n, 2n], interval)).filter((d) => d.interval === interval);
       const bought = (n: number) => results.find((r) => r.number === n)!.contractBoughtWh;
       const byId = (id: bigint) => rows.find((r) => r.id === id)?.wh ?? 0n;
       assert.equal(byId(1n), bought(2), `interval ${interval}: bob`);
@@ -185,70 +178,78 @@ describe("the read model's power contracts", () => {
       [300n, 600n],
     );
     assert.deepEqual(
-      contractsOf(store.db, bob).map((c) => [c.id, c.deliveredWh, c.sellerOwner]),
+      (await contractsOf(store.db, bob)).map((c) => [c.id, c.deliveredWh, c.sellerOwner]),
       [[1n, 600n, alice]],
     );
     assert.deepEqual(
-      contractsOf(store.db, alice.toLowerCase() as Address).map((c) => c.id),
+      (await contractsOf(store.db, alice.toLowerCase() as Address)).map((c) => c.id),
       [3n, 2n, 1n],
     );
-    store.close();
+    await store.close();
   });
 
   it("gives the same result when resumed between ranges and when rebuilt", async () => {
-    const file = join(dir, "resume.db");
+    const location = await testStoreLocation("resume");
     const { state, client } = fakeChain(200n);
     state.logs.push(...history().logs);
-    const whole = openReadModelStore({ file: ":memory:" });
+    const whole = await openReadModelStore({ location: await testStoreLocation("read-model") });
     await createIndexer({ store: whole, client, deployment: fakeDeployment }).catchUp();
-    const expected = deliveriesSince(whole.db, [1n, 2n], 0n);
-    whole.close();
+    const expected = await deliveriesSince(whole.db, [1n, 2n], 0n);
+    await whole.close();
 
     state.head = 100n;
-    let store = openReadModelStore({ file });
+    let store = await openReadModelStore({ location });
     await createIndexer({ store, client, deployment: fakeDeployment, rangeBlocks: 7n }).catchUp();
-    store.close();
+    await store.close();
     state.head = 200n;
-    store = openReadModelStore({ file });
+    store = await openReadModelStore({ location });
     const resumed = await createIndexer({ store, client, deployment: fakeDeployment, rangeBlocks: 7n }).catchUp();
     assert.equal(resumed.rebuilt, undefined);
-    assert.deepEqual(deliveriesSince(store.db, [1n, 2n], 0n), expected);
-    store.close();
+    assert.deepEqual(await deliveriesSince(store.db, [1n, 2n], 0n), expected);
+    await store.close();
 
     state.generation += 1; // a restarted chain: rebuilt from the deployment block
-    store = openReadModelStore({ file });
+    store = await openReadModelStore({ location });
     const rebuilt = await createIndexer({ store, client, deployment: fakeDeployment }).catchUp();
     assert.match(rebuilt.rebuilt ?? "", /another hash/);
-    assert.deepEqual(deliveriesSince(store.db, [1n, 2n], 0n), expected);
-    assert.equal(contractsOf(store.db, carol).length, 2);
-    store.close();
+    assert.deepEqual(await deliveriesSince(store.db, [1n, 2n], 0n), expected);
+    assert.equal((await contractsOf(store.db, carol)).length, 2);
+    await store.close();
   });
 
   it("reads a file indexed before migration 3 again from the deployment block", async () => {
-    const file = join(dir, "before-contracts.db");
+    const location = await testStoreLocation("before-contracts");
     const { state, client } = fakeChain(200n);
     state.logs.push(...history().logs);
-    const old = openDatabase({
-      file,
+    const old = await openStore<ReadModelTables>({
+      location,
       kind: READ_MODEL_DATABASE,
       migrations: MIGRATIONS.slice(0, 2),
-      synchronous: "NORMAL",
-    }).db;
-    old
-      .prepare(
-        `INSERT INTO progress (id, chain_id, contracts, deployed_at_block, deployment_block_hash, last_block)
-         VALUES (1, 31337, '{}', 10, '0x', 200)`,
-      )
-      .run();
-    old.prepare(`INSERT INTO participants VALUES (?, 1, 11, 0, '0x')`).run(alice);
-    old.close();
+    });
+    await old.db
+      .insertInto("progress")
+      .values({
+        id: 1n,
+        chain_id: 31337n,
+        contracts: "{}",
+        deployed_at_block: 10n,
+        deployment_block_hash: "0x",
+        last_block: 200n,
+        last_block_hash: null,
+      })
+      .execute();
+    await old.db
+      .insertInto("participants")
+      .values({ account: alice, number: 1n, block_number: 11n, log_index: 0n, transaction_hash: "0x" })
+      .execute();
+    await old.close();
 
-    const store = openReadModelStore({ file });
-    assert.equal(store.progress(), undefined, "migration 3 forgets the progress");
+    const store = await openReadModelStore({ location });
+    assert.equal(await store.progress(), undefined, "migration 3 forgets the progress");
     const result = await createIndexer({ store, client, deployment: fakeDeployment }).catchUp();
-    assert.equal(result.rebuilt, "the file is new");
-    assert.equal(deliveriesSince(store.db, [1n, 2n], 0n).length, 4);
-    assert.equal(Number(store.db.prepare("SELECT count(*) AS n FROM participants").get()!.n), 0, "emptied first");
-    store.close();
+    assert.equal(result.rebuilt, "the read model is new");
+    assert.equal((await deliveriesSince(store.db, [1n, 2n], 0n)).length, 4);
+    assert.deepEqual(await store.db.selectFrom("participants").selectAll().execute(), [], "emptied first");
+    await store.close();
   });
 });

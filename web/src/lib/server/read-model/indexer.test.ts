@@ -1,8 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import {
   costCapAbi,
   creditTokenAbi,
@@ -11,6 +8,8 @@ import {
   settlementCorrectionsAbi,
   tariffScheduleAbi,
 } from "@nachbarstrom/core/abi";
+import { sql } from "@nachbarstrom/core/database";
+import { testStoreLocation } from "@nachbarstrom/core/database/test";
 import type { ChunkResult } from "@nachbarstrom/core/packed";
 import { keccak256, toHex, type Address } from "viem";
 import { encodeChunkResults } from "../fake-logs.test-helper.ts";
@@ -18,7 +17,7 @@ import { ReadModelError } from "./errors.ts";
 import { fakeChain, fakeDeployment, hex32, rawLog } from "./fake-chain.test-helper.ts";
 import { createIndexer, type IndexerClient } from "./indexer.ts";
 import { derivedPosition, householdRows, meterOwners, metersOf, settledIntervals } from "./queries.ts";
-import { openReadModelStore, type ReadModelStore } from "./store.ts";
+import { allRows, openReadModelStore, type ReadModelStore } from "./store.ts";
 
 const { contracts } = fakeDeployment;
 const hood = hex32(0x11);
@@ -90,16 +89,12 @@ const settle = (interval: bigint, results: readonly ChunkResult[], block: bigint
   ),
 ];
 
-const count = (store: ReadModelStore, table: string) =>
-  Number(store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get()!.n);
+const count = async (store: ReadModelStore, table: string) =>
+  Number((await allRows(store.db, sql`SELECT count(*) AS n FROM ${sql.table(table)}`))[0].n);
+const first = async (store: ReadModelStore, table: string) =>
+  (await allRows(store.db, sql`SELECT * FROM ${sql.table(table)}`))[0];
 
 describe("the read model's indexer", () => {
-  let dir: string;
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), "read-model-"));
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
-
   it("decodes every kept event and skips others", async () => {
     const { state, client } = fakeChain(14n);
     state.logs.push(
@@ -220,21 +215,21 @@ describe("the read model's indexer", () => {
         2,
       ),
     );
-    const store = openReadModelStore({ file: ":memory:" });
+    const store = await openReadModelStore({ location: await testStoreLocation("read-model") });
     const indexed = await createIndexer({ store, client, deployment: fakeDeployment }).catchUp();
     assert.equal(indexed.events, 12);
 
     assert.deepEqual(
-      meterOwners(store.db).map((o) => [o.owner, o.meters.map((m) => m.number)]),
+      (await meterOwners(store.db)).map((o) => [o.owner, o.meters.map((m) => m.number)]),
       [
         [alice, [1]],
         [bob, [2]],
       ],
     );
-    assert.deepEqual(metersOf(store.db, alice.toLowerCase() as Address), [
+    assert.deepEqual(await metersOf(store.db, alice.toLowerCase() as Address), [
       { meter: hex32(0xa1), neighbourhood: hood, owner: alice, number: 1 },
     ]);
-    const [row, ...rest] = householdRows(store.db, alice, 24);
+    const [row, ...rest] = await householdRows(store.db, alice, 24);
     assert.equal(rest.length, 0);
     assert.deepEqual(
       { ...row, transactionHash: undefined },
@@ -255,32 +250,32 @@ describe("the read model's indexer", () => {
         transactionHash: undefined,
       },
     );
-    const [interval] = settledIntervals(store.db, 50);
+    const [interval] = await settledIntervals(store.db, 50);
     assert.equal(interval.interval, 100n);
     assert.equal(interval.meterCount, 2);
     assert.equal(interval.importWh, 800n);
     assert.equal(interval.blockNumber, 13n);
-    const tariff = store.db.prepare("SELECT * FROM tariffs").get()!;
+    const tariff = (await first(store, "tariffs"))!;
     assert.equal(tariff.community_price, 250_000n);
     assert.equal(tariff.vat_basis_points, 1900n);
-    const hoodRow = store.db.prepare("SELECT * FROM neighbourhoods").get()!;
+    const hoodRow = (await first(store, "neighbourhoods"))!;
     assert.deepEqual([hoodRow.allocation_key, hoodRow.tariff_notice_intervals, hoodRow.cost_cap], [1n, 2688n, 1n]);
-    const correction = store.db.prepare("SELECT * FROM corrections").get()!;
+    const correction = (await first(store, "corrections"))!;
     assert.deepEqual(
       [correction.import_wh, correction.change, correction.reason],
       [700n, 25_000n, "replacement value from the meter operator"],
     );
-    assert.equal(count(store, "participants"), 1);
-    assert.equal(count(store, "cost_cap_credits"), 2);
+    assert.equal(await count(store, "participants"), 1);
+    assert.equal(await count(store, "cost_cap_credits"), 2);
     // 50 € − 1 € + (0.007370 − 0.275000) € + 0.025 € correction + 0.000200 € cost cap (the newest total).
-    assert.equal(derivedPosition(store.db, alice), 50_000_000n - 1_000_000n - 267_630n + 25_000n + 200n);
-    assert.equal(derivedPosition(store.db, bob), 50_000n);
-    store.close();
+    assert.equal(await derivedPosition(store.db, alice), 50_000_000n - 1_000_000n - 267_630n + 25_000n + 200n);
+    assert.equal(await derivedPosition(store.db, bob), 50_000n);
+    await store.close();
   });
 
   it("reads in ranges of the configured size up to the head less the confirmations", async () => {
     const { state, client } = fakeChain(30n);
-    const store = openReadModelStore({ file: ":memory:" });
+    const store = await openReadModelStore({ location: await testStoreLocation("read-model") });
     const indexer = createIndexer({ store, client, deployment: fakeDeployment, rangeBlocks: 8n, confirmations: 2n });
     const first = await indexer.catchUp();
     assert.deepEqual(state.ranges, [
@@ -291,22 +286,22 @@ describe("the read model's indexer", () => {
     assert.deepEqual([first.fromBlock, first.toBlock, first.ranges], [10n, 28n, 3]);
     assert.deepEqual(await indexer.catchUp(), { ranges: 0, events: 0 }, "nothing new, nothing asked");
     assert.equal(state.ranges.length, 3);
-    store.close();
+    await store.close();
   });
 
   it("resumes after a restart from the last indexed block, without duplicates", async () => {
-    const file = join(dir, "resume.db");
+    const location = await testStoreLocation("resume");
     const { state, client } = fakeChain(20n);
     state.logs.push(registerMeter(0xa1, alice, 1, 12n), ...settle(100n, [result(1, { debit: 5n })], 18n));
-    let store = openReadModelStore({ file });
+    let store = await openReadModelStore({ location });
     await createIndexer({ store, client, deployment: fakeDeployment, rangeBlocks: 4n }).catchUp();
-    assert.equal(store.progress()?.lastBlock, 20n);
-    store.close();
+    assert.equal((await store.progress())?.lastBlock, 20n);
+    await store.close();
 
     state.logs.push(...settle(101n, [result(1, { debit: 7n })], 23n));
     state.head = 25n;
     state.ranges.length = 0;
-    store = openReadModelStore({ file });
+    store = await openReadModelStore({ location });
     const resumed = await createIndexer({ store, client, deployment: fakeDeployment, rangeBlocks: 4n }).catchUp();
     assert.equal(resumed.rebuilt, undefined);
     assert.deepEqual(state.ranges, [
@@ -314,19 +309,19 @@ describe("the read model's indexer", () => {
       [25n, 25n],
     ]);
     assert.deepEqual(
-      householdRows(store.db, alice, 24).map((r) => [r.interval, r.debit]),
+      (await householdRows(store.db, alice, 24)).map((r) => [r.interval, r.debit]),
       [
         [101n, 7n],
         [100n, 5n],
       ],
     );
-    assert.equal(count(store, "intervals"), 2);
-    assert.equal(count(store, "meters"), 1);
-    store.close();
+    assert.equal(await count(store, "intervals"), 2);
+    assert.equal(await count(store, "meters"), 1);
+    await store.close();
   });
 
   it("writes a range in one transaction: a failure part way leaves none of it", async () => {
-    const file = join(dir, "atomic.db");
+    const location = await testStoreLocation("atomic");
     const { state, client } = fakeChain(19n);
     state.logs.push(
       registerMeter(0xa1, alice, 1, 11n),
@@ -335,37 +330,37 @@ describe("the read model's indexer", () => {
       registerMeter(0xb2, bob, 2, 15n),
       ...settle(101n, [result(1, { debit: 2n ** 63n })], 16n),
     );
-    const store = openReadModelStore({ file });
+    const store = await openReadModelStore({ location });
     const indexer = createIndexer({ store, client, deployment: fakeDeployment, rangeBlocks: 4n });
     await assert.rejects(indexer.catchUp(), (error: unknown) => {
       assert.ok(error instanceof ReadModelError);
       assert.match(error.message, /debit = 9223372036854775808 is outside 64 bits/);
       return true;
     });
-    assert.equal(store.progress()?.lastBlock, 13n, "the first range is in");
-    assert.equal(count(store, "meters"), 1, "bob's registration in the failed range is not");
-    assert.equal(count(store, "intervals"), 0);
-    assert.equal(count(store, "meter_intervals"), 0);
+    assert.equal((await store.progress())?.lastBlock, 13n, "the first range is in");
+    assert.equal(await count(store, "meters"), 1, "bob's registration in the failed range is not");
+    assert.equal(await count(store, "intervals"), 0);
+    assert.equal(await count(store, "meter_intervals"), 0);
 
     // The chain moves on, the indexer tries again: the same range fails the same way, nothing half in.
     state.head = 25n;
     await assert.rejects(indexer.catchUp(), ReadModelError);
-    assert.equal(store.progress()?.lastBlock, 13n);
-    assert.equal(count(store, "meters"), 1);
-    store.close();
+    assert.equal((await store.progress())?.lastBlock, 13n);
+    assert.equal(await count(store, "meters"), 1);
+    await store.close();
   });
 
   it("rebuilds a file of another chain, other contracts or a restarted chain, never mixes", async () => {
-    const file = join(dir, "identity.db");
+    const location = await testStoreLocation("identity");
     const { state, client } = fakeChain(12n);
     state.logs.push(registerMeter(0xa1, alice, 1, 11n));
     const indexWith = async (deployment = fakeDeployment, chain: IndexerClient = client) => {
-      const store = openReadModelStore({ file });
+      const store = await openReadModelStore({ location });
       try {
         const result = await createIndexer({ store, client: chain, deployment }).catchUp();
-        return { result, meters: count(store, "meters"), progress: store.progress() };
+        return { result, meters: await count(store, "meters"), progress: await store.progress() };
       } finally {
-        store.close();
+        await store.close();
       }
     };
     assert.equal((await indexWith()).meters, 1);
@@ -393,7 +388,7 @@ describe("the read model's indexer", () => {
   it("notices a chain that changed under a running indexer and rebuilds", async () => {
     const { state, client } = fakeChain(12n);
     state.logs.push(registerMeter(0xa1, alice, 1, 11n));
-    const store = openReadModelStore({ file: ":memory:" });
+    const store = await openReadModelStore({ location: await testStoreLocation("read-model") });
     const indexer = createIndexer({ store, client, deployment: fakeDeployment });
     await indexer.catchUp();
     state.generation += 1;
@@ -401,10 +396,10 @@ describe("the read model's indexer", () => {
     const result = await indexer.catchUp();
     assert.match(result.rebuilt ?? "", /block 12 has another hash/);
     assert.deepEqual(
-      meterOwners(store.db).map((o) => o.owner),
+      (await meterOwners(store.db)).map((o) => o.owner),
       [bob],
     );
-    store.close();
+    await store.close();
   });
 });
 

@@ -1,12 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { sql } from "@nachbarstrom/core/database";
+import { testStoreLocation } from "@nachbarstrom/core/database/test";
 import type { ChunkResult } from "@nachbarstrom/core/packed";
 import type { Address } from "viem";
 import { newestIntervalRows, type HouseholdIntervalRow } from "../household-rows.ts";
 import type { IndexedEvent } from "./decode.ts";
 import { hex32 } from "./fake-chain.test-helper.ts";
-import { HOUSEHOLD_ROWS_SQL, householdRows } from "./queries.ts";
-import { openReadModelStore } from "./store.ts";
+import { householdRows, householdRowsQuery } from "./queries.ts";
+import { allRows, openReadModelStore } from "./store.ts";
 import { writeEvents } from "./write.ts";
 
 const hood = hex32(0x11);
@@ -32,8 +34,8 @@ function result(number: number, interval: bigint): ChunkResult {
  * A neighbourhood whose meters were settled in different intervals: alice's meter 1 in 1…60, her meter
  * 2 only in 1…5 and 30…32 (it was silent in between and then removed), bob's meter 3 in 1…70.
  */
-function readModel() {
-  const store = openReadModelStore({ file: ":memory:" });
+async function readModel(location: string) {
+  const store = await openReadModelStore({ location });
   const settled: Record<number, bigint[]> = {
     1: range(1n, 60n),
     2: [...range(1n, 5n), ...range(30n, 32n)],
@@ -66,36 +68,35 @@ function readModel() {
       transactionHash: tx,
     });
   }
-  store.transaction(() => writeEvents(store.db, events));
+  await store.transaction((trx) => writeEvents(trx, events));
   return store;
 }
 
 describe("householdRows", () => {
-  it("returns the newest intervals of all the owner's meters, whatever each meter's history", () => {
-    const store = readModel();
+  it("returns the newest intervals of all the owner's meters, whatever each meter's history", async () => {
+    const store = await readModel(await testStoreLocation("read-model"));
     const every = (owner: Address) => householdRows(store.db, owner, 1_000);
-    assert.equal(every(alice).length, 60 + 8);
+    assert.equal((await every(alice)).length, 60 + 8);
     for (const limit of [1, 3, 24, 28, 29, 40, 60, 61, 100]) {
       for (const owner of [alice, bob]) {
         assert.deepEqual(
-          key(householdRows(store.db, owner, limit)),
-          key(newestIntervalRows(every(owner), limit)),
+          key(await householdRows(store.db, owner, limit)),
+          key(newestIntervalRows(await every(owner), limit)),
           `${owner}, limit ${limit}`,
         );
       }
     }
     // Meter 2 reappears once the cut-off reaches back to 32: 29 intervals (60 down to 32) show 30 rows.
-    assert.deepEqual(key(householdRows(store.db, alice, 29)).slice(-3), ["33:1", "32:1", "32:2"]);
-    assert.equal(householdRows(store.db, alice, 29).length, 30);
-    store.close();
+    assert.deepEqual(key(await householdRows(store.db, alice, 29)).slice(-3), ["33:1", "32:1", "32:2"]);
+    assert.equal((await householdRows(store.db, alice, 29)).length, 30);
+    await store.close();
   });
 
-  it("finds the intervals through the primary key from each meter's newest row, not by reading its history", () => {
-    const store = readModel();
-    const plan = store.db
-      .prepare(`EXPLAIN QUERY PLAN ${HOUSEHOLD_ROWS_SQL}`)
-      .all({ owner: alice, limit: 24 })
-      .map((row) => String(row.detail));
+  it("finds the intervals through the primary key from each meter's newest row, not by reading its history (SQLite's plan)", async () => {
+    const store = await readModel(":memory:");
+    const plan = (await allRows(store.db, sql`EXPLAIN QUERY PLAN ${householdRowsQuery(alice, 24)}`)).map((row) =>
+      String(row.detail),
+    );
     // Each meter's `limit`-th newest interval, read backwards along the key (no sort of its history)…
     assert.ok(plan.includes("CORRELATED SCALAR SUBQUERY 1"), plan.join("\n"));
     assert.ok(plan.includes("SEARCH mi USING PRIMARY KEY (neighbourhood=? AND number=?)"), plan.join("\n"));
@@ -104,7 +105,7 @@ describe("householdRows", () => {
       plan.includes("SEARCH mi USING PRIMARY KEY (neighbourhood=? AND number=? AND interval>?)"),
       plan.join("\n"),
     );
-    store.close();
+    await store.close();
   });
 });
 

@@ -1,4 +1,5 @@
-import type { Migration } from "@nachbarstrom/core/sqlite";
+import type { Migration } from "@nachbarstrom/core/database";
+import { toPostgres } from "@nachbarstrom/core/database/postgres-sql";
 
 /**
  * The read model's schema, oldest first. Never edit a released migration: add the next one.
@@ -7,7 +8,7 @@ import type { Migration } from "@nachbarstrom/core/sqlite";
  * Every event row keeps where it came from: block, log index and transaction.
  */
 export const MIGRATIONS: readonly Migration[] = [
-  {
+  withPostgresCase({
     version: 1,
     description: "deployment identity, indexing progress, registry, settlement, corrections, tariffs, credit",
     sql: `
@@ -165,7 +166,7 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (block_number, log_index)
       ) WITHOUT ROWID;
     `,
-  },
+  }),
   {
     version: 2,
     description: "indexes for the console's interval views and the statements' cost-cap lines",
@@ -226,7 +227,30 @@ export const MIGRATIONS: readonly Migration[] = [
       DELETE FROM progress;
     `,
   },
+  {
+    version: 4,
+    description: "the indexer's lease: one portal process indexes at a time",
+    sql: `
+      -- Which portal process indexes (holder) and until when (ms since 1970); several processes read one
+      -- read model, but two indexing the same blocks would write them twice. Not renewed in time, any
+      -- process may take it (indexer-lease.ts).
+      CREATE TABLE indexer_lease (
+        id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+        holder TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
+
+/**
+ * Migration 1 compares accounts with COLLATE NOCASE, which PostgreSQL lacks. On PostgreSQL the columns
+ * are plain text: the indexer stores addresses checksummed and the queries look them up checksummed
+ * (viem's getAddress), so no comparison depends on letter case.
+ */
+function withPostgresCase(migration: Migration): Migration {
+  return { ...migration, postgres: toPostgres(migration.sql.replaceAll(" COLLATE NOCASE", "")) };
+}
 
 /** The tables that hold indexed data: emptied together when the file is rebuilt. */
 export const DATA_TABLES = [

@@ -1,9 +1,14 @@
-import type { DatabaseSync } from "node:sqlite";
-import { columnsOf, inTransaction, openDatabase, type DatabaseKind, type Row } from "@nachbarstrom/core/sqlite";
+import { openStore, type Dialect, type Kysely, type StoreKind, type Transaction } from "@nachbarstrom/core/database";
+import { columnsOf, type Row } from "@nachbarstrom/core/sqlite";
 import { ReadModelError } from "./errors.ts";
 import { DATA_TABLES, MIGRATIONS } from "./schema.ts";
+import type { ReadModelTables } from "./tables.ts";
 
-/** Which chain and contracts a read model file indexes; a file of another identity is rebuilt. */
+/** The read model's database, or a transaction on it: what the queries and writers take. */
+export type ReadModelDb = Kysely<ReadModelTables>;
+export type ReadModelTransaction = Transaction<ReadModelTables>;
+
+/** Which chain and contracts a read model indexes; a read model of another identity is rebuilt. */
 export type ReadModelIdentity = {
   chainId: number;
   /** Contract name → address, as in the deployment file. */
@@ -13,101 +18,131 @@ export type ReadModelIdentity = {
 };
 
 export type Progress = ReadModelIdentity & {
-  /** The newest block whose logs are all in the file. */
+  /** The newest block whose logs are all in the read model. */
   lastBlock: bigint;
   lastBlockHash: string | null;
 };
 
-/** An open read model database (schema.ts). */
+/** An open read model database (schema.ts): a SQLite file or a schema of a PostgreSQL database. */
 export type ReadModelStore = {
-  readonly file: string;
-  readonly db: DatabaseSync;
-  /** Runs `fn` in one IMMEDIATE transaction: all of its writes are kept, or none. */
-  transaction<T>(fn: () => T): T;
-  /** How far the file is indexed and for which deployment; undefined for a new file. */
-  progress(): Progress | undefined;
+  /** The file or URL (without its password), for messages. */
+  readonly location: string;
+  readonly dialect: Dialect;
+  readonly db: ReadModelDb;
+  /** Runs `fn` in one transaction: all of its writes are kept, or none. */
+  transaction<T>(fn: (trx: ReadModelTransaction) => Promise<T>): Promise<T>;
+  /** How far the read model is indexed and for which deployment; undefined for a new one. */
+  progress(): Promise<Progress | undefined>;
   /**
-   * Why the file cannot continue for `identity` (another chain, contracts, deployment block or a
-   * chain restarted under the same addresses), or undefined when it can.
+   * Why the read model cannot continue for `identity` (another chain, contracts, deployment block or
+   * a chain restarted under the same addresses), or undefined when it can.
    */
-  mismatch(identity: ReadModelIdentity): string | undefined;
-  /** Empties every indexed table and starts over for `identity`, in one transaction. */
-  reset(identity: ReadModelIdentity): void;
+  mismatch(identity: ReadModelIdentity): Promise<string | undefined>;
+  /** Empties every indexed table and starts over for `identity`. Call inside a transaction. */
+  reset(trx: ReadModelTransaction, identity: ReadModelIdentity): Promise<void>;
   /** Records that every log up to `block` is in. Call inside the range's transaction. */
-  setProgress(block: bigint, hash: string): void;
-  close(): void;
+  setProgress(trx: ReadModelTransaction, block: bigint, hash: string): Promise<void>;
+  close(): Promise<void>;
 };
 
-/** The read model, for its error messages. */
-export const READ_MODEL_DATABASE: DatabaseKind = {
+/** The read model, for its error messages; its tables live in the PostgreSQL schema read_model. */
+export const READ_MODEL_DATABASE: StoreKind = {
   name: "the read model",
   writer: "portal",
+  schema: "read_model",
   error: (shortMessage, options) => new ReadModelError(shortMessage, options),
 };
 
 const columns = columnsOf(READ_MODEL_DATABASE);
-/** Reads an INTEGER column; a wrong type means the file was changed by something else. */
+/** Reads an INTEGER column; a wrong type means the database was changed by something else. */
 export const intColumn = columns.int;
 export const textColumn = columns.text;
 export type { Row };
 
-/**
- * Opens (or creates) the read model in WAL mode and runs the migrations. synchronous=NORMAL: a power
- * cut may lose the newest ranges but never leaves a range half written, and the indexer reads lost
- * ranges again from the chain.
- */
-export function openReadModelStore({ file, now = Date.now }: { file: string; now?: () => number }): ReadModelStore {
-  const { db } = openDatabase({ file, kind: READ_MODEL_DATABASE, migrations: MIGRATIONS, synchronous: "NORMAL", now });
+/** What `sql\`…\`` builds: a raw query the read model runs. */
+export type RawQuery = { execute(db: ReadModelDb): Promise<{ rows: unknown[] }> };
 
-  const progress = (): Progress | undefined => {
-    const row = db.prepare("SELECT * FROM progress WHERE id = 1").get();
+/** The rows of a raw query, for the column readers above. */
+export async function allRows(db: ReadModelDb, query: RawQuery): Promise<Row[]> {
+  return (await query.execute(db)).rows as Row[];
+}
+
+/** The first row of a raw query, or undefined. */
+export async function firstRow(db: ReadModelDb, query: RawQuery): Promise<Row | undefined> {
+  return (await allRows(db, query))[0];
+}
+
+/**
+ * Opens (or creates) the read model at `location` (a SQLite file, ":memory:" or a postgres:// URL) and
+ * runs the migrations. On SQLite synchronous=NORMAL: a power cut may lose the newest ranges but never
+ * leaves a range half written, and the indexer reads lost ranges again from the chain.
+ */
+export async function openReadModelStore({
+  location,
+  now = Date.now,
+}: {
+  location: string;
+  now?: () => number;
+}): Promise<ReadModelStore> {
+  const store = await openStore<ReadModelTables>({
+    location,
+    kind: READ_MODEL_DATABASE,
+    migrations: MIGRATIONS,
+    synchronous: "NORMAL",
+    now,
+  });
+  const { db } = store;
+
+  const progress = async (): Promise<Progress | undefined> => {
+    const row = await db.selectFrom("progress").selectAll().where("id", "=", 1n).executeTakeFirst();
     if (!row) return undefined;
     return {
-      chainId: Number(intColumn(row, "chain_id")),
-      contracts: JSON.parse(textColumn(row, "contracts")) as Record<string, string>,
-      deployedAtBlock: intColumn(row, "deployed_at_block"),
-      deploymentBlockHash: textColumn(row, "deployment_block_hash"),
-      lastBlock: intColumn(row, "last_block"),
-      lastBlockHash: row.last_block_hash === null ? null : textColumn(row, "last_block_hash"),
+      chainId: Number(row.chain_id),
+      contracts: JSON.parse(row.contracts) as Record<string, string>,
+      deployedAtBlock: row.deployed_at_block,
+      deploymentBlockHash: row.deployment_block_hash,
+      lastBlock: row.last_block,
+      lastBlockHash: row.last_block_hash,
     };
   };
-  const run = <T>(fn: () => T) => inTransaction(db, READ_MODEL_DATABASE, fn);
 
   return {
-    file,
+    location: store.location,
+    dialect: store.dialect,
     db,
-    transaction: run,
+    transaction: (fn) => store.transaction(fn),
     progress,
-    mismatch: (identity) => {
-      const stored = progress();
-      return stored ? identityMismatch(stored, identity) : "the file is new";
+    mismatch: async (identity) => {
+      const stored = await progress();
+      return stored ? identityMismatch(stored, identity) : "the read model is new";
     },
-    reset: (identity) =>
-      run(() => {
-        for (const table of DATA_TABLES) db.exec(`DELETE FROM ${table}`);
-        db.prepare("DELETE FROM progress").run();
-        db.prepare(
-          `INSERT INTO progress (id, chain_id, contracts, deployed_at_block, deployment_block_hash, last_block, last_block_hash)
-           VALUES (1, ?, ?, ?, ?, ?, NULL)`,
-        ).run(
-          identity.chainId,
-          contractsJson(identity.contracts),
-          identity.deployedAtBlock,
-          identity.deploymentBlockHash,
-          identity.deployedAtBlock - 1n,
-        );
-      }),
-    setProgress: (block, hash) => {
-      const { changes } = db
-        .prepare("UPDATE progress SET last_block = ?, last_block_hash = ? WHERE id = 1")
-        .run(block, hash);
-      if (changes !== 1n && changes !== 1) {
+    async reset(trx, identity) {
+      for (const table of DATA_TABLES) await trx.deleteFrom(table).execute();
+      await trx.deleteFrom("progress").execute();
+      await trx
+        .insertInto("progress")
+        .values({
+          id: 1n,
+          chain_id: BigInt(identity.chainId),
+          contracts: contractsJson(identity.contracts),
+          deployed_at_block: identity.deployedAtBlock,
+          deployment_block_hash: identity.deploymentBlockHash,
+          last_block: identity.deployedAtBlock - 1n,
+          last_block_hash: null,
+        })
+        .execute();
+    },
+    async setProgress(trx, block, hash) {
+      const { numUpdatedRows } = await trx
+        .updateTable("progress")
+        .set({ last_block: block, last_block_hash: hash })
+        .where("id", "=", 1n)
+        .executeTakeFirst();
+      if (numUpdatedRows !== 1n) {
         throw new ReadModelError("The read model has no progress row", { details: "reset() was not called" });
       }
     },
-    close: () => {
-      if (db.isOpen) db.close();
-    },
+    close: () => store.close(),
   };
 }
 

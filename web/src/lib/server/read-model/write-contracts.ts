@@ -1,14 +1,11 @@
-import type { StatementSync } from "node:sqlite";
 import { contractDeliveries } from "@nachbarstrom/core/contract-deliveries";
+import { sql } from "@nachbarstrom/core/database";
 import type { IndexedEvent } from "./decode.ts";
 import { ReadModelError } from "./errors.ts";
-import { intColumn } from "./store.ts";
+import type { ReadModelTransaction } from "./store.ts";
 
 type Event<K extends IndexedEvent["kind"]> = Extract<IndexedEvent, { kind: K }>;
 type PowerContractEvent = Event<"PowerContractOffered" | "PowerContractAccepted" | "PowerContractEnded">;
-
-/** A prepared statement per SQL text, kept for the range (writeEvents' cache). */
-export type Prepare = (sql: string) => StatementSync;
 
 /**
  * Applies a power contract event to power_contracts as PowerContracts applies it on chain. Accepting
@@ -16,31 +13,34 @@ export type Prepare = (sql: string) => StatementSync;
  * (`acceptedIn`: block number → interval, read by the indexer); ending an offer ends it, ending an
  * active contract only moves its validUntil.
  */
-export function writePowerContractEvent(
-  prepare: Prepare,
+export async function writePowerContractEvent(
+  trx: ReadModelTransaction,
   event: PowerContractEvent,
   acceptedIn: ReadonlyMap<bigint, bigint>,
-): void {
-  const where = [event.blockNumber, event.logIndex, event.transactionHash] as const;
+): Promise<void> {
   switch (event.kind) {
     case "PowerContractOffered":
-      prepare(
-        `INSERT INTO power_contracts (id, neighbourhood, seller, buyer, seller_number, buyer_number, price_per_kwh,
-           cap_wh, valid_from, valid_until, status, block_number, log_index, transaction_hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'offered', ?, ?, ?)`,
-      ).run(
-        event.id,
-        event.neighbourhood,
-        event.seller,
-        event.buyer,
-        event.sellerNumber,
-        event.buyerNumber,
-        event.pricePerKwh,
-        event.capWh,
-        event.validFrom,
-        event.validUntil,
-        ...where,
-      );
+      await trx
+        .insertInto("power_contracts")
+        .values({
+          id: BigInt(event.id),
+          neighbourhood: event.neighbourhood,
+          seller: event.seller,
+          buyer: event.buyer,
+          seller_number: BigInt(event.sellerNumber),
+          buyer_number: BigInt(event.buyerNumber),
+          price_per_kwh: BigInt(event.pricePerKwh),
+          cap_wh: BigInt(event.capWh),
+          valid_from: BigInt(event.validFrom),
+          valid_until: BigInt(event.validUntil),
+          status: "offered",
+          accepted_block: null,
+          ended_block: null,
+          block_number: event.blockNumber,
+          log_index: BigInt(event.logIndex),
+          transaction_hash: event.transactionHash,
+        })
+        .execute();
       break;
     case "PowerContractAccepted": {
       const interval = acceptedIn.get(event.blockNumber);
@@ -49,24 +49,33 @@ export function writePowerContractEvent(
           details: `PowerContractAccepted of contract ${event.id}: no timestamp for block ${event.blockNumber}`,
         });
       }
-      expectContract(
-        prepare(
-          `UPDATE power_contracts SET status = 'active', accepted_block = ?, valid_from = max(valid_from, ?)
-           WHERE id = ? AND status = 'offered'`,
-        ).run(event.blockNumber, interval + 1n, event.id),
-        event,
-      );
+      const earliest = interval + 1n;
+      const result = await trx
+        .updateTable("power_contracts")
+        .set({
+          status: "active",
+          accepted_block: event.blockNumber,
+          valid_from: sql<bigint>`CASE WHEN valid_from > ${earliest} THEN valid_from ELSE ${earliest} END`,
+        })
+        .where("id", "=", BigInt(event.id))
+        .where("status", "=", "offered")
+        .executeTakeFirst();
+      expectContract(result, event);
       break;
     }
-    case "PowerContractEnded":
-      expectContract(
-        prepare(
-          `UPDATE power_contracts SET status = CASE status WHEN 'offered' THEN 'ended' ELSE status END,
-             valid_until = ?, ended_block = ? WHERE id = ?`,
-        ).run(event.validUntil, event.blockNumber, event.id),
-        event,
-      );
+    case "PowerContractEnded": {
+      const result = await trx
+        .updateTable("power_contracts")
+        .set({
+          status: sql<"ended">`CASE status WHEN 'offered' THEN 'ended' ELSE status END`,
+          valid_until: BigInt(event.validUntil),
+          ended_block: event.blockNumber,
+        })
+        .where("id", "=", BigInt(event.id))
+        .executeTakeFirst();
+      expectContract(result, event);
       break;
+    }
   }
 }
 
@@ -75,31 +84,43 @@ export function writePowerContractEvent(
  * contracts valid for the interval, as the read model holds them at this point of the chain (the same
  * state settlement read), served again over the chunk's meters by core's contractDeliveries.
  */
-export function writeContractDeliveries(prepare: Prepare, event: Event<"ChunkSettled">): void {
-  const contracts = prepare(
-    `SELECT id, seller_number, buyer_number, price_per_kwh, cap_wh FROM power_contracts
-     WHERE neighbourhood = ? AND status = 'active' AND valid_from <= ? AND valid_until > ?`,
-  )
-    .all(event.neighbourhood, event.interval, event.interval)
-    .map((row) => ({
-      id: intColumn(row, "id"),
-      seller: Number(intColumn(row, "seller_number")),
-      buyer: Number(intColumn(row, "buyer_number")),
-      pricePerKwh: intColumn(row, "price_per_kwh"),
-      capWh: intColumn(row, "cap_wh"),
-    }));
+export async function writeContractDeliveries(trx: ReadModelTransaction, event: Event<"ChunkSettled">): Promise<void> {
+  const contracts = (
+    await trx
+      .selectFrom("power_contracts")
+      .select(["id", "seller_number", "buyer_number", "price_per_kwh", "cap_wh"])
+      .where("neighbourhood", "=", event.neighbourhood)
+      .where("status", "=", "active")
+      .where("valid_from", "<=", event.interval)
+      .where("valid_until", ">", event.interval)
+      .execute()
+  ).map((row) => ({
+    id: row.id,
+    seller: Number(row.seller_number),
+    buyer: Number(row.buyer_number),
+    pricePerKwh: row.price_per_kwh,
+    capWh: row.cap_wh,
+  }));
   if (contracts.length === 0) return;
-  const insert = prepare(
-    `INSERT INTO contract_deliveries (id, interval, wh, block_number, log_index, transaction_hash)
-     VALUES (?, ?, ?, ?, ?, ?)`,
-  );
-  for (const delivery of contractDeliveries({ meters: event.results, contracts })) {
-    insert.run(delivery.id, event.interval, delivery.wh, event.blockNumber, event.logIndex, event.transactionHash);
-  }
+  const deliveries = contractDeliveries({ meters: event.results, contracts });
+  if (deliveries.length === 0) return;
+  await trx
+    .insertInto("contract_deliveries")
+    .values(
+      deliveries.map((delivery) => ({
+        id: delivery.id,
+        interval: event.interval,
+        wh: BigInt(delivery.wh),
+        block_number: event.blockNumber,
+        log_index: BigInt(event.logIndex),
+        transaction_hash: event.transactionHash,
+      })),
+    )
+    .execute();
 }
 
-function expectContract({ changes }: { changes: number | bigint }, event: PowerContractEvent): void {
-  if (Number(changes) !== 1) {
+function expectContract({ numUpdatedRows }: { numUpdatedRows: bigint }, event: PowerContractEvent): void {
+  if (numUpdatedRows !== 1n) {
     const as = event.kind === "PowerContractAccepted" ? " as an open offer" : "";
     throw new ReadModelError(`${event.kind} names a power contract the read model does not have${as}`, {
       details: `contract ${event.id}, block ${event.blockNumber}, log ${event.logIndex}`,

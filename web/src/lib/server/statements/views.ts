@@ -1,4 +1,3 @@
-import type { DatabaseSync } from "node:sqlite";
 import type { Tariff } from "@nachbarstrom/core/tariff";
 import type { Address } from "viem";
 import { comparisons } from "./breakdown.ts";
@@ -21,6 +20,7 @@ import {
   type PricedMeterInterval,
   type Totals,
 } from "./priced.ts";
+import type { ReadModelDb } from "../read-model/store.ts";
 import { correctionsOf, costCapCreditOf, meterIntervalsOf, tariffsOfOwner, type TariffPeriod } from "./queries.ts";
 import { statementMoney, type StatementMoney } from "./statement-lines.ts";
 import { intervalOf } from "@nachbarstrom/core/units";
@@ -55,11 +55,17 @@ export function today(now: Date = new Date()): string {
 }
 
 /** The flows page of `owner` for local day `day`, with that day's and its month's totals. */
-export function flowsView(db: DatabaseSync, owner: Address, day: string, now: Date = new Date()): FlowsView {
-  const periods = tariffsOfOwner(db, owner);
+export async function flowsView(
+  db: ReadModelDb,
+  owner: Address,
+  day: string,
+  now: Date = new Date(),
+): Promise<FlowsView> {
+  const periods = await tariffsOfOwner(db, owner);
   const range = dayRange(day);
   const month = monthOfDay(day);
-  const dayRows = meterIntervalsOf(db, owner, range);
+  const dayRows = await meterIntervalsOf(db, owner, range);
+  const monthIntervalRows = await meterIntervalsOf(db, owner, monthRange(month));
   const todayDay = today(now);
   return {
     day,
@@ -71,7 +77,7 @@ export function flowsView(db: DatabaseSync, owner: Address, day: string, now: Da
     dayIntervals: Number(range.to - range.from),
     intervals: flowsPerInterval(dayRows),
     dayFigures: figures(priceAll(dayRows, periods)),
-    monthFigures: figures(priceAll(meterIntervalsOf(db, owner, monthRange(month)), periods)),
+    monthFigures: figures(priceAll(monthIntervalRows, periods)),
   };
 }
 
@@ -92,18 +98,23 @@ export type StatementView = {
 };
 
 /** The priced meter-intervals of `owner` in billing month yyyymm, for the statement and its CSV. */
-export function monthRows(db: DatabaseSync, owner: Address, yyyymm: number): PricedMeterInterval[] {
-  return priceAll(meterIntervalsOf(db, owner, monthRange(yyyymm)), tariffsOfOwner(db, owner));
+export async function monthRows(db: ReadModelDb, owner: Address, yyyymm: number): Promise<PricedMeterInterval[]> {
+  return priceAll(await meterIntervalsOf(db, owner, monthRange(yyyymm)), await tariffsOfOwner(db, owner));
 }
 
 /** The monthly statement of `owner` for billing month yyyymm. */
-export function statementView(db: DatabaseSync, owner: Address, yyyymm: number, now: Date = new Date()): StatementView {
+export async function statementView(
+  db: ReadModelDb,
+  owner: Address,
+  yyyymm: number,
+  now: Date = new Date(),
+): Promise<StatementView> {
   const range = monthRange(yyyymm);
-  const periods = tariffsOfOwner(db, owner);
-  const rows = priceAll(meterIntervalsOf(db, owner, range), periods);
+  const periods = await tariffsOfOwner(db, owner);
+  const rows = priceAll(await meterIntervalsOf(db, owner, range), periods);
   const totals = figures(rows);
-  const corrections = correctionsOf(db, owner, range);
-  const costCap = costCapCreditOf(db, owner, yyyymm);
+  const corrections = await correctionsOf(db, owner, range);
+  const costCap = await costCapCreditOf(db, owner, yyyymm);
   const current = billingMonthOf(intervalOf(now.getTime() / 1000));
   return {
     owner,

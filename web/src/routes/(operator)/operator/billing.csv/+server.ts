@@ -16,7 +16,7 @@ export const GET: RequestHandler = async ({ locals, url }) => {
     if (!(cause instanceof ConsoleParameterError)) throw cause;
     error(400, cause.details, { code: "unexpected", details: cause.details });
   }
-  const csv = await readChain(async ({ readModel }) => billingCsv(billingRows(readModel, month)));
+  const csv = await readChain(async ({ readModel }) => billingCsv(await billingRows(readModel, month)));
   return new Response(csv, {
     headers: {
       "content-type": "text/csv; charset=utf-8; header=present",

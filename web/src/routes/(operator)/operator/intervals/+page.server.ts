@@ -28,7 +28,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
   return readChain(async ({ readModel }) => ({
     query,
     invalid,
-    neighbourhoods: neighbourhoodIds(readModel),
-    ...monitorPage(readModel, filter),
+    neighbourhoods: await neighbourhoodIds(readModel),
+    ...(await monitorPage(readModel, filter)),
   }));
 };

@@ -5,6 +5,7 @@ import { requireConsole } from "#lib/server/console/access.ts";
 import { meterDirectoryPath, readDirectoryFile } from "#lib/server/meters/directory-file.ts";
 import { syncDirectoryFile } from "#lib/server/meters/directory-sync.ts";
 import { listMeteringPoints } from "#lib/server/meters/metering-points.ts";
+import { knownNeighbourhoods } from "#lib/server/console/tariff-announce-rules.ts";
 import { meterViews, slugsOf } from "#lib/server/meters/views.ts";
 import type { PageServerLoad } from "./$types";
 
@@ -32,14 +33,9 @@ export const load: PageServerLoad = async ({ locals, setHeaders }) => {
   const slugs = slugsOf(directory);
   const points = listMeteringPoints(store);
   return readChain(async ({ readModel }) => {
-    const onChain = new Set(
-      readModel
-        .prepare("SELECT neighbourhood FROM neighbourhoods")
-        .all()
-        .map((r) => String(r.neighbourhood).toLowerCase()),
-    );
+    const onChain = new Set<string>(await knownNeighbourhoods(readModel));
     return {
-      meters: meterViews(readModel, slugs, points),
+      meters: await meterViews(readModel, slugs, points),
       // Only neighbourhoods the bridge's directory names: the new metering point needs their slug.
       neighbourhoods: (directory?.neighbourhoods ?? [])
         .filter((hood) => onChain.has(hood.id.toLowerCase()))

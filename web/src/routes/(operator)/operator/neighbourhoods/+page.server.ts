@@ -39,7 +39,8 @@ export const load: PageServerLoad = async ({ locals, setHeaders }) => {
   const operator = locals.roles?.operator === true;
   return readChain(async (chain) => {
     const now = intervalOf(await ledgerTime(chain.client));
-    const neighbourhoods = neighbourhoodViews(chain.readModel, slugsOf(directory), tariffHistory(chain.readModel, now));
+    const tariffs = await tariffHistory(chain.readModel, now);
+    const neighbourhoods = await neighbourhoodViews(chain.readModel, slugsOf(directory), tariffs);
     const withoutTariff = operator
       ? (await Promise.all(neighbourhoods.map(async (hood) => ((await hasTariff(chain, hood.id)) ? [] : [hood]))))
           .flat()

@@ -14,7 +14,7 @@ export const load: PageServerLoad = async ({ locals }) => {
   requireConsole(locals);
   const { tariffs, neighbourhoods, now } = await readChain(async ({ readModel, client }) => {
     const now = intervalOf(await ledgerTime(client));
-    return { tariffs: tariffHistory(readModel, now), neighbourhoods: knownNeighbourhoods(readModel), now };
+    return { tariffs: await tariffHistory(readModel, now), neighbourhoods: await knownNeighbourhoods(readModel), now };
   });
   // Only operators announce; auditors see the history read-only.
   return { tariffs, now, canAnnounce: locals.roles?.operator === true, neighbourhoods };

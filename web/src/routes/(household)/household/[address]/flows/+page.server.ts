@@ -21,7 +21,7 @@ export const load: PageServerLoad = async ({ params, url }) => {
     return {
       owner,
       invalidDay: asked !== null && asked !== "" && day !== asked ? asked : undefined,
-      flows: flowsView(readModel, owner, day, now),
+      flows: await flowsView(readModel, owner, day, now),
     };
   });
 };

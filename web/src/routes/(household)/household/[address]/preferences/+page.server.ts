@@ -11,7 +11,7 @@ export const load: PageServerLoad = async ({ params, locals }) => {
   if (!owner) {
     error(400, "invalid account address", { code: "address-invalid", details: `got "${params.address}"` });
   }
-  const meters = await readChain((chain) => readPreferences(chain, metersOf(chain.readModel, owner)));
+  const meters = await readChain(async (chain) => readPreferences(chain, await metersOf(chain.readModel, owner)));
   const canAct = locals.user?.account.toLowerCase() === owner.toLowerCase();
   return { owner, canAct, meters };
 };

@@ -16,7 +16,7 @@ export const GET: RequestHandler = async ({ params, url, locals }) => {
       details: `month must be YYYY-MM, got "${url.searchParams.get("month")}"`,
     });
   }
-  const csv = await readChain(async ({ readModel }) => statementCsv(monthRows(readModel, owner, month)));
+  const csv = await readChain(async ({ readModel }) => statementCsv(await monthRows(readModel, owner, month)));
   const name = `nachbarstrom-${owner.slice(2, 10).toLowerCase()}-${url.searchParams.get("month")}.csv`;
   return new Response(csv, {
     headers: {

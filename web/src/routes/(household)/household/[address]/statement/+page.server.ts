@@ -22,8 +22,8 @@ export const load: PageServerLoad = async ({ params, url }) => {
     const month = parsed !== undefined && parsed <= current ? parsed : current;
     return {
       invalidMonth: asked !== null && asked !== "" && month !== parsed ? asked : undefined,
-      statement: statementView(readModel, owner, month, new Date(now * 1000)),
-      meters: metersOf(readModel, owner),
+      statement: await statementView(readModel, owner, month, new Date(now * 1000)),
+      meters: await metersOf(readModel, owner),
     };
   });
 };

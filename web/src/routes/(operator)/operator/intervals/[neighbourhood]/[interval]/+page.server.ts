@@ -25,7 +25,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
   }
   const found = await readChain(async (chain) => {
     const { client, readModel } = chain;
-    const detail = intervalDetail(readModel, neighbourhood, interval);
+    const detail = await intervalDetail(readModel, neighbourhood, interval);
     if (!detail) return undefined;
     const hashes = [...new Set(detail.corrections.map((c) => c.transactionHash))];
     const senders = new Map<Hex, Address>(
