@@ -6,11 +6,15 @@
  * (simulated seconds per wall second, default 180: a 15-minute interval every 5 s),
  * NACHBARSTROM_SIM_START (ISO time the simulated clock starts at; default the last 21 June, 04:00 UTC),
  * PORT_CHAIN, PORT_MQTT, PORT_NODE_RED,
- * PORT_PORTAL.
+ * PORT_PORTAL; NACHBARSTROM_DATABASE_URL (a PostgreSQL database for the bridge, the read model and the
+ * accounts instead of SQLite files; the demo empties its three schemas at start) and
+ * NACHBARSTROM_PORTAL_PROCESSES (portal processes behind a load balancer on PORT_PORTAL; needs the
+ * database URL).
  */
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { DEMO_NEIGHBOURHOOD } from "@nachbarstrom/core";
+import { DATABASE_URL_ENV } from "@nachbarstrom/core/database";
 import { startStack } from "./stack/stack.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -53,6 +57,8 @@ const stack = await startStack({
   },
   mqttUrl: process.env.MQTT_URL || undefined,
   simulation: { startAt, speed: numberSetting("NACHBARSTROM_SPEED", 180) },
+  databaseUrl: process.env[DATABASE_URL_ENV] || undefined,
+  portalProcesses: numberSetting("NACHBARSTROM_PORTAL_PROCESSES", 1),
 });
 
 const household = stack.directory.neighbourhoods[0].meters[0].owner;

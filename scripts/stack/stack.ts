@@ -1,12 +1,16 @@
+import type { ChildProcess } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   DEMO_NEIGHBOURHOOD,
   DEV_ACCOUNT_INDEX,
   devAccount,
+  NachbarstromError,
   type Deployment,
   type MeterDirectory,
 } from "@nachbarstrom/core";
+import { DATABASE_URL_ENV } from "@nachbarstrom/core/database";
+import pg from "pg";
 import { readFlowFile, SHIPPED_FLOW_FILE } from "../../meter-bridge/src/bridge-flow.ts";
 import { startBroker } from "../../meter-bridge/src/broker.ts";
 import { startBridge } from "../../meter-bridge/src/server.ts";
@@ -19,7 +23,8 @@ import { devPrivateKey } from "./dev-keys.ts";
 import { issueDemoInvitations, type DemoInvitation } from "./demo-invitations.ts";
 import { onboardDemo } from "./onboard-demo.ts";
 import { buildPortalIfStale, startPortal } from "./portal.ts";
-import type { Service } from "./processes.ts";
+import { freePort, type Service } from "./processes.ts";
+import { startBalancer, type Balancer } from "./balancer.ts";
 
 export type StackPorts = { chain: number; mqtt: number; nodeRed: number; portal: number };
 
@@ -39,6 +44,13 @@ export type StartStackParameters = {
    * "wallet" (its own wallet signs in with SIWE and sends; what a utility would choose in production).
    */
   operatorCustody?: "passkey" | "wallet";
+  /**
+   * A PostgreSQL database for the bridge, the read model and the accounts (ADR 0010), instead of SQLite
+   * files in the runtime folder. The chain is new on every start, so its three schemas are emptied first.
+   */
+  databaseUrl?: string;
+  /** Portal processes behind a round-robin load balancer (balancer.ts); 1 unless given. Needs `databaseUrl` above 1. */
+  portalProcesses?: number;
   log?: (line: string) => void;
 };
 
@@ -46,8 +58,10 @@ export type Stack = {
   deployment: Deployment;
   directory: MeterDirectory;
   urls: { rpc: string; mqtt: string; nodeRed: string; portal: string };
-  /** The portal's accounts database; tests issue further invitations into it. */
+  /** The portal's accounts database (a file, or the PostgreSQL URL); tests issue further invitations into it. */
   accountsDb: string;
+  /** The portal processes (one unless portalProcesses said more) and, with several, their balancer. */
+  portals: { processes: (Service & { url: string; child: ChildProcess })[]; balancer?: Balancer };
   /** One invitation code per demo account (operator first), also in `<runtimeDir>/invitations.txt`. */
   invitations: DemoInvitation[];
   invitationsFile: string;
@@ -86,9 +100,16 @@ export async function startStack(parameters: StartStackParameters): Promise<Stac
       services.push({ name: "broker", stop: broker.stop });
       mqttUrl = broker.url;
     }
+    const processes = parameters.portalProcesses ?? 1;
+    if (processes > 1 && !parameters.databaseUrl) {
+      throw new NachbarstromError("Several portal processes need a shared database", {
+        details: "give databaseUrl (NACHBARSTROM_DATABASE_URL), a PostgreSQL database",
+      });
+    }
     // The chain is new on every start, so the bridge's store of readings and batches starts empty too.
-    const databaseFile = join(runtimeDir, "bridge.db");
-    for (const suffix of ["", "-wal", "-shm"]) rmSync(databaseFile + suffix, { force: true });
+    const databaseFile = parameters.databaseUrl ?? join(runtimeDir, "bridge.db");
+    if (parameters.databaseUrl) await emptySchemas(parameters.databaseUrl);
+    else for (const suffix of ["", "-wal", "-shm"]) rmSync(databaseFile + suffix, { force: true });
     // The demo's meters speak a mix of formats (plain JSON, Tasmota, DSMR P1, LoRaWAN, EIP-712 signed):
     // the shipped flow with the simulated devices bound in each format's reading node.
     const flowFile = join(runtimeDir, "flows-demo.json");
@@ -110,7 +131,7 @@ export async function startStack(parameters: StartStackParameters): Promise<Stac
     services.push({ name: "node-red", stop: bridge.stop });
 
     // The portal keeps accounts.db next to the deployment file (web/src/lib/server/auth/store.ts).
-    const accountsDb = join(runtimeDir, "accounts.db");
+    const accountsDb = parameters.databaseUrl ?? join(runtimeDir, "accounts.db");
     const invitationsFile = join(runtimeDir, "invitations.txt");
     const invitations = issueDemoInvitations({
       accountsDb,
@@ -119,15 +140,28 @@ export async function startStack(parameters: StartStackParameters): Promise<Stac
       operatorCustody: parameters.operatorCustody ?? "passkey",
     });
 
-    const portal = await startPortal({
-      root,
-      port: ports.portal,
-      deploymentFile: join(runtimeDir, "deployment.json"),
-      bridgeUrl: bridge.editorUrl,
-      meterDirectoryFile: join(runtimeDir, "meters.json"),
-      log,
-    });
-    services.push(portal);
+    // One portal on the stack's port, or several on ports of their own behind a balancer on it.
+    const origin = `http://localhost:${ports.portal}`;
+    const portals: Stack["portals"] = { processes: [] };
+    for (let i = 0; i < processes; i++) {
+      const portal = await startPortal({
+        root,
+        port: processes === 1 ? ports.portal : await freePort(),
+        deploymentFile: join(runtimeDir, "deployment.json"),
+        bridgeUrl: bridge.editorUrl,
+        meterDirectoryFile: join(runtimeDir, "meters.json"),
+        origin,
+        env: parameters.databaseUrl ? { [DATABASE_URL_ENV]: parameters.databaseUrl } : {},
+        name: processes === 1 ? "portal" : `portal-${i + 1}`,
+        log,
+      });
+      services.push(portal);
+      portals.processes.push(portal);
+    }
+    if (processes > 1) {
+      portals.balancer = await startBalancer({ port: ports.portal, backends: portals.processes.map((p) => p.url) });
+      services.push({ name: "balancer", stop: portals.balancer.stop });
+    }
 
     let chainClock: ChainClock | undefined;
     if (parameters.simulation) {
@@ -139,8 +173,9 @@ export async function startStack(parameters: StartStackParameters): Promise<Stac
     return {
       deployment,
       directory,
-      urls: { rpc: chain.rpcUrl, mqtt: mqttUrl, nodeRed: bridge.editorUrl, portal: portal.url },
+      urls: { rpc: chain.rpcUrl, mqtt: mqttUrl, nodeRed: bridge.editorUrl, portal: origin },
       accountsDb,
+      portals,
       invitations,
       invitationsFile,
       chainFollowsSimulation: chainClock?.following ?? false,
@@ -149,6 +184,18 @@ export async function startStack(parameters: StartStackParameters): Promise<Stac
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/** Empties the demo's three schemas in a PostgreSQL database: the chain they describe is gone. */
+async function emptySchemas(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (const schema of ["bridge", "read_model", "accounts"])
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await client.end();
   }
 }
 

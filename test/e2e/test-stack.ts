@@ -13,7 +13,7 @@ export type TestStack = Stack & { runtimeDir: string };
 /** Starts chain, contracts, demo neighbourhood, broker, bridge and portal quietly (grace period 30 s). */
 export async function startTestStack(
   name: string,
-  options: Pick<StartStackParameters, "operatorCustody"> = {},
+  options: Pick<StartStackParameters, "operatorCustody" | "databaseUrl" | "portalProcesses"> = {},
 ): Promise<TestStack> {
   const runtimeDir = mkdtempSync(join(tmpdir(), `nachbarstrom-${name}-`));
   try {
