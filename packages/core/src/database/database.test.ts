@@ -127,3 +127,26 @@ test("a store's own setting wins over the shared database URL, which wins over t
   assert.equal(storeLocation({ [DATABASE_URL_ENV]: url }, "OWN", file), url);
   assert.equal(storeLocation({ [DATABASE_URL_ENV]: url, OWN: "/tmp/own.db" }, "OWN", file), "/tmp/own.db");
 });
+
+test(`${testDialect}: store.db inside a transaction is the transaction; a nested transaction joins it`, async () => {
+  const store = await openStore<Schema>({ location: await testStoreLocation(), kind: KIND, migrations: MIGRATIONS });
+  const insert = (account: string) =>
+    store.db.insertInto("ledger").values({ account, micro_euro: 1n, note: null }).execute();
+  await assert.rejects(
+    store.transaction(async () => {
+      await insert("outer");
+      await store.transaction(async () => insert("inner"));
+      throw new Error("roll back both");
+    }),
+    /roll back both/,
+  );
+  assert.equal((await store.db.selectFrom("ledger").selectAll().execute()).length, 0);
+  await store.transaction(async () => {
+    await insert("kept");
+  });
+  assert.deepEqual(
+    (await store.db.selectFrom("ledger").select("account").execute()).map((r) => r.account),
+    ["kept"],
+  );
+  await store.close();
+});

@@ -4,6 +4,7 @@
  * a postgres:// URL (ADR 0010). Each store keeps its own schema_version; on PostgreSQL each store has
  * its own schema (kind.schema), so the three can share one database.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { Kysely, PostgresDialect, type Transaction } from "kysely";
 import pg from "pg";
 import { NachbarstromError } from "../errors.ts";
@@ -24,6 +25,10 @@ export type StoreKind = FileKind & { schema: string };
 export type Dialect = "sqlite" | "postgres";
 
 export type StoreDatabase<Schema> = {
+  /**
+   * The database; inside `transaction(fn)` (also in functions `fn` calls) the transaction itself, so
+   * code written against `store.db` joins the transaction it runs in, as SQLite's nested BEGIN would.
+   */
   readonly db: Kysely<Schema>;
   readonly dialect: Dialect;
   /** The file or URL, without a password. */
@@ -31,7 +36,8 @@ export type StoreDatabase<Schema> = {
   readonly schemaVersion: number;
   /**
    * Runs `fn` in one transaction (IMMEDIATE on SQLite, READ COMMITTED on PostgreSQL): all of its
-   * writes are kept, or none. A failure of the database itself is thrown as the kind's error.
+   * writes are kept, or none. Called inside another, it joins it. A failure of the database itself is
+   * thrown as the kind's error.
    */
   transaction<T>(fn: (trx: Transaction<Schema>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -114,14 +120,19 @@ function finish<Schema>(
   kind: StoreKind,
 ): StoreDatabase<Schema> {
   let closed: Promise<void> | undefined;
+  const current = new AsyncLocalStorage<Transaction<Schema>>();
   return {
-    db,
+    get db() {
+      return current.getStore() ?? db;
+    },
     dialect,
     location,
     schemaVersion,
     async transaction(fn) {
+      const outer = current.getStore();
+      if (outer) return fn(outer);
       try {
-        return await db.transaction().execute(fn);
+        return await db.transaction().execute((trx) => current.run(trx, () => fn(trx)));
       } catch (error) {
         if (!isDatabaseError(error)) throw error;
         throw kind.error(`${capitalised(kind.name)} could not be written`, { details: messageOf(error), cause: error });
