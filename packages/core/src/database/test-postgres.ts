@@ -42,8 +42,11 @@ export async function freshTestDatabase(): Promise<string> {
   return database.toString();
 }
 
-/** Starts a server of its own; `stop()` ends it and removes its files. */
-export async function startTestPostgres(): Promise<TestPostgres> {
+/**
+ * Starts a server of its own; `stop()` ends it and removes its files. Without fsync (tests) unless
+ * `durable` (benchmarks: a commit is on disk when it returns, as in production).
+ */
+export async function startTestPostgres({ durable = false }: { durable?: boolean } = {}): Promise<TestPostgres> {
   const bin = serverBinaries();
   const asRoot = process.getuid?.() === 0;
   const dir = mkdtempSync(join(tmpdir(), "nachbarstrom-pg-"));
