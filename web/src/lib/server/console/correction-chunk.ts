@@ -4,7 +4,8 @@ import { decodeChunkResults, RESULT_SIZE, type ChunkResult } from "@nachbarstrom
 import { bytesToHex, keccak256, type Hex } from "viem";
 import type { PortalContext } from "../chain.ts";
 import { sql } from "@nachbarstrom/core/database";
-import { allRows, intColumn, type ReadModelDb } from "../read-model/store.ts";
+import { allRows, type ReadModelDb } from "../read-model/store.ts";
+import { meterIntervalOf } from "../read-model/meter-interval-row.ts";
 
 /**
  * SettlementCorrections.correctMeter takes a chunk's results exactly as its ChunkSettled event carried
@@ -41,17 +42,7 @@ export async function storedChunkResults(
     sql`SELECT * FROM meter_intervals WHERE neighbourhood = ${neighbourhood} AND interval = ${interval} AND chunk = ${chunk}
        ORDER BY position`,
   );
-  return rows.map((row) => ({
-    number: Number(intColumn(row, "number")),
-    importWh: intColumn(row, "import_wh"),
-    exportWh: intColumn(row, "export_wh"),
-    contractBoughtWh: intColumn(row, "contract_bought_wh"),
-    contractSoldWh: intColumn(row, "contract_sold_wh"),
-    poolBoughtWh: intColumn(row, "pool_bought_wh"),
-    poolSoldWh: intColumn(row, "pool_sold_wh"),
-    debit: intColumn(row, "debit"),
-    credit: intColumn(row, "credit"),
-  }));
+  return rows.map(meterIntervalOf);
 }
 
 /** A chunk whose settled results cannot be found (neither in the read model nor in the chain's logs). */

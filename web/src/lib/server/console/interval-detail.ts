@@ -2,6 +2,7 @@ import { sql } from "@nachbarstrom/core/database";
 import type { Address, Hex } from "viem";
 import { allRows, intColumn, textColumn, type ReadModelDb } from "../read-model/store.ts";
 import { monitorPage, type MonitorRow } from "./intervals.ts";
+import { meterIntervalOf } from "../read-model/meter-interval-row.ts";
 
 /** One meter's result in a settled interval, as ChunkSettled carried it. */
 export type MeterResult = {
@@ -51,17 +52,9 @@ export async function intervalDetail(
        WHERE m.neighbourhood = ${neighbourhood} ORDER BY mi.number`,
   );
   const meters = meterRows.map((row): MeterResult => ({
-    number: Number(intColumn(row, "number")),
+    ...meterIntervalOf(row),
     meter: textColumn(row, "meter") as Hex,
     owner: textColumn(row, "owner") as Address,
-    importWh: intColumn(row, "import_wh"),
-    exportWh: intColumn(row, "export_wh"),
-    contractBoughtWh: intColumn(row, "contract_bought_wh"),
-    contractSoldWh: intColumn(row, "contract_sold_wh"),
-    poolBoughtWh: intColumn(row, "pool_bought_wh"),
-    poolSoldWh: intColumn(row, "pool_sold_wh"),
-    debit: intColumn(row, "debit"),
-    credit: intColumn(row, "credit"),
     chunk: Number(intColumn(row, "chunk")),
     transactionHash: textColumn(row, "transaction_hash") as Hex,
   }));

@@ -4,6 +4,7 @@ import { householdRow, type HouseholdIntervalRow } from "../household-rows.ts";
 import { groupByOwner, type MeterOwner, type MeterRegistration } from "../meter-registrations.ts";
 import type { SettledIntervalRow } from "../operator-rows.ts";
 import { allRows, firstRow, intColumn, textColumn, type ReadModelDb, type Row } from "./store.ts";
+import { meterIntervalOf } from "./meter-interval-row.ts";
 
 /** Every meter in registration order. */
 export async function allMeters(db: ReadModelDb): Promise<MeterRegistration[]> {
@@ -65,17 +66,7 @@ export function householdIntervalRow(row: Row): HouseholdIntervalRow {
       number: Number(intColumn(row, "number")),
     },
     intColumn(row, "interval"),
-    {
-      number: Number(intColumn(row, "number")),
-      importWh: intColumn(row, "import_wh"),
-      exportWh: intColumn(row, "export_wh"),
-      contractBoughtWh: intColumn(row, "contract_bought_wh"),
-      contractSoldWh: intColumn(row, "contract_sold_wh"),
-      poolBoughtWh: intColumn(row, "pool_bought_wh"),
-      poolSoldWh: intColumn(row, "pool_sold_wh"),
-      debit: intColumn(row, "debit"),
-      credit: intColumn(row, "credit"),
-    },
+    meterIntervalOf(row),
     textColumn(row, "transaction_hash") as Hex,
   );
 }

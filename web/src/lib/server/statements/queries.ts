@@ -4,6 +4,7 @@ import { getAddress, type Address, type Hex } from "viem";
 import { allRows, firstRow, intColumn, textColumn, type ReadModelDb } from "../read-model/store.ts";
 import type { SettledMeterInterval } from "./breakdown.ts";
 import type { IntervalRange } from "./calendar.ts";
+import { meterIntervalOf } from "../read-model/meter-interval-row.ts";
 
 /** A tariff and the first interval it prices, per neighbourhood, oldest first. */
 export type TariffPeriod = { neighbourhood: Hex; effectiveFrom: bigint; tariff: Tariff };
@@ -27,18 +28,10 @@ export async function meterIntervalsOf(
        ORDER BY mi.interval, mi.number`,
   );
   return rows.map((row) => ({
+    ...meterIntervalOf(row),
     neighbourhood: textColumn(row, "neighbourhood") as Hex,
-    number: Number(intColumn(row, "number")),
     meter: textColumn(row, "meter") as Hex,
     interval: intColumn(row, "interval"),
-    importWh: intColumn(row, "import_wh"),
-    exportWh: intColumn(row, "export_wh"),
-    contractBoughtWh: intColumn(row, "contract_bought_wh"),
-    contractSoldWh: intColumn(row, "contract_sold_wh"),
-    poolBoughtWh: intColumn(row, "pool_bought_wh"),
-    poolSoldWh: intColumn(row, "pool_sold_wh"),
-    debit: intColumn(row, "debit"),
-    credit: intColumn(row, "credit"),
   }));
 }
 
