@@ -15,13 +15,7 @@ import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import mqtt, { type MqttClient } from "mqtt";
 import type { Hex } from "viem";
-import {
-  DEMO_NEIGHBOURHOOD,
-  DEV_ACCOUNT_INDEX,
-  INTERVAL_SECONDS,
-  intervalOf,
-  type Deployment,
-} from "@nachbarstrom/core";
+import { DEMO_NEIGHBOURHOOD, INTERVAL_SECONDS, intervalOf, type Deployment } from "@nachbarstrom/core";
 import { startBroker, type StartBrokerReturnType } from "../../meter-bridge/src/broker.ts";
 import {
   HOUSEHOLDS,
@@ -31,6 +25,7 @@ import {
   assertSettledByTheRules,
   publishDemoStep,
   settledCount,
+  spawnBridgeProcess,
 } from "./metered-demo.ts";
 import { createOutbox } from "../../meter-bridge/src/outbox.ts";
 import { openStore } from "../../meter-bridge/src/store.ts";
@@ -38,11 +33,10 @@ import { FAULT_POINTS, type FaultPoint } from "../../meter-bridge/src/fault-poin
 import { startChain, type Chain } from "../../scripts/stack/chain.ts";
 import { deployContracts } from "../../scripts/stack/deploy.ts";
 import { onboardDemo } from "../../scripts/stack/onboard-demo.ts";
-import { freePort, spawnService, waitFor } from "../../scripts/stack/processes.ts";
-import { demoRoles, devPrivateKey } from "../../scripts/stack/stack.ts";
+import { freePort, waitFor } from "../../scripts/stack/processes.ts";
+import { demoRoles } from "../../scripts/stack/stack.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const BRIDGE_MAIN = join(root, "meter-bridge/src/main.ts");
 describe("the bridge loses and double-counts nothing when it, the broker or the chain node fails", () => {
   let dir: string;
   let chain: Chain;
@@ -94,27 +88,8 @@ describe("the bridge loses and double-counts nothing when it, the broker or the 
   /** Starts the bridge as its own process, with a fault plan or none. */
   function startBridgeProcess(fault?: `${FaultPoint}:${number}`) {
     const { database, faults } = files();
-    return spawnService({
-      name: "bridge",
-      command: process.execPath,
-      args: [BRIDGE_MAIN],
-      cwd: dir,
-      env: {
-        MQTT_URL: broker.url,
-        NACHBARSTROM_DEPLOYMENT: join(dir, "deployment.json"),
-        NACHBARSTROM_METERS: join(dir, "meters.json"),
-        // WELL-KNOWN LOCAL DEVELOPMENT KEY of the bridge account.
-        NACHBARSTROM_BRIDGE_KEY: devPrivateKey(DEV_ACCOUNT_INDEX.bridge),
-        NACHBARSTROM_BRIDGE_DB: database,
-        NACHBARSTROM_USER_DIR: join(dir, "node-red"),
-        NACHBARSTROM_BRIDGE_PORT: "0",
-        // Intervals close when every meter has reported past their end, never by the clock.
-        NACHBARSTROM_GRACE_SECONDS: "86400",
-        NACHBARSTROM_FAULT: fault ?? "",
-        NACHBARSTROM_FAULT_LOG: faults,
-      },
-      log: (line) => bridgeLog.push(line),
-    });
+    const env = { NACHBARSTROM_BRIDGE_DB: database, NACHBARSTROM_FAULT: fault ?? "", NACHBARSTROM_FAULT_LOG: faults };
+    return spawnBridgeProcess(dir, broker.url, env, (line) => bridgeLog.push(line));
   }
 
   const settledIntervals = () => settledCount(chain.rpcUrl, deployment, neighbourhoodIdOf(), first);

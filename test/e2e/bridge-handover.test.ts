@@ -14,15 +14,15 @@ import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import mqtt, { type MqttClient } from "mqtt";
 import type { Hex } from "viem";
-import { DEV_ACCOUNT_INDEX, INTERVAL_SECONDS, intervalOf, type Deployment } from "@nachbarstrom/core";
+import { INTERVAL_SECONDS, intervalOf, type Deployment } from "@nachbarstrom/core";
 import { freshTestDatabase } from "@nachbarstrom/core/database/test-postgres";
 import { openStore, type Store } from "../../meter-bridge/src/store.ts";
 import { startChain, type Chain } from "../../scripts/stack/chain.ts";
 import { deployContracts } from "../../scripts/stack/deploy.ts";
 import { startMosquitto } from "../../scripts/stack/mosquitto.ts";
 import { onboardDemo } from "../../scripts/stack/onboard-demo.ts";
-import { freePort, spawnService, waitFor } from "../../scripts/stack/processes.ts";
-import { demoRoles, devPrivateKey } from "../../scripts/stack/stack.ts";
+import { freePort, waitFor } from "../../scripts/stack/processes.ts";
+import { demoRoles } from "../../scripts/stack/stack.ts";
 import {
   HOUSEHOLDS,
   INTERVALS,
@@ -31,10 +31,10 @@ import {
   assertSettledByTheRules,
   publishDemoStep,
   settledCount,
+  spawnBridgeProcess,
 } from "./metered-demo.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const BRIDGE_MAIN = join(root, "meter-bridge/src/main.ts");
 /** Short leases, so the survivor takes over within seconds. */
 const LEASE_MS = 3000;
 const OUTBOX = "outbox";
@@ -52,7 +52,7 @@ describe("two bridge processes share the work and hand it over when one dies", (
   let nextStep = 0;
   let published = 0;
   const logs: Record<string, string[]> = { a: [], b: [] };
-  const bridges: Record<string, ReturnType<typeof spawnService>> = {};
+  const bridges: Record<string, ReturnType<typeof spawnBridgeProcess>> = {};
 
   const publishStep = async () => {
     await publishDemoStep(meters, nextStep, secondsOf(nextStep), 5);
@@ -88,27 +88,18 @@ describe("two bridge processes share the work and hand it over when one dies", (
     );
 
   function startBridge(instance: "a" | "b") {
-    bridges[instance] = spawnService({
-      name: `bridge-${instance}`,
-      command: process.execPath,
-      args: [BRIDGE_MAIN],
-      cwd: dir,
-      env: {
-        MQTT_URL: broker.url,
-        NACHBARSTROM_DEPLOYMENT: join(dir, "deployment.json"),
-        NACHBARSTROM_METERS: join(dir, "meters.json"),
-        // WELL-KNOWN LOCAL DEVELOPMENT KEY of the bridge account: both processes sign with it.
-        NACHBARSTROM_BRIDGE_KEY: devPrivateKey(DEV_ACCOUNT_INDEX.bridge),
+    // Both processes sign with the one bridge key; only the holder of the outbox lease sends.
+    bridges[instance] = spawnBridgeProcess(
+      dir,
+      broker.url,
+      {
         NACHBARSTROM_DATABASE_URL: databaseUrl,
         NACHBARSTROM_BRIDGE_INSTANCE: instance,
         NACHBARSTROM_BRIDGE_LEASE_MS: String(LEASE_MS),
         NACHBARSTROM_USER_DIR: join(dir, `node-red-${instance}`),
-        NACHBARSTROM_BRIDGE_PORT: "0",
-        // Intervals close when every meter has reported past their end, never by the clock.
-        NACHBARSTROM_GRACE_SECONDS: "86400",
       },
-      log: (line) => logs[instance].push(line),
-    });
+      (line) => logs[instance].push(line),
+    );
   }
 
   before(async () => {

@@ -8,12 +8,19 @@ import type { MqttClient } from "mqtt";
 import { createPublicClient, http, type Hex } from "viem";
 import {
   DEMO_NEIGHBOURHOOD,
+  DEV_ACCOUNT_INDEX,
   INTERVAL_SECONDS,
   decodeChunkResults,
   neighbourhoodSettlementAbi,
   type Deployment,
 } from "@nachbarstrom/core";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Store } from "../../meter-bridge/src/store.ts";
+import { spawnService } from "../../scripts/stack/processes.ts";
+import { devPrivateKey } from "../../scripts/stack/stack.ts";
+
+const BRIDGE_MAIN = fileURLToPath(new URL("../../meter-bridge/src/main.ts", import.meta.url));
 
 /** Intervals the meters report; each is closed by the readings at its end. */
 export const INTERVALS = 8;
@@ -158,4 +165,35 @@ export async function assertSettledByTheRules(
     assert.deepEqual(results, expected.get(k), `interval ${k}: each meter once, with its registers' energy`);
   }
   return settled;
+}
+
+/**
+ * Starts meter-bridge/src/main.ts as a process of its own on the demo deployment in `dir`, with
+ * `env` on top (its database, instance, faults); intervals close when every meter has reported past
+ * their end, never by the clock.
+ */
+export function spawnBridgeProcess(
+  dir: string,
+  mqttUrl: string,
+  env: Record<string, string>,
+  log: (line: string) => void,
+): ReturnType<typeof spawnService> {
+  return spawnService({
+    name: "bridge",
+    command: process.execPath,
+    args: [BRIDGE_MAIN],
+    cwd: dir,
+    env: {
+      MQTT_URL: mqttUrl,
+      NACHBARSTROM_DEPLOYMENT: join(dir, "deployment.json"),
+      NACHBARSTROM_METERS: join(dir, "meters.json"),
+      // WELL-KNOWN LOCAL DEVELOPMENT KEY of the bridge account.
+      NACHBARSTROM_BRIDGE_KEY: devPrivateKey(DEV_ACCOUNT_INDEX.bridge),
+      NACHBARSTROM_USER_DIR: join(dir, "node-red"),
+      NACHBARSTROM_BRIDGE_PORT: "0",
+      NACHBARSTROM_GRACE_SECONDS: "86400",
+      ...env,
+    },
+    log,
+  });
 }
