@@ -150,3 +150,29 @@ test(`${testDialect}: store.db inside a transaction is the transaction; a nested
   );
   await store.close();
 });
+
+test(`${testDialect}: statements with ? placeholders run on either dialect, inside a transaction too`, async () => {
+  const store = await openStore<Schema>({ location: await testStoreLocation(), kind: KIND, migrations: MIGRATIONS });
+  const insert = store.prepare("INSERT INTO ledger (account, micro_euro, note) VALUES (?, ?, ?) RETURNING id");
+  const first = await insert.get("a", 5n, null);
+  assert.equal(typeof first?.id, "bigint");
+  await store.transaction(async () => {
+    await insert.get("b", 7n, null);
+    assert.equal((await store.prepare("SELECT count(*) AS n FROM ledger").get())?.n, 2n, "sees its own write");
+  });
+  const { changes } = await store
+    .prepare("UPDATE ledger SET micro_euro = micro_euro + ? WHERE micro_euro > ?")
+    .run(1n, 4n);
+  assert.equal(changes, 2);
+  const rows = await store
+    .prepare("SELECT account, micro_euro FROM ledger WHERE account IN (?, ?) ORDER BY account")
+    .all("a", "b");
+  assert.deepEqual(
+    rows.map((r) => ({ ...r })),
+    [
+      { account: "a", micro_euro: 6n },
+      { account: "b", micro_euro: 8n },
+    ],
+  );
+  await store.close();
+});

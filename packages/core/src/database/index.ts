@@ -4,3 +4,4 @@ export type { Dialect, Migration, OpenStoreParameters, StoreDatabase, StoreKind 
 export { isPostgresUrl, redacted, toPostgres } from "./postgres-sql.ts";
 export { sql, type Generated, type Kysely, type Transaction } from "kysely";
 export { DATABASE_URL_ENV, storeLocation } from "./location.ts";
+export type { Row, Statement } from "./statement.ts";

@@ -15,6 +15,7 @@ import {
 } from "../sqlite.ts";
 import { isPostgresUrl, redacted, toPostgres } from "./postgres-sql.ts";
 import { NodeSqliteDialect } from "./sqlite-dialect.ts";
+import { statement, type Statement } from "./statement.ts";
 
 /** One step of a schema: SQLite DDL, translated for PostgreSQL unless `postgres` gives the text. */
 export type Migration = FileMigration & { postgres?: string };
@@ -34,6 +35,8 @@ export type StoreDatabase<Schema> = {
   /** The file or URL, without a password. */
   readonly location: string;
   readonly schemaVersion: number;
+  /** A statement in SQL text with `?` placeholders, run on `db` (statement.ts). */
+  prepare(text: string): Statement;
   /**
    * Runs `fn` in one transaction (IMMEDIATE on SQLite, READ COMMITTED on PostgreSQL): all of its
    * writes are kept, or none. Called inside another, it joins it. A failure of the database itself is
@@ -128,6 +131,7 @@ function finish<Schema>(
     dialect,
     location,
     schemaVersion,
+    prepare: (text) => statement(() => (current.getStore() ?? db) as Kysely<unknown>, dialect, text),
     async transaction(fn) {
       const outer = current.getStore();
       if (outer) return fn(outer);
