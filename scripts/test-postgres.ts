@@ -26,7 +26,17 @@ const SUITES: { workspace: string; files: string[] }[] = [
     ],
   },
   // The portal's accounts database: users, passkeys, sessions, invitations, actions, requests, metering points.
-  { workspace: "web", files: [] },
+  {
+    workspace: "web",
+    files: [
+      "src/lib/server/auth/*.test.ts",
+      "src/lib/server/actions/*.test.ts",
+      "src/lib/server/money/*.test.ts",
+      "src/lib/server/meters/*.test.ts",
+      "src/lib/server/console/erasure.test.ts",
+      "src/lib/server/erasure-request.test.ts",
+    ],
+  },
   // The portal's read model: the indexer and the queries of the pages.
   {
     workspace: "web",

@@ -4,6 +4,7 @@ import type { Address } from "viem";
 import { DEMO_NEIGHBOURHOOD, DEV_ACCOUNT_INDEX, devAccount } from "@nachbarstrom/core";
 import { custodyKey, portalSecret } from "../../web/src/lib/server/auth/custody.ts";
 import { bindAccount, issueInvitation } from "../../web/src/lib/server/auth/invitations.ts";
+import { isPostgresUrl } from "@nachbarstrom/core/database";
 import { openAccountsStore } from "../../web/src/lib/server/auth/store.ts";
 import { devPrivateKey } from "./dev-keys.ts";
 
@@ -31,23 +32,25 @@ export type IssueDemoInvitationsParameters = {
  *
  * The chain is new on every start, so the accounts database starts empty too.
  */
-export function issueDemoInvitations({
+export async function issueDemoInvitations({
   accountsDb,
   portalUrl,
   file,
   operatorCustody,
-}: IssueDemoInvitationsParameters): DemoInvitation[] {
-  for (const suffix of ["", "-wal", "-shm"]) rmSync(accountsDb + suffix, { force: true });
-  const store = openAccountsStore({ file: accountsDb });
+}: IssueDemoInvitationsParameters): Promise<DemoInvitation[]> {
+  // A new chain: a file starts afresh (a PostgreSQL database's schemas were emptied by the stack).
+  if (!isPostgresUrl(accountsDb))
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(accountsDb + suffix, { force: true });
+  const store = await openAccountsStore({ location: accountsDb });
   try {
     const encryptionKey = custodyKey(portalSecret({ ...process.env, ORIGIN: portalUrl }));
-    const invite = (label: string, account: Address): DemoInvitation => {
-      const { code } = issueInvitation(store, { account });
+    const invite = async (label: string, account: Address): Promise<DemoInvitation> => {
+      const { code } = await issueInvitation(store, { account });
       return { label, account, code, link: `${portalUrl}/invitation?code=${code}` };
     };
     const invitations: DemoInvitation[] = [];
     const operator = devAccount(DEV_ACCOUNT_INDEX.admin).address;
-    bindAccount(store, {
+    await bindAccount(store, {
       account: operator,
       custody:
         operatorCustody === "wallet"
@@ -56,18 +59,18 @@ export function issueDemoInvitations({
             { kind: "server", privateKey: devPrivateKey(DEV_ACCOUNT_INDEX.admin) },
       encryptionKey,
     });
-    invitations.push(invite("Stadtwerk (operator)", operator));
+    invitations.push(await invite("Stadtwerk (operator)", operator));
     for (const household of DEMO_NEIGHBOURHOOD.households) {
       const account = devAccount(household.accountIndex).address;
       // WELL-KNOWN LOCAL DEVELOPMENT KEY (packages/core/src/demo.ts), stored encrypted as in production.
       const privateKey = devPrivateKey(household.accountIndex);
-      bindAccount(store, { account, custody: { kind: "server", privateKey }, encryptionKey });
-      invitations.push(invite(household.label, account));
+      await bindAccount(store, { account, custody: { kind: "server", privateKey }, encryptionKey });
+      invitations.push(await invite(household.label, account));
     }
     writeFileSync(file, formatInvitations(invitations));
     return invitations;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

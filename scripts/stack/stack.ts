@@ -133,7 +133,7 @@ export async function startStack(parameters: StartStackParameters): Promise<Stac
     // The portal keeps accounts.db next to the deployment file (web/src/lib/server/auth/store.ts).
     const accountsDb = parameters.databaseUrl ?? join(runtimeDir, "accounts.db");
     const invitationsFile = join(runtimeDir, "invitations.txt");
-    const invitations = issueDemoInvitations({
+    const invitations = await issueDemoInvitations({
       accountsDb,
       portalUrl: `http://localhost:${ports.portal}`,
       file: invitationsFile,

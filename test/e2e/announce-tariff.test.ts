@@ -100,9 +100,9 @@ describe("the operator announces a tariff with their own wallet", () => {
     assert.equal(newest.tariff.vatBasisPoints, history[0].tariff.vatBasisPoints);
 
     // The audit log holds the announcement with the wallet's transaction, mined and checked.
-    const store = openAccountsStore({ file: stack.accountsDb });
+    const store = await openAccountsStore({ location: stack.accountsDb });
     try {
-      const [action] = listActions(store, { kinds: ["tariff."], limit: 1 });
+      const [action] = await listActions(store, { kinds: ["tariff."], limit: 1 });
       assert.equal(action?.kind, "tariff.announce");
       assert.equal(action.via, "wallet");
       assert.equal(action.state, "confirmed");
@@ -110,7 +110,7 @@ describe("the operator announces a tariff with their own wallet", () => {
       const receipt = await chain.getTransactionReceipt({ hash: action.txHash! });
       assert.equal(receipt.to?.toLowerCase(), stack.deployment.contracts.tariffSchedule.toLowerCase());
     } finally {
-      store.close();
+      await store.close();
     }
 
     const row = page.locator(`[data-testid="tariff-row"][data-effective="${effectiveFrom}"]`);

@@ -113,9 +113,9 @@ describe("top-up and pay-out requests, confirmed by the treasurer", () => {
     );
     assert.equal(await instructions.count(), 0, "no transfer awaited any more");
 
-    const store = openAccountsStore({ file: stack.accountsDb });
+    const store = await openAccountsStore({ location: stack.accountsDb });
     try {
-      const action = listActions(store, { kinds: ["credit.top-up"], limit: 1 })[0];
+      const action = (await listActions(store, { kinds: ["credit.top-up"], limit: 1 }))[0];
       assert.equal(action?.state, "confirmed");
       assert.equal(action.account, stack.invitations[0].account);
       assert.deepEqual(
@@ -126,7 +126,7 @@ describe("top-up and pay-out requests, confirmed by the treasurer", () => {
       assert.equal(receipt.status, "success");
       assert.equal(await row.locator("code.hex").getAttribute("title"), action.txHash);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
@@ -186,13 +186,13 @@ describe("top-up and pay-out requests, confirmed by the treasurer", () => {
     assert.equal(await mine.getAttribute("data-state"), "rejected");
     assert.equal(await mine.getByTestId("reject-reason").innerText(), "Reason: No transfer arrived");
 
-    const store = openAccountsStore({ file: stack.accountsDb });
+    const store = await openAccountsStore({ location: stack.accountsDb });
     try {
-      const [rejection] = listActions(store, { kinds: ["credit.request.reject"], limit: 1 });
+      const [rejection] = await listActions(store, { kinds: ["credit.request.reject"], limit: 1 });
       assert.equal(rejection?.account, stack.invitations[0].account);
       assert.equal(rejection.details.reason, "No transfer arrived");
     } finally {
-      store.close();
+      await store.close();
     }
   });
 

@@ -146,17 +146,17 @@ describe("the operator onboards a metering point; the running bridge takes its r
     }
 
     // The metering point id appears nowhere in the registration transaction: calldata and logs.
-    const store = openAccountsStore({ file: stack.accountsDb });
+    const store = await openAccountsStore({ location: stack.accountsDb });
     let txHash: Hex;
     try {
-      const row = store.db
+      const row = await store
         .prepare("SELECT tx_hash, details FROM actions WHERE kind = 'meter.register' AND state = 'confirmed'")
         .get();
       assert.ok(row, "the audit log has the confirmed registration");
       txHash = row.tx_hash as Hex;
       assert.ok(!String(row.details).includes(METERING_POINT), "nor in the audit log's details");
     } finally {
-      store.close();
+      await store.close();
     }
     const needle = stringToHex(METERING_POINT).slice(2).toLowerCase();
     const tx = await chain().getTransaction({ hash: txHash });

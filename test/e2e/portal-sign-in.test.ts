@@ -144,7 +144,11 @@ describe("a household signs in with a passkey from its invitation code", () => {
     const consoleContext = await browser.newContext();
     const operatorPage = await consoleContext.newPage();
     await addVirtualAuthenticator(consoleContext, operatorPage);
-    await redeemInvitation(operatorPage, portal, newInvitationCode(stack.accountsDb, stack.invitations[0].account));
+    await redeemInvitation(
+      operatorPage,
+      portal,
+      await newInvitationCode(stack.accountsDb, stack.invitations[0].account),
+    );
     await gotoHydrated(operatorPage, `${portal}/operator/households?lang=en`);
     const row = operatorPage.locator(`[data-testid="household-row"][data-account="${household.account}"]`);
     assert.match(await row.getByTestId("erasure-requested").innerText(), /Erasure asked for on/);

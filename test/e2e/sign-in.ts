@@ -27,12 +27,12 @@ export async function addVirtualAuthenticator(context: BrowserContext, page: Pag
 }
 
 /** A new single-use invitation code for an account the stack has bound (a demo household or the operator). */
-export function newInvitationCode(accountsDb: string, account: Address): string {
-  const store = openAccountsStore({ file: accountsDb });
+export async function newInvitationCode(accountsDb: string, account: Address): Promise<string> {
+  const store = await openAccountsStore({ location: accountsDb });
   try {
-    return issueInvitation(store, { account }).code;
+    return (await issueInvitation(store, { account })).code;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -56,5 +56,5 @@ export async function signInAs(
   account: Address,
 ): Promise<void> {
   await addVirtualAuthenticator(context, page);
-  await redeemInvitation(page, stack.urls.portal, newInvitationCode(stack.accountsDb, account));
+  await redeemInvitation(page, stack.urls.portal, await newInvitationCode(stack.accountsDb, account));
 }

@@ -40,16 +40,16 @@ describe("households and the operator sign in with their own wallet (SIWE)", () 
     stack = await startTestStack("e2e-wallet", { operatorCustody: "wallet" });
     runtimeDir = stack.runtimeDir;
     // As the console's "issue an invitation" with an address does: the account bound without a key.
-    const store = openAccountsStore({ file: stack.accountsDb });
+    const store = await openAccountsStore({ location: stack.accountsDb });
     try {
-      bindAccount(store, {
+      await bindAccount(store, {
         account: walletHousehold.address,
         custody: { kind: "external" },
         encryptionKey: Buffer.alloc(32), // not used for an account bound without a key
       });
-      issueInvitation(store, { account: walletHousehold.address });
+      await issueInvitation(store, { account: walletHousehold.address });
     } finally {
-      store.close();
+      await store.close();
     }
     browser = await launchChromium();
   });

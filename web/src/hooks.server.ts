@@ -75,7 +75,7 @@ function chooseLocale(event: RequestEvent): void {
  * before they run.
  */
 async function guard(event: RequestEvent): Promise<void> {
-  const user = sessionUser(accountsStore(), event.cookies.get(SESSION_COOKIE));
+  const user = await sessionUser(await accountsStore(), event.cookies.get(SESSION_COOKIE));
   event.locals.user = user;
   const requirement = requirementOf(event.url.pathname);
   const readRoles = (account: Address) => readChain((chain) => cachedAccountRoles(chain, account));

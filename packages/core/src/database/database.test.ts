@@ -176,3 +176,16 @@ test(`${testDialect}: statements with ? placeholders run on either dialect, insi
   );
   await store.close();
 });
+
+test(`${testDialect}: statements with :name placeholders take one object of values`, async () => {
+  const store = await openStore<Schema>({ location: await testStoreLocation(), kind: KIND, migrations: MIGRATIONS });
+  await store
+    .prepare("INSERT INTO ledger (account, micro_euro, note) VALUES (:account, :amount, NULL)")
+    .run({ account: "a", amount: 3n });
+  const row = await store
+    .prepare("SELECT account FROM ledger WHERE micro_euro = :amount AND (account = :account OR account = :account)")
+    .get({ amount: 3n, account: "a" });
+  assert.equal(row?.account, "a");
+  await assert.rejects(store.prepare("SELECT :missing AS x").get({ other: 1 }), /No value for :missing/);
+  await store.close();
+});

@@ -71,6 +71,7 @@ function openSqlite<Schema>({
   migrations,
   synchronous = "FULL",
   foreignKeys = false,
+  readBigInts = true,
   now,
 }: OpenStoreParameters): StoreDatabase<Schema> {
   const { db: file, schemaVersion } = openSqliteFile({
@@ -79,6 +80,7 @@ function openSqlite<Schema>({
     migrations,
     synchronous,
     foreignKeys,
+    readBigInts,
     now,
   });
   const db = new Kysely<Schema>({ dialect: new NodeSqliteDialect(file) });

@@ -12,21 +12,21 @@ const household = {
 };
 
 describe("a household's erasure request", () => {
-  it("is recorded once in the audit log, with the time of the first request", () => {
-    const store = testStore();
-    assert.equal(erasureRequestOf(store, household.account), undefined);
-    const first = requestErasure(store, household);
+  it("is recorded once in the audit log, with the time of the first request", async () => {
+    const store = await testStore();
+    assert.equal(await erasureRequestOf(store, household.account), undefined);
+    const first = await requestErasure(store, household);
     store.advance(60_000);
-    assert.equal(requestErasure(store, household), first, "asking again keeps the first request");
-    assert.equal(erasureRequestOf(store, household.account), first);
-    const logged = listActions(store, { kinds: [ERASURE_REQUEST_KIND], limit: 10 });
+    assert.equal(await requestErasure(store, household), first, "asking again keeps the first request");
+    assert.equal(await erasureRequestOf(store, household.account), first);
+    const logged = await listActions(store, { kinds: [ERASURE_REQUEST_KIND], limit: 10 });
     assert.equal(logged.length, 1);
     assert.deepEqual([logged[0].account, logged[0].userId, logged[0].state], [household.account, 7, "done"]);
   });
 
-  it("counts only the account's own request", () => {
-    const store = testStore();
-    requestErasure(store, { ...household, account: "0x0000000000000000000000000000000000000B0B" as Address });
-    assert.equal(erasureRequestOf(store, household.account), undefined);
+  it("counts only the account's own request", async () => {
+    const store = await testStore();
+    await requestErasure(store, { ...household, account: "0x0000000000000000000000000000000000000B0B" as Address });
+    assert.equal(await erasureRequestOf(store, household.account), undefined);
   });
 });

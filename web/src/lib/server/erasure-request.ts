@@ -7,8 +7,8 @@ import type { AccountsStore } from "./auth/store.ts";
 export const ERASURE_REQUEST_KIND = "household.erasure-request";
 
 /** When the account asked for erasure (unix ms), if it did; a later request by the same account adds nothing. */
-export function erasureRequestOf(store: AccountsStore, account: Address): number | undefined {
-  const [newest] = listActions(store, { account, kinds: [ERASURE_REQUEST_KIND], limit: 1 });
+export async function erasureRequestOf(store: AccountsStore, account: Address): Promise<number | undefined> {
+  const [newest] = await listActions(store, { account, kinds: [ERASURE_REQUEST_KIND], limit: 1 });
   return newest?.createdAt;
 }
 
@@ -17,11 +17,12 @@ export function erasureRequestOf(store: AccountsStore, account: Address): number
  * console's households page (console/households.ts) shows it. Asking twice keeps the first request.
  * The utility carries it out once the household's meters are retired and its money is settled.
  */
-export function requestErasure(store: AccountsStore, user: SessionUser): number {
-  return store.transaction(() => {
-    const earlier = erasureRequestOf(store, user.account);
+export async function requestErasure(store: AccountsStore, user: SessionUser): Promise<number> {
+  return store.transaction(async () => {
+    const earlier = await erasureRequestOf(store, user.account);
     if (earlier !== undefined) return earlier;
-    return recordDone(store, { account: user.account, userId: user.id, kind: ERASURE_REQUEST_KIND, details: {} })
-      .createdAt;
+    return (
+      await recordDone(store, { account: user.account, userId: user.id, kind: ERASURE_REQUEST_KIND, details: {} })
+    ).createdAt;
   });
 }

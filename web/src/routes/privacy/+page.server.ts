@@ -3,7 +3,7 @@ import { erasureRequestOf } from "#lib/server/erasure-request.ts";
 import type { PageServerLoad } from "./$types";
 
 /** Public; a signed-in user also sees whether it asked for erasure and can ask (./erasure-request). */
-export const load: PageServerLoad = ({ locals }) => {
+export const load: PageServerLoad = async ({ locals }) => {
   const user = locals.user;
-  return { erasure: user ? { requestedAt: erasureRequestOf(accountsStore(), user.account) } : undefined };
+  return { erasure: user ? { requestedAt: await erasureRequestOf(await accountsStore(), user.account) } : undefined };
 };

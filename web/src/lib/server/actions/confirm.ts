@@ -13,8 +13,13 @@ import { claimForSending, findAction, markOutcome, markSent, type ActionRecord }
 export type ActionResult = { id: string; state: "confirmed" | "failed" | "sent"; txHash: Hex };
 
 /** The user's own prepared action by this route, still waiting; ActionError otherwise. */
-function waitingAction(store: AccountsStore, id: string, user: SessionUser, via: "passkey" | "wallet"): ActionRecord {
-  const action = findAction(store, id);
+async function waitingAction(
+  store: AccountsStore,
+  id: string,
+  user: SessionUser,
+  via: "passkey" | "wallet",
+): Promise<ActionRecord> {
+  const action = await findAction(store, id);
   if (!action || action.userId !== user.id || action.via !== via) {
     throw new ActionError("unknown", { details: `no ${via} action ${id} of user ${user.id}` });
   }
@@ -28,7 +33,7 @@ async function settle(store: AccountsStore, chain: ChainContext, id: string, txH
   const receipt = await waitForReceipt(chain, txHash);
   if (!receipt) return { id, state: "sent", txHash };
   const state = receipt.status === "success" ? "confirmed" : "failed";
-  markOutcome(store, id, state, state === "failed" ? `reverted in block ${receipt.blockNumber}` : undefined);
+  await markOutcome(store, id, state, state === "failed" ? `reverted in block ${receipt.blockNumber}` : undefined);
   return { id, state, txHash };
 }
 
@@ -48,7 +53,7 @@ export async function confirmWithPasskey(
     encryptionKey,
   }: { id: string; user: SessionUser; response: AuthenticationResponseJSON; rp: RelyingParty; encryptionKey: Buffer },
 ): Promise<ActionResult> {
-  const action = waitingAction(store, id, user, "passkey");
+  const action = await waitingAction(store, id, user, "passkey");
   try {
     if (challengeOf(response.response.clientDataJSON) !== action.challenge) {
       throw new PasskeyError("challenge", `the assertion does not answer action ${id}'s challenge`);
@@ -58,7 +63,7 @@ export async function confirmWithPasskey(
     if (cause instanceof PasskeyError) throw new ActionError("passkey", { details: cause.message, cause });
     throw cause;
   }
-  const claimed = claimForSending(store, id, user.id);
+  const claimed = await claimForSending(store, id, user.id);
   if (!claimed) throw new ActionError("unknown", { details: `action ${id} was taken or expired meanwhile` });
   let txHash: Hex;
   try {
@@ -69,10 +74,10 @@ export async function confirmWithPasskey(
       encryptionKey,
     });
   } catch (cause) {
-    markOutcome(store, id, "failed", cause instanceof Error ? cause.message.split("\n")[0] : String(cause));
+    await markOutcome(store, id, "failed", cause instanceof Error ? cause.message.split("\n")[0] : String(cause));
     throw cause;
   }
-  markSent(store, id, txHash);
+  await markSent(store, id, txHash);
   return settle(store, chain, id, txHash);
 }
 
@@ -85,10 +90,10 @@ export async function recordWalletTransaction(
   chain: ChainContext,
   { id, user, txHash }: { id: string; user: SessionUser; txHash: Hex },
 ): Promise<ActionResult> {
-  waitingAction(store, id, user, "wallet");
-  const claimed = claimForSending(store, id, user.id);
+  await waitingAction(store, id, user, "wallet");
+  const claimed = await claimForSending(store, id, user.id);
   if (!claimed) throw new ActionError("unknown", { details: `action ${id} was taken or expired meanwhile` });
-  markSent(store, id, txHash);
+  await markSent(store, id, txHash);
   const result = await settle(store, chain, id, txHash);
   const tx = await chain.client.getTransaction({ hash: txHash }).catch(() => undefined);
   const same =
@@ -97,7 +102,7 @@ export async function recordWalletTransaction(
     tx.to?.toLowerCase() === claimed.to?.toLowerCase() &&
     tx.input.toLowerCase() === claimed.calldata?.toLowerCase();
   if (!same) {
-    markOutcome(store, id, "failed", `transaction ${txHash} is not the prepared one`);
+    await markOutcome(store, id, "failed", `transaction ${txHash} is not the prepared one`);
     throw new ActionError("wallet-mismatch", { details: `action ${id}: ${txHash}` });
   }
   return result;

@@ -54,7 +54,7 @@ export async function prepareActionResponse(
     const request = await build(chain, user);
     if (request instanceof Response) return request;
     try {
-      const prepared = await prepareAction(accountsStore(), chain, {
+      const prepared = await prepareAction(await accountsStore(), chain, {
         user,
         rp: portalRelyingParty(event.url, event.locals.locale),
         ...request,

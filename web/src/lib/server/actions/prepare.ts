@@ -58,10 +58,10 @@ export async function prepareAction(
   }
   const base = { account: user.account, userId: user.id, kind, details, to, calldata: data };
   if (user.custody === "external") {
-    const action = insertPrepared(store, { ...base, via: "wallet" });
+    const action = await insertPrepared(store, { ...base, via: "wallet" });
     return { via: "wallet", id: action.id, chainId: chain.deployment.chainId, to, data };
   }
   const options = await userAuthenticationOptions(store, { rp, userId: user.id });
-  const action = insertPrepared(store, { ...base, via: "passkey", challenge: options.challenge });
+  const action = await insertPrepared(store, { ...base, via: "passkey", challenge: options.challenge });
   return { via: "passkey", id: action.id, options };
 }

@@ -55,8 +55,15 @@ function detailsJson(details: Record<string, unknown>): string {
   return JSON.stringify(details, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
 }
 
-function nextSeq(store: AccountsStore): number {
-  return Number(store.db.prepare("SELECT coalesce(max(seq), 0) + 1 AS seq FROM actions").get()!.seq);
+/**
+ * The next number of the audit log. Call inside the transaction that inserts the row: on PostgreSQL a
+ * transaction lock makes portal processes that insert at once take their numbers one after the other
+ * (SQLite's IMMEDIATE transactions already do).
+ */
+async function nextSeq(store: AccountsStore): Promise<number> {
+  if (store.dialect === "postgres")
+    await store.prepare("SELECT pg_advisory_xact_lock(hashtext('nachbarstrom.actions.seq'))").get();
+  return Number((await store.prepare("SELECT coalesce(max(seq), 0) + 1 AS seq FROM actions").get())!.seq);
 }
 
 export type NewAction = {
@@ -67,21 +74,21 @@ export type NewAction = {
 };
 
 /** Records a chain action waiting for its confirmation (passkey) or its transaction (wallet). */
-export function insertPrepared(
+export async function insertPrepared(
   store: AccountsStore,
   action: NewAction & { via: "passkey" | "wallet"; to: Address; calldata: Hex; challenge?: string },
-): ActionRecord {
+): Promise<ActionRecord> {
   const id = randomToken();
   const now = store.now();
-  return store.transaction(() => {
-    store.db
+  return store.transaction(async () => {
+    await store
       .prepare(
         `INSERT INTO actions (id, seq, account, user_id, kind, details, via, state, to_address, calldata, challenge,
            created_at, expires_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'prepared', ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         id,
-        nextSeq(store),
+        await nextSeq(store),
         action.account,
         action.userId ?? null,
         action.kind,
@@ -94,23 +101,23 @@ export function insertPrepared(
         now + ACTION_VALIDITY_MS,
         now,
       );
-    return findAction(store, id)!;
+    return (await findAction(store, id))!;
   });
 }
 
 /** Records an action that needs no transaction (an invitation issued, a request decided, a link erased). */
-export function recordDone(store: AccountsStore, action: NewAction): ActionRecord {
+export async function recordDone(store: AccountsStore, action: NewAction): Promise<ActionRecord> {
   const id = randomToken();
   const now = store.now();
-  return store.transaction(() => {
-    store.db
+  return store.transaction(async () => {
+    await store
       .prepare(
         `INSERT INTO actions (id, seq, account, user_id, kind, details, via, state, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, 'none', 'done', ?, ?)`,
       )
       .run(
         id,
-        nextSeq(store),
+        await nextSeq(store),
         action.account,
         action.userId ?? null,
         action.kind,
@@ -118,12 +125,12 @@ export function recordDone(store: AccountsStore, action: NewAction): ActionRecor
         now,
         now,
       );
-    return findAction(store, id)!;
+    return (await findAction(store, id))!;
   });
 }
 
-export function findAction(store: AccountsStore, id: string): ActionRecord | undefined {
-  const row = store.db.prepare("SELECT * FROM actions WHERE id = ?").get(id);
+export async function findAction(store: AccountsStore, id: string): Promise<ActionRecord | undefined> {
+  const row = await store.prepare("SELECT * FROM actions WHERE id = ?").get(id);
   return row ? recordOf(row) : undefined;
 }
 
@@ -132,14 +139,18 @@ export function findAction(store: AccountsStore, id: string): ActionRecord | und
  * confirmation that arrives twice sends once. Undefined when there is none to take (or it expired,
  * in which case it is marked so).
  */
-export function claimForSending(store: AccountsStore, id: string, userId: number): ActionRecord | undefined {
+export async function claimForSending(
+  store: AccountsStore,
+  id: string,
+  userId: number,
+): Promise<ActionRecord | undefined> {
   const now = store.now();
-  store.db
+  await store
     .prepare(
       "UPDATE actions SET state = 'expired', challenge = NULL, updated_at = ? WHERE state = 'prepared' AND expires_at <= ?",
     )
     .run(now, now);
-  const row = store.db
+  const row = await store
     .prepare(
       `UPDATE actions SET state = 'sending', challenge = NULL, updated_at = ?
        WHERE id = ? AND user_id = ? AND state = 'prepared' RETURNING *`,
@@ -149,15 +160,20 @@ export function claimForSending(store: AccountsStore, id: string, userId: number
 }
 
 /** A transaction left for the chain: 'sending' → 'sent' with its hash. */
-export function markSent(store: AccountsStore, id: string, txHash: Hex): void {
-  store.db
+export async function markSent(store: AccountsStore, id: string, txHash: Hex): Promise<void> {
+  await store
     .prepare("UPDATE actions SET state = 'sent', tx_hash = ?, updated_at = ? WHERE id = ?")
     .run(txHash, store.now(), id);
 }
 
 /** The end of a chain action: mined ('confirmed'), reverted or never sent ('failed', with why). */
-export function markOutcome(store: AccountsStore, id: string, outcome: "confirmed" | "failed", error?: string): void {
-  store.db
+export async function markOutcome(
+  store: AccountsStore,
+  id: string,
+  outcome: "confirmed" | "failed",
+  error?: string,
+): Promise<void> {
+  await store
     .prepare("UPDATE actions SET state = ?, error = ?, updated_at = ? WHERE id = ?")
     .run(outcome, error ?? null, store.now(), id);
 }
@@ -174,7 +190,7 @@ export type ActionQuery = {
 };
 
 /** The audit log, newest first. */
-export function listActions(store: AccountsStore, query: ActionQuery): ActionRecord[] {
+export async function listActions(store: AccountsStore, query: ActionQuery): Promise<ActionRecord[]> {
   const where: string[] = [];
   const params: (string | number)[] = [];
   if (query.account) {
@@ -190,8 +206,5 @@ export function listActions(store: AccountsStore, query: ActionQuery): ActionRec
     params.push(query.before);
   }
   const sql = `SELECT * FROM actions ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq DESC LIMIT ?`;
-  return store.db
-    .prepare(sql)
-    .all(...params, query.limit)
-    .map(recordOf);
+  return (await store.prepare(sql).all(...params, query.limit)).map(recordOf);
 }

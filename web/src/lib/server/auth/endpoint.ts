@@ -61,11 +61,11 @@ export async function startSession(
   store: AccountsStore,
   { userId, next }: { userId: number; next: unknown },
 ): Promise<Response> {
-  const session = createSession(store, userId);
+  const session = await createSession(store, userId);
   setSessionCookie(event.cookies, event.url, session.id);
   const explicit = safeNext(typeof next === "string" ? next : undefined);
   if (explicit) return json({ location: explicit });
-  const account = String(store.db.prepare("SELECT account FROM users WHERE id = ?").get(userId)!.account);
+  const account = String((await store.prepare("SELECT account FROM users WHERE id = ?").get(userId))!.account);
   const roles = await readChain((chain) => cachedAccountRoles(chain, account as `0x${string}`)).catch(() => undefined);
   return json({
     location: roles?.operator || roles?.auditor || roles?.treasurer ? "/operator" : `/household/${account}`,

@@ -17,13 +17,16 @@ export type Custody = { kind: "server"; privateKey: Hex } | { kind: "external" }
 export type BindAccountParameters = { account: Address; custody: Custody; encryptionKey: Buffer };
 
 /** Records an account and, for server custody, its key encrypted. Binding the same account twice is a no-op. */
-export function bindAccount(store: AccountsStore, { account, custody, encryptionKey }: BindAccountParameters): void {
+export async function bindAccount(
+  store: AccountsStore,
+  { account, custody, encryptionKey }: BindAccountParameters,
+): Promise<void> {
   const address = getAddress(account);
   if (custody.kind === "server" && privateKeyToAddress(custody.privateKey) !== address) {
     throw new AccountsError("The key does not belong to the account", { details: `account ${address}` });
   }
-  store.transaction(() => {
-    const existing = store.db.prepare("SELECT custody FROM accounts WHERE address = ?").get(address);
+  await store.transaction(async () => {
+    const existing = await store.prepare("SELECT custody FROM accounts WHERE address = ?").get(address);
     if (existing) {
       if (existing.custody !== custody.kind) {
         throw new AccountsError("The account is already known with another custody", {
@@ -32,7 +35,7 @@ export function bindAccount(store: AccountsStore, { account, custody, encryption
       }
       return;
     }
-    store.db
+    await store
       .prepare("INSERT INTO accounts (address, custody, encrypted_key, created_at) VALUES (?, ?, ?, ?)")
       .run(
         address,
@@ -44,10 +47,10 @@ export function bindAccount(store: AccountsStore, { account, custody, encryption
 }
 
 /** A new account whose key the server generates and keeps encrypted: for a household without a wallet. */
-export function newCustodialAccount(store: AccountsStore, encryptionKey: Buffer): Address {
+export async function newCustodialAccount(store: AccountsStore, encryptionKey: Buffer): Promise<Address> {
   const privateKey = generatePrivateKey();
   const account = privateKeyToAddress(privateKey);
-  bindAccount(store, { account, custody: { kind: "server", privateKey }, encryptionKey });
+  await bindAccount(store, { account, custody: { kind: "server", privateKey }, encryptionKey });
   return account;
 }
 
@@ -55,18 +58,18 @@ export type IssueInvitationParameters = { account: Address; validForMs?: number 
 export type IssueInvitationReturnType = { code: string; account: Address; expiresAt: number };
 
 /** Issues a single-use invitation code for a bound account; only the code's hash is stored. */
-export function issueInvitation(
+export async function issueInvitation(
   store: AccountsStore,
   { account, validForMs = INVITATION_VALIDITY_MS }: IssueInvitationParameters,
-): IssueInvitationReturnType {
+): Promise<IssueInvitationReturnType> {
   const address = getAddress(account);
   const code = newInvitationCode();
   const now = store.now();
   const expiresAt = now + validForMs;
-  if (!store.db.prepare("SELECT 1 AS known FROM accounts WHERE address = ?").get(address)) {
+  if (!(await store.prepare("SELECT 1 AS known FROM accounts WHERE address = ?").get(address))) {
     throw new AccountsError("An invitation needs a bound account", { details: `account ${address} is not bound` });
   }
-  store.db
+  await store
     .prepare("INSERT INTO invitations (code_hash, account, created_at, expires_at) VALUES (?, ?, ?, ?)")
     .run(hashToken(normaliseInvitationCode(code)!), address, now, expiresAt);
   return { code, account: address, expiresAt };
@@ -79,10 +82,10 @@ export type CheckInvitationReturnType =
   { ok: true; invitation: UsableInvitation } | { ok: false; problem: InvitationProblem };
 
 /** Whether a code as typed can be redeemed now. */
-export function checkInvitation(store: AccountsStore, input: string): CheckInvitationReturnType {
+export async function checkInvitation(store: AccountsStore, input: string): Promise<CheckInvitationReturnType> {
   const code = normaliseInvitationCode(input);
   if (!code) return { ok: false, problem: "malformed" };
-  const row = store.db
+  const row = await store
     .prepare("SELECT id, account, expires_at, used_at FROM invitations WHERE code_hash = ?")
     .get(hashToken(code));
   return row ? usable(row, store.now()) : { ok: false, problem: "unknown" };
@@ -110,31 +113,37 @@ export type RedeemedInvitation = { userId: number; account: Address };
  * Marks the invitation used and returns the account's user, created with `userHandle` when the account
  * has none yet. Call inside the transaction that stores the new passkey, so both happen or neither.
  */
-export function redeemInvitation(store: AccountsStore, invitationId: number, userHandle: string): RedeemedInvitation {
-  return store.transaction(() => {
-    const row = store.db
+export async function redeemInvitation(
+  store: AccountsStore,
+  invitationId: number,
+  userHandle: string,
+): Promise<RedeemedInvitation> {
+  return store.transaction(async () => {
+    const row = await store
       .prepare("SELECT id, account, expires_at, used_at FROM invitations WHERE id = ?")
       .get(invitationId);
     if (!row) throw new InvitationError("unknown");
     const check = usable(row, store.now());
     if (!check.ok) throw new InvitationError(check.problem);
     const account = check.invitation.account;
-    let user = store.db.prepare("SELECT id FROM users WHERE account = ?").get(account);
+    let user = await store.prepare("SELECT id FROM users WHERE account = ?").get(account);
     if (!user) {
-      user = store.db
+      user = await store
         .prepare("INSERT INTO users (account, webauthn_user_id, created_at) VALUES (?, ?, ?) RETURNING id")
         .get(account, userHandle, store.now());
     }
     const userId = Number(user!.id);
-    store.db
-      .prepare("UPDATE invitations SET used_at = ?, used_by = ? WHERE id = ?")
+    // Conditional: of two redemptions at once (two portal processes), one finds it used.
+    const { changes } = await store
+      .prepare("UPDATE invitations SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL")
       .run(store.now(), userId, invitationId);
+    if (changes !== 1) throw new InvitationError("used");
     return { userId, account };
   });
 }
 
 /** The user handle a new passkey for this account carries: the existing user's, or undefined. */
-export function userHandleOf(store: AccountsStore, account: Address): string | undefined {
-  const row = store.db.prepare("SELECT webauthn_user_id FROM users WHERE account = ?").get(account);
+export async function userHandleOf(store: AccountsStore, account: Address): Promise<string | undefined> {
+  const row = await store.prepare("SELECT webauthn_user_id FROM users WHERE account = ?").get(account);
   return row ? String(row.webauthn_user_id) : undefined;
 }

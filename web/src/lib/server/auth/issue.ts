@@ -17,16 +17,20 @@ export type IssuedInvitation = {
  * server generates its account and keeps the key encrypted); with one, the household's own wallet
  * account, bound without a key. Undefined when the address is malformed.
  */
-export function issueFromConsole(store: AccountsStore, input: string, origin: string): IssuedInvitation | undefined {
+export async function issueFromConsole(
+  store: AccountsStore,
+  input: string,
+  origin: string,
+): Promise<IssuedInvitation | undefined> {
   let account: Address | undefined;
   if (input === "") {
-    account = newCustodialAccount(store, portalEncryptionKey());
+    account = await newCustodialAccount(store, portalEncryptionKey());
   } else {
     account = parseAddress(input);
     if (!account) return undefined;
-    bindAccount(store, { account, custody: { kind: "external" }, encryptionKey: portalEncryptionKey() });
+    await bindAccount(store, { account, custody: { kind: "external" }, encryptionKey: portalEncryptionKey() });
   }
-  const { code, expiresAt } = issueInvitation(store, { account });
+  const { code, expiresAt } = await issueInvitation(store, { account });
   return {
     code,
     account,

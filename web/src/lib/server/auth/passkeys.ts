@@ -35,7 +35,7 @@ export async function registrationOptions(
   store: AccountsStore,
   { invitation, rp }: { invitation: UsableInvitation; rp: RelyingParty },
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
-  const userHandle = userHandleOf(store, invitation.account) ?? randomToken();
+  const userHandle = (await userHandleOf(store, invitation.account)) ?? randomToken();
   const options = await generateRegistrationOptions({
     rpName: rp.name,
     rpID: rp.id,
@@ -46,7 +46,7 @@ export async function registrationOptions(
     authenticatorSelection: { residentKey: "required", userVerification: "required" },
     timeout: CHALLENGE_VALIDITY_MS,
   });
-  store.db
+  await store
     .prepare(
       "INSERT INTO challenges (challenge, purpose, invitation_id, user_handle, expires_at) VALUES (?, 'register', ?, ?, ?)",
     )
@@ -62,7 +62,7 @@ export async function verifyRegistration(
   store: AccountsStore,
   { response, rp }: { response: RegistrationResponseJSON; rp: RelyingParty },
 ): Promise<{ userId: number }> {
-  const challenge = takeChallenge(store, response.response.clientDataJSON, "register");
+  const challenge = await takeChallenge(store, response.response.clientDataJSON, "register");
   const verification = await verifyRegistrationResponse({
     response,
     expectedChallenge: String(challenge.challenge),
@@ -74,9 +74,9 @@ export async function verifyRegistration(
   });
   if (!verification.verified) throw new PasskeyError("not-verified");
   const { credential } = verification.registrationInfo;
-  return store.transaction(() => {
-    const { userId } = redeemInvitation(store, Number(challenge.invitation_id), String(challenge.user_handle));
-    store.db
+  return store.transaction(async () => {
+    const { userId } = await redeemInvitation(store, Number(challenge.invitation_id), String(challenge.user_handle));
+    await store
       .prepare(
         "INSERT INTO credentials (id, user_id, public_key, counter, transports, created_at) VALUES (?, ?, ?, ?, ?, ?)",
       )
@@ -97,13 +97,13 @@ export async function authenticationOptions(
   store: AccountsStore,
   rp: RelyingParty,
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  pruneExpired(store);
+  await pruneExpired(store);
   const options = await generateAuthenticationOptions({
     rpID: rp.id,
     userVerification: "required",
     timeout: CHALLENGE_VALIDITY_MS,
   });
-  store.db
+  await store
     .prepare("INSERT INTO challenges (challenge, purpose, expires_at) VALUES (?, 'authenticate', ?)")
     .run(options.challenge, store.now() + CHALLENGE_VALIDITY_MS);
   return options;
@@ -114,7 +114,7 @@ export async function verifyAuthentication(
   store: AccountsStore,
   { response, rp }: { response: AuthenticationResponseJSON; rp: RelyingParty },
 ): Promise<{ userId: number }> {
-  const challenge = takeChallenge(store, response.response.clientDataJSON, "authenticate");
+  const challenge = await takeChallenge(store, response.response.clientDataJSON, "authenticate");
   return verifyAssertion(store, { response, rp, expectedChallenge: String(challenge.challenge) });
 }
 
@@ -143,7 +143,7 @@ export async function verifyAssertion(
     userId,
   }: { response: AuthenticationResponseJSON; rp: RelyingParty; expectedChallenge: string; userId?: number },
 ): Promise<{ userId: number }> {
-  const row = store.db
+  const row = await store
     .prepare(
       `SELECT c.id, c.user_id, c.public_key, c.counter, c.transports, u.webauthn_user_id
        FROM credentials c JOIN users u ON u.id = c.user_id WHERE c.id = ?`,
@@ -172,7 +172,7 @@ export async function verifyAssertion(
     throw new PasskeyError("not-verified", cause instanceof Error ? cause.message : String(cause));
   });
   if (!verification.verified) throw new PasskeyError("not-verified");
-  store.db
+  await store
     .prepare("UPDATE credentials SET counter = ?, last_used_at = ? WHERE id = ?")
     .run(verification.authenticationInfo.newCounter, store.now(), String(row.id));
   return { userId: Number(row.user_id) };
@@ -183,10 +183,13 @@ export async function userAuthenticationOptions(
   store: AccountsStore,
   { rp, userId }: { rp: RelyingParty; userId: number },
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  const credentials = store.db
+  const rows = await store
     .prepare("SELECT id, transports FROM credentials WHERE user_id = ? ORDER BY created_at")
-    .all(userId)
-    .map((row) => ({ id: String(row.id), transports: JSON.parse(String(row.transports)) as never[] }));
+    .all(userId);
+  const credentials = rows.map((row) => ({
+    id: String(row.id),
+    transports: JSON.parse(String(row.transports)) as never[],
+  }));
   return generateAuthenticationOptions({
     rpID: rp.id,
     userVerification: "required",
@@ -199,13 +202,13 @@ export async function userAuthenticationOptions(
  * Takes (deletes) the stored challenge the browser answered, read from its clientDataJSON: each
  * challenge is answered at most once and only before it expires, and only for its purpose.
  */
-function takeChallenge(
+async function takeChallenge(
   store: AccountsStore,
   clientDataJSON: string,
   purpose: "register" | "authenticate",
-): Record<string, unknown> {
+): Promise<Record<string, unknown>> {
   const challenge = challengeOf(clientDataJSON);
-  const row = store.db.prepare("DELETE FROM challenges WHERE challenge = ? RETURNING *").get(challenge);
+  const row = await store.prepare("DELETE FROM challenges WHERE challenge = ? RETURNING *").get(challenge);
   if (!row || row.purpose !== purpose || Number(row.expires_at) <= store.now()) {
     throw new PasskeyError("challenge", "unknown, used, expired or for another purpose");
   }

@@ -1,15 +1,11 @@
-import type { Migration } from "@nachbarstrom/core/sqlite";
+import { toPostgres, type Migration } from "@nachbarstrom/core/database";
 
 /**
  * The accounts database's schema, oldest first. Never edit a released migration: add the next one.
  * Times are unix milliseconds (INTEGER); addresses are checksummed 0x hex TEXT; secrets that a
  * browser presents (invitation codes, session ids) are stored only as their SHA-256 (hex).
  */
-export const MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    description: "accounts, invitations, users, passkey credentials, sessions, WebAuthn challenges",
-    sql: `
+const MIGRATION_1 = `
       -- An on-chain account the portal knows. custody 'server': the utility holds its key for a
       -- household without a wallet (encrypted_key, AES-256-GCM); 'external': the key is elsewhere.
       CREATE TABLE accounts (
@@ -69,7 +65,17 @@ export const MIGRATIONS: readonly Migration[] = [
         expires_at INTEGER NOT NULL,
         CHECK ((purpose = 'register') = (invitation_id IS NOT NULL AND user_handle IS NOT NULL))
       ) WITHOUT ROWID;
-    `,
+`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: "accounts, invitations, users, passkey credentials, sessions, WebAuthn challenges",
+    sql: MIGRATION_1,
+    // PostgreSQL wants a referenced table to exist: invitations.used_by gets its key once users exists.
+    postgres:
+      toPostgres(MIGRATION_1.replace("used_by INTEGER REFERENCES users (id)", "used_by INTEGER")) +
+      "\nALTER TABLE invitations ADD FOREIGN KEY (used_by) REFERENCES users (id);",
   },
   {
     version: 2,

@@ -28,20 +28,20 @@ const offline = createClient({
   ),
 });
 
-function setUp() {
-  const store = testStore();
+async function setUp() {
+  const store = await testStore();
   const wallet = privateKeyToAccount(generatePrivateKey());
-  bindAccount(store, { account: wallet.address, custody: { kind: "external" }, encryptionKey });
+  await bindAccount(store, { account: wallet.address, custody: { kind: "external" }, encryptionKey });
   return { store, wallet };
 }
 
 async function signedIn(
-  store: ReturnType<typeof testStore>,
+  store: Awaited<ReturnType<typeof testStore>>,
   wallet: PrivateKeyAccount,
   change: Partial<SiweMessage> = {},
   attemptOverride?: string,
 ) {
-  const { nonce, attempt } = issueSiweNonce(store);
+  const { nonce, attempt } = await issueSiweNonce(store);
   const message = createSiweMessage({
     address: wallet.address,
     domain: expected.domain,
@@ -63,7 +63,7 @@ async function refused(promise: Promise<unknown>, problem: WalletProblem): Promi
 }
 
 describe("wallet sign-in (EIP-4361)", () => {
-  it("names the portal's host and origin from ORIGIN", () => {
+  it("names the portal's host and origin from ORIGIN", async () => {
     assert.deepEqual(siweExpectation(new URL("http://internal:3000/"), 1337, { ORIGIN: "https://portal.example" }), {
       domain: "portal.example",
       uri: "https://portal.example",
@@ -73,47 +73,47 @@ describe("wallet sign-in (EIP-4361)", () => {
   });
 
   it("accepts a valid message from a wallet the utility bound, and creates its user once", async () => {
-    const { store, wallet } = setUp();
+    const { store, wallet } = await setUp();
     const first = await (await signedIn(store, wallet)).sign();
     assert.equal(first.account, wallet.address);
     const second = await (await signedIn(store, wallet)).sign();
     assert.equal(second.userId, first.userId);
-    assert.equal(store.db.prepare("SELECT count(*) AS n FROM users").get()!.n, 1);
+    assert.equal((await store.prepare("SELECT count(*) AS n FROM users").get())!.n, 1);
   });
 
   it("uses a nonce once", async () => {
-    const { store, wallet } = setUp();
+    const { store, wallet } = await setUp();
     const attempt = await signedIn(store, wallet);
     await attempt.sign();
     await refused(attempt.sign(), "challenge");
   });
 
   it("refuses an expired nonce, and removes expired ones when issuing", async () => {
-    const { store, wallet } = setUp();
+    const { store, wallet } = await setUp();
     const attempt = await signedIn(store, wallet);
     store.advance(SIWE_NONCE_VALIDITY_MS);
     await refused(attempt.sign(), "challenge");
-    issueSiweNonce(store);
+    await issueSiweNonce(store);
     store.advance(SIWE_NONCE_VALIDITY_MS);
-    issueSiweNonce(store);
-    assert.equal(store.db.prepare("SELECT count(*) AS n FROM siwe_nonces").get()!.n, 1);
+    await issueSiweNonce(store);
+    assert.equal((await store.prepare("SELECT count(*) AS n FROM siwe_nonces").get())!.n, 1);
   });
 
   it("refuses a nonce another browser asked for", async () => {
-    const { store, wallet } = setUp();
+    const { store, wallet } = await setUp();
     await refused((await signedIn(store, wallet, {}, "someone-elses-attempt")).sign(), "challenge");
     const noCookie = await signedIn(store, wallet);
     await refused(verifySiweSignIn(store, { ...noCookie, attempt: undefined, expected, client: offline }), "challenge");
   });
 
   it("refuses a nonce the portal never issued", async () => {
-    const { store, wallet } = setUp();
+    const { store, wallet } = await setUp();
     const attempt = await signedIn(store, wallet, { nonce: "abcdefgh12345678" });
     await refused(attempt.sign(), "challenge");
   });
 
   it("refuses a message for another domain, origin or chain", async () => {
-    const { store, wallet } = setUp();
+    const { store, wallet } = await setUp();
     for (const change of [
       { domain: "evil.example" },
       { uri: "https://evil.example" },
@@ -124,7 +124,7 @@ describe("wallet sign-in (EIP-4361)", () => {
   });
 
   it("refuses an expired message, or one issued long before its nonce", async () => {
-    const { store, wallet } = setUp();
+    const { store, wallet } = await setUp();
     const expired = await signedIn(store, wallet, { expirationTime: new Date(store.now() + 60_000) });
     store.advance(60_000);
     await refused(expired.sign(), "not-verified");
@@ -135,7 +135,7 @@ describe("wallet sign-in (EIP-4361)", () => {
   });
 
   it("refuses a signature by another key", async () => {
-    const { store, wallet } = setUp();
+    const { store, wallet } = await setUp();
     const attempt = await signedIn(store, wallet);
     const other = privateKeyToAccount(generatePrivateKey());
     const signature = await other.signMessage({ message: attempt.message });
@@ -147,13 +147,17 @@ describe("wallet sign-in (EIP-4361)", () => {
   });
 
   it("refuses an account the portal does not know, and one whose key the portal holds", async () => {
-    const { store } = setUp();
+    const { store } = await setUp();
     const stranger = privateKeyToAccount(generatePrivateKey());
     await refused((await signedIn(store, stranger)).sign(), "unknown-account");
     const key = generatePrivateKey();
     const custodial = privateKeyToAccount(key);
-    bindAccount(store, { account: custodial.address, custody: { kind: "server", privateKey: key }, encryptionKey });
+    await bindAccount(store, {
+      account: custodial.address,
+      custody: { kind: "server", privateKey: key },
+      encryptionKey,
+    });
     await refused((await signedIn(store, custodial)).sign(), "custodial");
-    assert.equal(store.db.prepare("SELECT count(*) AS n FROM users").get()!.n, 0);
+    assert.equal((await store.prepare("SELECT count(*) AS n FROM users").get())!.n, 0);
   });
 });

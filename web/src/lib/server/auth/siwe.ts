@@ -51,13 +51,13 @@ export type IssueSiweNonceReturnType = { nonce: string; attempt: string; issuedA
  * A new nonce for one sign-in attempt, and the attempt id for its cookie (`attempt`, shown nowhere
  * else). Removes expired nonces first.
  */
-export function issueSiweNonce(store: AccountsStore): IssueSiweNonceReturnType {
+export async function issueSiweNonce(store: AccountsStore): Promise<IssueSiweNonceReturnType> {
   const now = store.now();
-  store.db.prepare("DELETE FROM siwe_nonces WHERE expires_at <= ?").run(now);
+  await store.prepare("DELETE FROM siwe_nonces WHERE expires_at <= ?").run(now);
   const nonce = generateSiweNonce();
   const attempt = randomToken();
   const expiresAt = now + SIWE_NONCE_VALIDITY_MS;
-  store.db
+  await store
     .prepare("INSERT INTO siwe_nonces (nonce, attempt_hash, expires_at) VALUES (?, ?, ?)")
     .run(nonce, hashToken(attempt), expiresAt);
   return { nonce, attempt, issuedAt: now, expiresAt };
@@ -88,7 +88,7 @@ export async function verifySiweSignIn(
   const parsed = parseSiweMessage(message);
   if (!parsed.nonce) throw new WalletSignInError("challenge", "the message has no nonce");
   const now = store.now();
-  const row = store.db.prepare("DELETE FROM siwe_nonces WHERE nonce = ? RETURNING *").get(parsed.nonce);
+  const row = await store.prepare("DELETE FROM siwe_nonces WHERE nonce = ? RETURNING *").get(parsed.nonce);
   if (!row || Number(row.expires_at) <= now || row.attempt_hash !== hashToken(attempt ?? "")) {
     throw new WalletSignInError("challenge", "unknown, used, expired or another attempt's nonce");
   }
@@ -105,7 +105,7 @@ export async function verifySiweSignIn(
     throw new WalletSignInError("not-verified", cause instanceof Error ? cause.message : String(cause));
   });
   if (!verified) throw new WalletSignInError("not-verified", "the signature is not the account's");
-  return userOfWallet(store, getAddress(parsed.address!));
+  return await userOfWallet(store, getAddress(parsed.address!));
 }
 
 /** What in the message is not as this portal asked, or undefined. */
@@ -129,13 +129,13 @@ function mismatchOf(
 }
 
 /** The user of an account bound without a key; created on the account's first sign-in. */
-function userOfWallet(store: AccountsStore, account: Address): { userId: number; account: Address } {
-  return store.transaction(() => {
-    const known = store.db.prepare("SELECT custody FROM accounts WHERE address = ?").get(account);
+async function userOfWallet(store: AccountsStore, account: Address): Promise<{ userId: number; account: Address }> {
+  return store.transaction(async () => {
+    const known = await store.prepare("SELECT custody FROM accounts WHERE address = ?").get(account);
     if (!known) throw new WalletSignInError("unknown-account", `account ${account}`);
     if (known.custody !== "external") throw new WalletSignInError("custodial", `account ${account}`);
-    let user = store.db.prepare("SELECT id FROM users WHERE account = ?").get(account);
-    user ??= store.db
+    let user = await store.prepare("SELECT id FROM users WHERE account = ?").get(account);
+    user ??= await store
       .prepare("INSERT INTO users (account, webauthn_user_id, created_at) VALUES (?, ?, ?) RETURNING id")
       .get(account, randomToken(), store.now());
     return { userId: Number(user!.id), account };

@@ -43,15 +43,18 @@ export type AuditPage = { rows: AuditRow[]; page: number; hasNext: boolean };
  * the rows of the earlier pages are read to find where the page starts (a log of a few thousand
  * actions a year reads in milliseconds), then listActions reads the page from there.
  */
-export function auditPage(store: AccountsStore, { area, page }: { area?: AuditArea; page: number }): AuditPage {
+export async function auditPage(
+  store: AccountsStore,
+  { area, page }: { area?: AuditArea; page: number },
+): Promise<AuditPage> {
   const kinds = area ? AUDIT_AREAS[area] : undefined;
   let before: number | undefined;
   if (page > 1) {
-    const skipped = listActions(store, { kinds, limit: (page - 1) * AUDIT_PAGE_SIZE });
+    const skipped = await listActions(store, { kinds, limit: (page - 1) * AUDIT_PAGE_SIZE });
     if (skipped.length < (page - 1) * AUDIT_PAGE_SIZE) return { rows: [], page, hasNext: false };
     before = skipped[skipped.length - 1].seq;
   }
-  const rows = listActions(store, { kinds, limit: AUDIT_PAGE_SIZE + 1, before });
+  const rows = await listActions(store, { kinds, limit: AUDIT_PAGE_SIZE + 1, before });
   return {
     rows: rows.slice(0, AUDIT_PAGE_SIZE).map((r) => ({
       id: r.id,

@@ -70,51 +70,56 @@ export type ErasureRecord = {
  * its rows (they name the pseudonymous account only) and records the erasure as "household.erase" by
  * `by`. Call only after erasureProblem answered undefined.
  */
-export function eraseAccountLink(
+export async function eraseAccountLink(
   store: AccountsStore,
   {
     account,
     by,
     directoryFile = meterDirectoryPath(),
   }: { account: Address; by: { account: Address; userId: number }; directoryFile?: string },
-): ErasureRecord {
+): Promise<ErasureRecord> {
   const address = getAddress(account);
-  return store.transaction(() => {
-    const row = store.db.prepare("SELECT custody FROM accounts WHERE address = ?").get(address);
-    const users = "SELECT id FROM users WHERE account = :account";
-    const invitations = "SELECT id FROM invitations WHERE account = :account";
-    const run = (sql: string) => Number(store.db.prepare(sql).run({ account: address }).changes);
+  return store.transaction(async () => {
+    const row = await store.prepare("SELECT custody FROM accounts WHERE address = ?").get(address);
+    const users = "SELECT id FROM users WHERE account = ?";
+    const invitations = "SELECT id FROM invitations WHERE account = ?";
+    const run = async (sql: string, ...parameters: unknown[]) =>
+      (await store.prepare(sql).run(...parameters, address)).changes;
     const record: Omit<ErasureRecord, "accountRow" | "directoryEntries"> = {
       account: address,
       heldKey: row?.custody === "server",
-      challenges: run(`DELETE FROM challenges WHERE invitation_id IN (${invitations})`),
-      sessions: run(`DELETE FROM sessions WHERE user_id IN (${users})`),
-      passkeys: run(`DELETE FROM credentials WHERE user_id IN (${users})`),
-      invitations: run("DELETE FROM invitations WHERE account = :account"),
-      users: run("DELETE FROM users WHERE account = :account"),
-      meteringPoints: run("DELETE FROM metering_points WHERE owner = :account COLLATE NOCASE"),
-      expiredActions: Number(
-        store.db
-          .prepare(
-            `UPDATE actions SET state = 'expired', challenge = NULL, updated_at = :now
-             WHERE account = :account AND state = 'prepared'`,
-          )
-          .run({ account: address, now: store.now() }).changes,
+      challenges: await run(`DELETE FROM challenges WHERE invitation_id IN (${invitations})`),
+      sessions: await run(`DELETE FROM sessions WHERE user_id IN (${users})`),
+      passkeys: await run(`DELETE FROM credentials WHERE user_id IN (${users})`),
+      invitations: await run("DELETE FROM invitations WHERE account = ?"),
+      users: await run("DELETE FROM users WHERE account = ?"),
+      meteringPoints: (await store.prepare("DELETE FROM metering_points WHERE lower(owner) = lower(?)").run(address))
+        .changes,
+      expiredActions: await run(
+        `UPDATE actions SET state = 'expired', challenge = NULL, updated_at = ?
+         WHERE account = ? AND state = 'prepared'`,
+        store.now(),
       ),
     };
     // The key goes in any case; the row itself only when no billing record (a credit request) names the
-    // account: a foreign key failure aborts this statement alone, and the row stays as a bare address.
-    run("UPDATE accounts SET custody = 'external', encrypted_key = NULL WHERE address = :account");
-    let accountRow: ErasureRecord["accountRow"] = "deleted";
-    try {
-      run("DELETE FROM accounts WHERE address = :account");
-    } catch (cause) {
-      if (!/FOREIGN KEY/i.test(String((cause as Error).message))) throw cause;
-      accountRow = "kept without key";
+    // account: then it stays as a bare address.
+    await run("UPDATE accounts SET custody = 'external', encrypted_key = NULL WHERE address = ?");
+    const billed = await store
+      .prepare("SELECT 1 AS billed FROM credit_requests WHERE account = ? LIMIT 1")
+      .get(address);
+    let accountRow: ErasureRecord["accountRow"] = "kept without key";
+    if (!billed) {
+      await run("DELETE FROM accounts WHERE address = ?");
+      accountRow = "deleted";
     }
     const directoryEntries = directoryFile ? removeOwnerFromDirectoryFile(directoryFile, address).length : undefined;
     const erased = { ...record, accountRow, directoryEntries };
-    recordDone(store, { account: by.account, userId: by.userId, kind: "household.erase", details: { ...erased } });
+    await recordDone(store, {
+      account: by.account,
+      userId: by.userId,
+      kind: "household.erase",
+      details: { ...erased },
+    });
     return erased;
   });
 }

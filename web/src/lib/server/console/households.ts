@@ -27,20 +27,20 @@ export type HouseholdRow = {
 };
 
 /** The accounts database's accounts with their passkeys and newest sign-in, oldest account first. */
-function knownAccounts(store: AccountsStore) {
-  return store.db
+async function knownAccounts(store: AccountsStore) {
+  const rows = await store
     .prepare(
       `SELECT a.address, a.custody, count(c.id) AS passkeys, max(c.last_used_at) AS last_sign_in
        FROM accounts a LEFT JOIN users u ON u.account = a.address LEFT JOIN credentials c ON c.user_id = u.id
        GROUP BY a.address ORDER BY a.created_at, a.address`,
     )
-    .all()
-    .map((row) => ({
-      account: getAddress(String(row.address)),
-      custody: row.custody as "server" | "external",
-      passkeys: Number(row.passkeys),
-      lastSignIn: row.last_sign_in === null ? undefined : Number(row.last_sign_in),
-    }));
+    .all();
+  return rows.map((row) => ({
+    account: getAddress(String(row.address)),
+    custody: row.custody as "server" | "external",
+    passkeys: Number(row.passkeys),
+    lastSignIn: row.last_sign_in === null ? undefined : Number(row.last_sign_in),
+  }));
 }
 
 /** What the chain and the read model say about an account, for erasureProblem. */
@@ -71,7 +71,7 @@ async function stateOf(
 export async function householdRows(chain: PortalContext, store: AccountsStore): Promise<HouseholdRow[]> {
   const counts = await meterCountsByOwner(chain.readModel);
   return Promise.all(
-    knownAccounts(store).map(async (known) => {
+    (await knownAccounts(store)).map(async (known) => {
       const state = await stateOf(chain, known.account, counts, true);
       return {
         ...known,
@@ -80,7 +80,7 @@ export async function householdRows(chain: PortalContext, store: AccountsStore):
         position: state.position,
         debt: state.debt,
         problem: erasureProblem(state),
-        erasureRequestedAt: erasureRequestOf(store, known.account),
+        erasureRequestedAt: await erasureRequestOf(store, known.account),
       };
     }),
   );
@@ -92,6 +92,6 @@ export async function erasureProblemOf(
   store: AccountsStore,
   account: Address,
 ): Promise<ErasureProblem | undefined> {
-  const known = store.db.prepare("SELECT 1 AS known FROM accounts WHERE address = ?").get(getAddress(account));
+  const known = await store.prepare("SELECT 1 AS known FROM accounts WHERE address = ?").get(getAddress(account));
   return erasureProblem(await stateOf(chain, account, await meterCountsByOwner(chain.readModel), known !== undefined));
 }

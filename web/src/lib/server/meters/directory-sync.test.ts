@@ -36,8 +36,8 @@ describe("metering points and the bridge's directory", () => {
   const ids = () => read().neighbourhoods.flatMap((h) => h.meters.map((m) => `${h.slug}/${m.meteringPointId}`));
 
   /** The registerMeter action of `meteringPointId`, prepared and tied; returns its id. */
-  function prepare(meteringPointId: string): string {
-    const action = insertPrepared(store, {
+  async function prepare(meteringPointId: string): Promise<string> {
+    const action = await insertPrepared(store, {
       account: OPERATOR,
       userId: 1,
       kind: "meter.register",
@@ -47,12 +47,12 @@ describe("metering points and the bridge's directory", () => {
       calldata: "0x",
       challenge: `c-${meteringPointId}`,
     });
-    tieRegistration(store, meteringPointId, action.id);
+    await tieRegistration(store, meteringPointId, action.id);
     return action.id;
   }
 
-  beforeEach(() => {
-    store = testStore();
+  beforeEach(async () => {
+    store = await testStore();
     file = join(mkdtempSync(join(tmpdir(), "meters-")), "meters.json");
     writeFileSync(
       file,
@@ -63,17 +63,17 @@ describe("metering points and the bridge's directory", () => {
       }),
     );
   });
-  afterEach(() => store.close());
+  afterEach(async () => store.close());
 
-  it("writes a metering point into the file only once its action is confirmed, and only once", () => {
-    assert.equal(insertMeteringPoint(store, point(MP, "a")), true);
-    assert.equal(findMeteringPoint(store, MP)?.registration, "waiting");
-    const actionId = prepare(MP);
-    assert.deepEqual(syncDirectoryFile(store, file), { added: [], removed: [], neighbourhoods: [] });
+  it("writes a metering point into the file only once its action is confirmed, and only once", async () => {
+    assert.equal(await insertMeteringPoint(store, point(MP, "a")), true);
+    assert.equal((await findMeteringPoint(store, MP))?.registration, "waiting");
+    const actionId = await prepare(MP);
+    assert.deepEqual(await syncDirectoryFile(store, file), { added: [], removed: [], neighbourhoods: [] });
     assert.deepEqual(ids(), ["nord/DE-DEMO"]);
-    markOutcome(store, actionId, "confirmed");
-    assert.equal(findMeteringPoint(store, MP)?.registration, "registered");
-    assert.deepEqual(syncDirectoryFile(store, file), { added: [MP], removed: [], neighbourhoods: [] });
+    await markOutcome(store, actionId, "confirmed");
+    assert.equal((await findMeteringPoint(store, MP))?.registration, "registered");
+    assert.deepEqual(await syncDirectoryFile(store, file), { added: [MP], removed: [], neighbourhoods: [] });
     assert.deepEqual(ids(), ["nord/DE-DEMO", `nord/${MP}`]);
     assert.deepEqual(read().neighbourhoods[0].meters[1], {
       meteringPointId: MP,
@@ -81,23 +81,23 @@ describe("metering points and the bridge's directory", () => {
       owner: OWNER,
     });
     assert.deepEqual(
-      syncDirectoryFile(store, file),
+      await syncDirectoryFile(store, file),
       { added: [], removed: [], neighbourhoods: [] },
       "nothing to do the second time",
     );
     assert.deepEqual(readdirSync(join(file, "..")), ["meters.json"], "no temporary file is left behind");
   });
 
-  it("adds the neighbourhood when the file lacks it", () => {
-    insertMeteringPoint(store, point(MP, "a", OTHER_HOOD, "sued"));
-    markOutcome(store, prepare(MP), "confirmed");
-    syncDirectoryFile(store, file);
+  it("adds the neighbourhood when the file lacks it", async () => {
+    await insertMeteringPoint(store, point(MP, "a", OTHER_HOOD, "sued"));
+    await markOutcome(store, await prepare(MP), "confirmed");
+    await syncDirectoryFile(store, file);
     assert.deepEqual(ids(), ["nord/DE-DEMO", `sued/${MP}`]);
     assert.equal(read().neighbourhoods[1].id, OTHER_HOOD);
   });
 
-  it("adds a neighbourhood registered here, without meters, once its registration is confirmed", () => {
-    const register = insertPrepared(store, {
+  it("adds a neighbourhood registered here, without meters, once its registration is confirmed", async () => {
+    const register = await insertPrepared(store, {
       account: OPERATOR,
       userId: 1,
       kind: "neighbourhood.register",
@@ -107,25 +107,29 @@ describe("metering points and the bridge's directory", () => {
       calldata: "0x",
       challenge: "c-sued",
     });
-    assert.deepEqual(syncDirectoryFile(store, file), { added: [], removed: [], neighbourhoods: [] }, "not confirmed");
-    markOutcome(store, register.id, "confirmed");
-    assert.deepEqual(syncDirectoryFile(store, file), { added: [], removed: [], neighbourhoods: ["sued"] });
+    assert.deepEqual(
+      await syncDirectoryFile(store, file),
+      { added: [], removed: [], neighbourhoods: [] },
+      "not confirmed",
+    );
+    await markOutcome(store, register.id, "confirmed");
+    assert.deepEqual(await syncDirectoryFile(store, file), { added: [], removed: [], neighbourhoods: ["sued"] });
     assert.deepEqual(read().neighbourhoods[1], { slug: "sued", id: OTHER_HOOD, meters: [] });
-    assert.deepEqual(syncDirectoryFile(store, file), { added: [], removed: [], neighbourhoods: [] }, "only once");
+    assert.deepEqual(await syncDirectoryFile(store, file), { added: [], removed: [], neighbourhoods: [] }, "only once");
     // A metering point onboarded into it later goes into the same entry.
-    insertMeteringPoint(store, point(MP, "a", OTHER_HOOD, "sued"));
-    markOutcome(store, prepare(MP), "confirmed");
-    syncDirectoryFile(store, file);
+    await insertMeteringPoint(store, point(MP, "a", OTHER_HOOD, "sued"));
+    await markOutcome(store, await prepare(MP), "confirmed");
+    await syncDirectoryFile(store, file);
     assert.deepEqual(ids(), ["nord/DE-DEMO", `sued/${MP}`]);
     assert.equal(read().neighbourhoods.length, 2);
   });
 
-  it("takes a meter out once its retirement is confirmed, onboarded here or not", () => {
-    insertMeteringPoint(store, point(MP, "a"));
-    markOutcome(store, prepare(MP), "confirmed");
-    syncDirectoryFile(store, file);
+  it("takes a meter out once its retirement is confirmed, onboarded here or not", async () => {
+    await insertMeteringPoint(store, point(MP, "a"));
+    await markOutcome(store, await prepare(MP), "confirmed");
+    await syncDirectoryFile(store, file);
     for (const meterId of [DEMO_METER, `0x${"a".repeat(64)}`]) {
-      const retire = insertPrepared(store, {
+      const retire = await insertPrepared(store, {
         account: OPERATOR,
         userId: 1,
         kind: "meter.retire",
@@ -135,29 +139,29 @@ describe("metering points and the bridge's directory", () => {
         calldata: "0x",
         challenge: `r-${meterId}`,
       });
-      markOutcome(store, retire.id, "confirmed");
+      await markOutcome(store, retire.id, "confirmed");
     }
-    assert.deepEqual(syncDirectoryFile(store, file), { added: [], removed: ["DE-DEMO", MP], neighbourhoods: [] });
+    assert.deepEqual(await syncDirectoryFile(store, file), { added: [], removed: ["DE-DEMO", MP], neighbourhoods: [] });
     assert.deepEqual(ids(), []);
-    assert.notEqual(findMeteringPoint(store, MP)?.retiredAt, undefined);
+    assert.notEqual((await findMeteringPoint(store, MP))?.retiredAt, undefined);
   });
 
-  it("lets a failed registration make way for a new attempt, but not a waiting one", () => {
-    insertMeteringPoint(store, point(MP, "a"));
-    const first = prepare(MP);
-    assert.equal(insertMeteringPoint(store, point(MP, "b")), false, "still waiting");
-    markOutcome(store, first, "failed", "reverted");
-    assert.equal(findMeteringPoint(store, MP)?.registration, "failed");
-    assert.equal(insertMeteringPoint(store, point(MP, "b")), true);
-    assert.equal(findMeteringPoint(store, MP)?.salt, `0x${"b".repeat(64)}`);
+  it("lets a failed registration make way for a new attempt, but not a waiting one", async () => {
+    await insertMeteringPoint(store, point(MP, "a"));
+    const first = await prepare(MP);
+    assert.equal(await insertMeteringPoint(store, point(MP, "b")), false, "still waiting");
+    await markOutcome(store, first, "failed", "reverted");
+    assert.equal((await findMeteringPoint(store, MP))?.registration, "failed");
+    assert.equal(await insertMeteringPoint(store, point(MP, "b")), true);
+    assert.equal((await findMeteringPoint(store, MP))?.salt, `0x${"b".repeat(64)}`);
   });
 
-  it("lets the invitation of a new household be claimed once, and only after the registration", () => {
-    insertMeteringPoint(store, point(MP, "a"));
-    const actionId = prepare(MP);
-    assert.equal(claimInvitation(store, MP), false, "not registered yet");
-    markOutcome(store, actionId, "confirmed");
-    assert.equal(claimInvitation(store, MP), true);
-    assert.equal(claimInvitation(store, MP), false, "issued already");
+  it("lets the invitation of a new household be claimed once, and only after the registration", async () => {
+    await insertMeteringPoint(store, point(MP, "a"));
+    const actionId = await prepare(MP);
+    assert.equal(await claimInvitation(store, MP), false, "not registered yet");
+    await markOutcome(store, actionId, "confirmed");
+    assert.equal(await claimInvitation(store, MP), true);
+    assert.equal(await claimInvitation(store, MP), false, "issued already");
   });
 });

@@ -53,13 +53,13 @@ export function syncedDirectory(
  * metering points in, retired meters out. Writes (atomically) only when something changed; the bridge
  * reloads it by itself.
  */
-export function syncDirectoryFile(store: AccountsStore, file: string): DirectorySync {
+export async function syncDirectoryFile(store: AccountsStore, file: string): Promise<DirectorySync> {
   const current = readDirectoryFile(file);
   const { directory, sync } = syncedDirectory(
     current,
-    listMeteringPoints(store),
-    retiredMeterIds(store),
-    registeredNeighbourhoods(store),
+    await listMeteringPoints(store),
+    await retiredMeterIds(store),
+    await registeredNeighbourhoods(store),
   );
   if (sync.added.length > 0 || sync.removed.length > 0 || sync.neighbourhoods.length > 0) {
     writeDirectoryFile(file, directory);

@@ -1,5 +1,5 @@
 import type { Address, Hex } from "viem";
-import type { AccountsStore } from "../auth/store.ts";
+import { jsonText, type AccountsStore } from "../auth/store.ts";
 
 /** Where an onboarded metering point stands, as its registerMeter action in the actions table says. */
 export type Registration = "waiting" | "registered" | "failed";
@@ -27,7 +27,7 @@ export type MeteringPoint = {
  */
 const REGISTRATION = `CASE
     WHEN a.state = 'confirmed' THEN 'registered'
-    WHEN a.state IN ('failed', 'expired') OR (a.state = 'prepared' AND a.expires_at <= :now) THEN 'failed'
+    WHEN a.state IN ('failed', 'expired') OR (a.state = 'prepared' AND a.expires_at <= ?) THEN 'failed'
     ELSE 'waiting' END`;
 const SELECT = `SELECT p.*, ${REGISTRATION} AS registration FROM metering_points p LEFT JOIN actions a ON a.id = p.action_id`;
 
@@ -53,37 +53,36 @@ function meteringPointOf(row: Record<string, unknown>): MeteringPoint {
  * Sets retired_at on each row whose meter a confirmed "meter.retire" action retired: the state follows
  * the audit log, as credit requests do (money/requests.ts).
  */
-function reconcileRetired(store: AccountsStore): void {
-  store.db
+async function reconcileRetired(store: AccountsStore): Promise<void> {
+  await store
     .prepare(
       `UPDATE metering_points SET retired_at = a.updated_at FROM actions a
-       WHERE a.kind = 'meter.retire' AND a.state = 'confirmed' AND json_extract(a.details, '$.meterId') = meter_id
+       WHERE a.kind = 'meter.retire' AND a.state = 'confirmed' AND ${jsonText(store, "a.details", "meterId")} = meter_id
          AND metering_points.retired_at IS NULL`,
     )
     .run();
 }
 
-export function listMeteringPoints(store: AccountsStore): MeteringPoint[] {
-  reconcileRetired(store);
-  return store.db
-    .prepare(`${SELECT} ORDER BY p.created_at, p.metering_point_id`)
-    .all({ now: store.now() })
-    .map(meteringPointOf);
+export async function listMeteringPoints(store: AccountsStore): Promise<MeteringPoint[]> {
+  await reconcileRetired(store);
+  const rows = await store.prepare(`${SELECT} ORDER BY p.created_at, p.metering_point_id`).all(store.now());
+  return rows.map(meteringPointOf);
 }
 
-export function findMeteringPoint(store: AccountsStore, meteringPointId: string): MeteringPoint | undefined {
-  reconcileRetired(store);
-  const row = store.db
-    .prepare(`${SELECT} WHERE p.metering_point_id = :id`)
-    .get({ id: meteringPointId, now: store.now() });
+export async function findMeteringPoint(
+  store: AccountsStore,
+  meteringPointId: string,
+): Promise<MeteringPoint | undefined> {
+  await reconcileRetired(store);
+  const row = await store.prepare(`${SELECT} WHERE p.metering_point_id = ?`).get(store.now(), meteringPointId);
   return row ? meteringPointOf(row) : undefined;
 }
 
 /** The meter ids of every confirmed "meter.retire" action, onboarded here or not (the demo's meters). */
-export function retiredMeterIds(store: AccountsStore): Set<string> {
-  const rows = store.db
+export async function retiredMeterIds(store: AccountsStore): Promise<Set<string>> {
+  const rows = await store
     .prepare(
-      "SELECT json_extract(details, '$.meterId') AS meter FROM actions WHERE kind = 'meter.retire' AND state = 'confirmed'",
+      `SELECT ${jsonText(store, "details", "meterId")} AS meter FROM actions WHERE kind = 'meter.retire' AND state = 'confirmed'`,
     )
     .all();
   return new Set(rows.map((row) => String(row.meter).toLowerCase()));
@@ -98,12 +97,12 @@ export type NewMeteringPoint = Pick<
  * Stores a metering point waiting for its registerMeter action. A row of the same id whose
  * registration failed makes way for it; a waiting or registered one does not: false then.
  */
-export function insertMeteringPoint(store: AccountsStore, point: NewMeteringPoint): boolean {
-  return store.transaction(() => {
-    const existing = findMeteringPoint(store, point.meteringPointId);
+export async function insertMeteringPoint(store: AccountsStore, point: NewMeteringPoint): Promise<boolean> {
+  return store.transaction(async () => {
+    const existing = await findMeteringPoint(store, point.meteringPointId);
     if (existing && existing.registration !== "failed") return false;
-    if (existing) deleteMeteringPoint(store, point.meteringPointId);
-    store.db
+    if (existing) await deleteMeteringPoint(store, point.meteringPointId);
+    await store
       .prepare(
         `INSERT INTO metering_points (metering_point_id, salt, meter_id, owner, neighbourhood, neighbourhood_slug,
            created_at, invite) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -123,15 +122,15 @@ export function insertMeteringPoint(store: AccountsStore, point: NewMeteringPoin
 }
 
 /** Ties the registerMeter action to its metering point. */
-export function tieRegistration(store: AccountsStore, meteringPointId: string, actionId: string): void {
-  store.db
+export async function tieRegistration(store: AccountsStore, meteringPointId: string, actionId: string): Promise<void> {
+  await store
     .prepare("UPDATE metering_points SET action_id = ? WHERE metering_point_id = ?")
     .run(actionId, meteringPointId);
 }
 
 /** Forgets a metering point whose action could not even be prepared (the chain refused it). */
-export function deleteMeteringPoint(store: AccountsStore, meteringPointId: string): void {
-  store.db.prepare("DELETE FROM metering_points WHERE metering_point_id = ?").run(meteringPointId);
+export async function deleteMeteringPoint(store: AccountsStore, meteringPointId: string): Promise<void> {
+  await store.prepare("DELETE FROM metering_points WHERE metering_point_id = ?").run(meteringPointId);
 }
 
 /**
@@ -139,10 +138,10 @@ export function deleteMeteringPoint(store: AccountsStore, meteringPointId: strin
  * may issue it (in the same transaction), false when it is not registered, not a new household, or
  * issued already.
  */
-export function claimInvitation(store: AccountsStore, meteringPointId: string): boolean {
-  const point = findMeteringPoint(store, meteringPointId);
+export async function claimInvitation(store: AccountsStore, meteringPointId: string): Promise<boolean> {
+  const point = await findMeteringPoint(store, meteringPointId);
   if (!point || !point.invite || point.registration !== "registered") return false;
-  const claimed = store.db
+  const claimed = await store
     .prepare("UPDATE metering_points SET invited_at = ? WHERE metering_point_id = ? AND invited_at IS NULL")
     .run(store.now(), meteringPointId);
   return Number(claimed.changes) === 1;

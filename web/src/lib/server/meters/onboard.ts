@@ -20,13 +20,13 @@ export const NEW_HOUSEHOLD = "new";
 export type OnboardBody = { meteringPointId?: unknown; neighbourhood?: unknown; owner?: unknown };
 
 /** Whether the portal knows the account (a row in `accounts`). */
-function knownAccount(store: AccountsStore, account: Address): boolean {
-  return store.db.prepare("SELECT 1 AS known FROM accounts WHERE address = ?").get(account) !== undefined;
+async function knownAccount(store: AccountsStore, account: Address): Promise<boolean> {
+  return (await store.prepare("SELECT 1 AS known FROM accounts WHERE address = ?").get(account)) !== undefined;
 }
 
 /** Removes an account created for a registration that could not be prepared: nobody was invited to it. */
-function dropUnusedAccount(store: AccountsStore, account: Address): void {
-  store.db
+async function dropUnusedAccount(store: AccountsStore, account: Address): Promise<void> {
+  await store
     .prepare("DELETE FROM accounts WHERE address = ? AND NOT EXISTS (SELECT 1 FROM users WHERE account = ?)")
     .run(account, account);
 }
@@ -41,13 +41,13 @@ function dropUnusedAccount(store: AccountsStore, account: Address): void {
  * checked the operator role.
  */
 export async function prepareOnboarding(event: RequestEvent, body: OnboardBody): Promise<Response> {
-  const store = accountsStore();
+  const store = await accountsStore();
   const file = meterDirectoryPath();
   let stored: string | undefined;
   let created: Address | undefined;
-  const forget = () => {
-    if (stored) deleteMeteringPoint(store, stored);
-    if (created) dropUnusedAccount(store, created);
+  const forget = async () => {
+    if (stored) await deleteMeteringPoint(store, stored);
+    if (created) await dropUnusedAccount(store, created);
   };
   let response: Response;
   try {
@@ -57,7 +57,7 @@ export async function prepareOnboarding(event: RequestEvent, body: OnboardBody):
       if (!id) return actionProblem({ problem: "meters.error.meteringPointId", field: "meteringPointId" });
       const directory = readDirectoryFile(file);
       const inFile = directory.neighbourhoods.some((hood) => hood.meters.some((m) => m.meteringPointId === id));
-      const inStore = findMeteringPoint(store, id);
+      const inStore = await findMeteringPoint(store, id);
       if (inFile || (inStore && inStore.registration !== "failed")) {
         return actionProblem({ problem: "meters.error.known", field: "meteringPointId" }, 409);
       }
@@ -67,17 +67,17 @@ export async function prepareOnboarding(event: RequestEvent, body: OnboardBody):
       if (!hood || !onChain) return actionProblem({ problem: "meters.error.neighbourhood", field: "neighbourhood" });
       let owner: Address | undefined;
       if (body.owner === NEW_HOUSEHOLD) {
-        owner = created = newCustodialAccount(store, portalEncryptionKey());
+        owner = created = await newCustodialAccount(store, portalEncryptionKey());
       } else {
         owner = parseAddress(typeof body.owner === "string" ? body.owner.trim() : "");
-        if (!owner || !knownAccount(store, owner))
+        if (!owner || !(await knownAccount(store, owner)))
           return actionProblem({ problem: "meters.error.owner", field: "owner" });
       }
       const salt = toHex(randomBytes(32));
       const meter: Hex = meterId(salt, id);
       const neighbourhoodId = hood.id as Hex;
       if (
-        !insertMeteringPoint(store, {
+        !(await insertMeteringPoint(store, {
           meteringPointId: id,
           salt,
           meterId: meter,
@@ -85,7 +85,7 @@ export async function prepareOnboarding(event: RequestEvent, body: OnboardBody):
           neighbourhood: neighbourhoodId,
           slug: hood.slug,
           invite: created !== undefined,
-        })
+        }))
       ) {
         return actionProblem({ problem: "meters.error.known", field: "meteringPointId" }, 409);
       }
@@ -108,14 +108,14 @@ export async function prepareOnboarding(event: RequestEvent, body: OnboardBody):
       };
     });
   } catch (cause) {
-    forget();
+    await forget();
     throw cause;
   }
   if (!response.ok) {
-    forget();
+    await forget();
     return response;
   }
   const prepared = (await response.clone().json()) as { id: string };
-  tieRegistration(store, stored!, prepared.id);
+  await tieRegistration(store, stored!, prepared.id);
   return response;
 }

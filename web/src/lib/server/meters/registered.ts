@@ -21,24 +21,24 @@ export type AfterRegistration = {
  * audit log records it as "invitation.issue", never the code). Also safe to call again: a page load
  * syncs the file too, and a second call issues no second code.
  */
-export function afterRegistration(
+export async function afterRegistration(
   store: AccountsStore,
   {
     meteringPointId,
     by,
     origin,
   }: { meteringPointId: string; by: { account: `0x${string}`; userId: number }; origin: string },
-): AfterRegistration {
-  const point = findMeteringPoint(store, meteringPointId);
+): Promise<AfterRegistration> {
+  const point = await findMeteringPoint(store, meteringPointId);
   if (!point) return { registration: "unknown", directory: "waiting" };
   const file = meterDirectoryPath();
   if (point.registration !== "registered") {
     return { registration: point.registration, directory: file ? "waiting" : "not-configured" };
   }
-  if (file) syncDirectoryFile(store, file);
-  const invitation = store.transaction(() => {
-    if (!claimInvitation(store, meteringPointId)) return undefined;
-    const { code, account, expiresAt } = issueInvitation(store, { account: point.owner });
+  if (file) await syncDirectoryFile(store, file);
+  const invitation = await store.transaction(async () => {
+    if (!(await claimInvitation(store, meteringPointId))) return undefined;
+    const { code, account, expiresAt } = await issueInvitation(store, { account: point.owner });
     const issued: IssuedInvitation = {
       code,
       account,
@@ -46,7 +46,7 @@ export function afterRegistration(
       expiresAt: new Date(expiresAt).toISOString(),
       link: new URL(`/invitation?code=${encodeURIComponent(code)}`, origin).href,
     };
-    recordDone(store, {
+    await recordDone(store, {
       account: by.account,
       userId: by.userId,
       kind: "invitation.issue",

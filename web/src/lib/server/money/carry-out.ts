@@ -23,10 +23,10 @@ function requestCall(request: CreditRequest) {
  * The caller has checked the treasurer role.
  */
 export async function prepareCarryOut(event: RequestEvent, id: number): Promise<Response> {
-  const store = accountsStore();
+  const store = await accountsStore();
   let previous: string | undefined;
   const response = await prepareActionResponse(event, async () => {
-    const request = findRequest(store, id);
+    const request = await findRequest(store, id);
     if (!request) return actionProblem({ problem: "money.error.unknown" }, 404);
     if (request.state !== "pending") return actionProblem({ problem: "money.error.decided" }, 409);
     if (request.inProgress) return actionProblem({ problem: "money.error.in-progress" }, 409);
@@ -44,7 +44,7 @@ export async function prepareCarryOut(event: RequestEvent, id: number): Promise<
   });
   if (!response.ok) return response;
   const prepared = (await response.clone().json()) as { id: string };
-  if (!tieAction(store, { id, previous, actionId: prepared.id })) {
+  if (!(await tieAction(store, { id, previous, actionId: prepared.id }))) {
     return actionProblem({ problem: "money.error.in-progress" }, 409);
   }
   return response;

@@ -14,14 +14,14 @@ export type DecisionResult = { ok: true; request: CreditRequest } | { ok: false;
 /** SQL: the request has no action under way (none, or one that failed, expired or ran out of time). */
 const NO_LIVE_ACTION = `(action_id IS NULL OR NOT EXISTS (SELECT 1 FROM actions a WHERE a.id = action_id AND ${ACTION_IS_LIVE}))`;
 
-function problemOf(store: AccountsStore, id: number, account?: Address): DecisionResult {
-  const request = findRequest(store, id);
+async function problemOf(store: AccountsStore, id: number, account?: Address): Promise<DecisionResult> {
+  const request = await findRequest(store, id);
   if (!request || (account && request.account !== account)) return { ok: false, problem: "unknown" };
   return { ok: false, problem: request.state === "pending" ? "in-progress" : "decided" };
 }
 
 /** Ends a pending request in `state` with who and why, in one statement; false when it was not decidable. */
-function decide(
+async function decide(
   store: AccountsStore,
   {
     id,
@@ -30,8 +30,8 @@ function decide(
     reason,
     account,
   }: { id: number; state: "cancelled" | "rejected"; by: Address; reason?: string; account?: Address },
-): boolean {
-  const { changes } = store.db
+): Promise<boolean> {
+  const { changes } = await store
     .prepare(
       `UPDATE credit_requests SET state = :state, decided_at = :now, decided_by = :by, reason = :reason
        WHERE id = :id AND state = 'pending' ${account ? "AND account = :account" : ""} AND ${NO_LIVE_ACTION}`,
@@ -41,29 +41,30 @@ function decide(
 }
 
 /** The household withdraws its own pending request (audit log: "credit.request.cancel"). */
-export function cancelRequest(
+export async function cancelRequest(
   store: AccountsStore,
   { id, account, userId }: { id: number; account: Address; userId: number },
-): DecisionResult {
-  reconcileRequests(store);
-  return store.transaction(() => {
-    if (!decide(store, { id, state: "cancelled", by: account, account })) return problemOf(store, id, account);
-    const request = findRequest(store, id)!;
-    recordDone(store, { account, userId, kind: "credit.request.cancel", details: { requestId: id } });
+): Promise<DecisionResult> {
+  await reconcileRequests(store);
+  return store.transaction(async () => {
+    if (!(await decide(store, { id, state: "cancelled", by: account, account })))
+      return await problemOf(store, id, account);
+    const request = (await findRequest(store, id))!;
+    await recordDone(store, { account, userId, kind: "credit.request.cancel", details: { requestId: id } });
     return { ok: true, request };
   });
 }
 
 /** The treasurer turns a pending request down with a reason the household sees ("credit.request.reject"). */
-export function rejectRequest(
+export async function rejectRequest(
   store: AccountsStore,
   { id, by, userId, reason }: { id: number; by: Address; userId: number; reason: string },
-): DecisionResult {
-  reconcileRequests(store);
-  return store.transaction(() => {
-    if (!decide(store, { id, state: "rejected", by, reason })) return problemOf(store, id);
-    const request = findRequest(store, id)!;
-    recordDone(store, {
+): Promise<DecisionResult> {
+  await reconcileRequests(store);
+  return store.transaction(async () => {
+    if (!(await decide(store, { id, state: "rejected", by, reason }))) return await problemOf(store, id);
+    const request = (await findRequest(store, id))!;
+    await recordDone(store, {
       account: by,
       userId,
       kind: "credit.request.reject",
@@ -79,19 +80,19 @@ export function rejectRequest(
  * race, only the first is tied; the other's action is marked failed before its browser sees it, so it
  * can never be confirmed, and a request is carried out at most once.
  */
-export function tieAction(
+export async function tieAction(
   store: AccountsStore,
   { id, previous, actionId }: { id: number; previous: string | undefined; actionId: string },
-): boolean {
-  return store.transaction(() => {
-    const { changes } = store.db
+): Promise<boolean> {
+  return store.transaction(async () => {
+    const { changes } = await store
       .prepare(
         `UPDATE credit_requests SET action_id = :actionId
-         WHERE id = :id AND state = 'pending' AND action_id IS :previous AND ${NO_LIVE_ACTION}`,
+         WHERE id = :id AND state = 'pending' AND action_id IS NOT DISTINCT FROM :previous AND ${NO_LIVE_ACTION}`,
       )
       .run({ id, actionId, previous: previous ?? null, now: store.now() });
     if (Number(changes) === 1) return true;
-    markOutcome(store, actionId, "failed", `credit request ${id} is decided or carried by another action`);
+    await markOutcome(store, actionId, "failed", `credit request ${id} is decided or carried by another action`);
     return false;
   });
 }

@@ -31,12 +31,12 @@ export async function readHouseholdMoney(
     args: [owner],
   });
   const { balance, debt } = accountFigures(position);
-  const available = balance - pendingTotal(store, owner, "pay-out");
+  const available = balance - (await pendingTotal(store, owner, "pay-out"));
   return {
     owner,
     balance,
     debt,
     available: available > 0n ? available : 0n,
-    requests: listRequests(store, { account: owner, decidedLimit: HOUSEHOLD_DECIDED_LIMIT }),
+    requests: await listRequests(store, { account: owner, decidedLimit: HOUSEHOLD_DECIDED_LIMIT }),
   };
 }

@@ -37,7 +37,8 @@ export type CreditRequest = {
  */
 export const ACTION_IS_LIVE = `(a.state IN ('sending', 'sent', 'confirmed') OR (a.state = 'prepared' AND a.expires_at > :now))`;
 
-const SELECT = `SELECT r.*, a.tx_hash AS tx_hash, coalesce(${ACTION_IS_LIVE} AND a.state <> 'confirmed', 0) AS in_progress
+const SELECT = `SELECT r.*, a.tx_hash AS tx_hash,
+    CASE WHEN ${ACTION_IS_LIVE} AND a.state <> 'confirmed' THEN 1 ELSE 0 END AS in_progress
   FROM credit_requests r LEFT JOIN actions a ON a.id = r.action_id`;
 
 function requestOf(row: Record<string, unknown>): CreditRequest {
@@ -63,8 +64,8 @@ function requestOf(row: Record<string, unknown>): CreditRequest {
  * Marks done every pending request whose action the actions table records as confirmed (mined without
  * revert), with the action's time and account: the state follows the audit log, never the browser.
  */
-export function reconcileRequests(store: AccountsStore): void {
-  store.db
+export async function reconcileRequests(store: AccountsStore): Promise<void> {
+  await store
     .prepare(
       `UPDATE credit_requests SET state = 'done', decided_at = a.updated_at, decided_by = a.account
        FROM actions a WHERE a.id = credit_requests.action_id AND a.state = 'confirmed'
@@ -73,9 +74,9 @@ export function reconcileRequests(store: AccountsStore): void {
     .run();
 }
 
-export function findRequest(store: AccountsStore, id: number): CreditRequest | undefined {
-  reconcileRequests(store);
-  const row = store.db.prepare(`${SELECT} WHERE r.id = :id`).get({ id, now: store.now() });
+export async function findRequest(store: AccountsStore, id: number): Promise<CreditRequest | undefined> {
+  await reconcileRequests(store);
+  const row = await store.prepare(`${SELECT} WHERE r.id = :id`).get({ id, now: store.now() });
   return row ? requestOf(row) : undefined;
 }
 
@@ -83,33 +84,33 @@ export function findRequest(store: AccountsStore, id: number): CreditRequest | u
  * Requests, pending first (oldest first: the longest waiting on top), then the newest `decidedLimit`
  * decided ones; only `account`'s when given.
  */
-export function listRequests(
+export async function listRequests(
   store: AccountsStore,
   { account, decidedLimit }: { account?: Address; decidedLimit: number },
-): CreditRequest[] {
-  reconcileRequests(store);
+): Promise<CreditRequest[]> {
+  await reconcileRequests(store);
   const mine = account ? "AND r.account = :account" : "";
   const params = { now: store.now(), ...(account ? { account } : {}) };
-  const pending = store.db.prepare(`${SELECT} WHERE r.state = 'pending' ${mine} ORDER BY r.id`).all(params);
-  const decided = store.db
+  const pending = await store.prepare(`${SELECT} WHERE r.state = 'pending' ${mine} ORDER BY r.id`).all(params);
+  const decided = await store
     .prepare(`${SELECT} WHERE r.state <> 'pending' ${mine} ORDER BY r.decided_at DESC, r.id DESC LIMIT :limit`)
     .all({ ...params, limit: decidedLimit });
   return [...pending, ...decided].map(requestOf);
 }
 
 /** What `account`'s pending requests of `kind` add up to, in micro-euro. */
-export function pendingTotal(store: AccountsStore, account: Address, kind: CreditRequestKind): bigint {
-  reconcileRequests(store);
-  const rows = store.db
+export async function pendingTotal(store: AccountsStore, account: Address, kind: CreditRequestKind): Promise<bigint> {
+  await reconcileRequests(store);
+  const rows = await store
     .prepare("SELECT amount FROM credit_requests WHERE account = ? AND kind = ? AND state = 'pending'")
     .all(account, kind);
   return rows.reduce((sum, row) => sum + BigInt(row.amount as number), 0n);
 }
 
 /** How many requests of `account` wait for the treasurer. */
-export function pendingCount(store: AccountsStore, account: Address): number {
-  reconcileRequests(store);
-  const row = store.db
+export async function pendingCount(store: AccountsStore, account: Address): Promise<number> {
+  await reconcileRequests(store);
+  const row = await store
     .prepare("SELECT count(*) AS n FROM credit_requests WHERE account = ? AND state = 'pending'")
     .get(account);
   return Number(row!.n);
@@ -121,15 +122,15 @@ export type NewCreditRequest = { account: Address; userId: number; kind: CreditR
  * Records a household's request with a fresh payment reference (drawn again on the rare collision)
  * and the request in the audit log (kind "credit.request"), both or neither.
  */
-export function createRequest(
+export async function createRequest(
   store: AccountsStore,
   { account, userId, kind, amount }: NewCreditRequest,
   reference: () => string = newPaymentReference,
-): CreditRequest {
-  return store.transaction(() => {
-    const taken = store.db.prepare("SELECT 1 FROM credit_requests WHERE reference = ?");
+): Promise<CreditRequest> {
+  return store.transaction(async () => {
+    const taken = store.prepare("SELECT 1 AS taken FROM credit_requests WHERE reference = ?");
     let code = reference();
-    for (let attempt = 1; taken.get(code); attempt++) {
+    for (let attempt = 1; await taken.get(code); attempt++) {
       if (attempt >= 10) {
         throw new NachbarstromError("No free payment reference for a credit request", {
           details: `${attempt} draws were all taken, the last ${code}; is the random source broken?`,
@@ -137,19 +138,19 @@ export function createRequest(
       }
       code = reference();
     }
-    const { lastInsertRowid } = store.db
+    const inserted = await store
       .prepare(
         `INSERT INTO credit_requests (account, kind, amount, reference, state, created_at)
-         VALUES (?, ?, ?, ?, 'pending', ?)`,
+         VALUES (?, ?, ?, ?, 'pending', ?) RETURNING id`,
       )
-      .run(account, kind, amount, code, store.now());
-    const id = Number(lastInsertRowid);
-    recordDone(store, {
+      .get(account, kind, amount, code, store.now());
+    const id = Number(inserted!.id);
+    await recordDone(store, {
       account,
       userId,
       kind: "credit.request",
       details: { requestId: id, kind, amount, reference: code },
     });
-    return findRequest(store, id)!;
+    return (await findRequest(store, id))!;
   });
 }

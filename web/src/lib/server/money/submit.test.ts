@@ -20,9 +20,9 @@ function chainWithBalance(balance: bigint): ChainContext {
   } as unknown as ChainContext;
 }
 
-function store() {
-  const s = testStore();
-  s.db
+async function store() {
+  const s = await testStore();
+  await s
     .prepare("INSERT INTO accounts (address, custody, encrypted_key, created_at) VALUES (?, 'external', NULL, 0)")
     .run(HOUSEHOLD);
   return s;
@@ -30,7 +30,7 @@ function store() {
 
 describe("submitRequest", () => {
   it("refuses a pay-out above the balance less pending pay-outs, naming what is available", async () => {
-    const s = store();
+    const s = await store();
     const chain = chainWithBalance(30_000_000n);
     const first = await submitRequest(s, chain, {
       account: HOUSEHOLD,
@@ -48,7 +48,7 @@ describe("submitRequest", () => {
   });
 
   it("takes a top-up whatever the balance, up to MAX_PENDING waiting requests", async () => {
-    const s = store();
+    const s = await store();
     const chain = chainWithBalance(0n);
     for (let i = 0; i < MAX_PENDING; i++) {
       const result = await submitRequest(s, chain, {

@@ -23,7 +23,7 @@ export async function availableForPayOut(
     functionName: "balanceOf",
     args: [account],
   });
-  const available = balance - pendingTotal(store, account, "pay-out");
+  const available = balance - (await pendingTotal(store, account, "pay-out"));
   return available > 0n ? available : 0n;
 }
 
@@ -37,7 +37,7 @@ export async function submitRequest(
   chain: ChainContext,
   { account, userId, kind, amount }: { account: Address; userId: number; kind: CreditRequestKind; amount: bigint },
 ): Promise<{ ok: true; request: CreditRequest } | InputProblem> {
-  if (pendingCount(store, account) >= MAX_PENDING) {
+  if ((await pendingCount(store, account)) >= MAX_PENDING) {
     return { ok: false, problem: "money.error.too-many", params: { limit: String(MAX_PENDING) } };
   }
   if (kind === "pay-out") {
@@ -51,5 +51,5 @@ export async function submitRequest(
       };
     }
   }
-  return { ok: true, request: createRequest(store, { account, userId, kind, amount }) };
+  return { ok: true, request: await createRequest(store, { account, userId, kind, amount }) };
 }

@@ -33,7 +33,7 @@ export async function prepareRegistration(event: RequestEvent, body: Registratio
       console.error(`[web] meter directory: ${(cause as Error).message}`);
       return actionProblem({ problem: "neighbourhoods.directory.unreadable" }, 503);
     }
-    for (const hood of registeredNeighbourhoods(accountsStore())) slugs.add(hood.slug);
+    for (const hood of await registeredNeighbourhoods(await accountsStore())) slugs.add(hood.slug);
     const ids = new Set(await knownNeighbourhoods(chain.readModel));
     const result = validateRegistration(body, (slug, id) => slugs.has(slug) || ids.has(id.toLowerCase() as Hex));
     if (!result.ok) return fieldErrors(result.errors);

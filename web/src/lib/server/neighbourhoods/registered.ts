@@ -12,12 +12,12 @@ export type RegisteredNeighbourhood = { slug: string; id: Hex };
  * registered: the audit log is what says a registration happened, so the directory follows it (as
  * metering points follow their registerMeter action, meters/metering-points.ts).
  */
-export function registeredNeighbourhoods(store: AccountsStore): RegisteredNeighbourhood[] {
-  return store.db
-    .prepare(
-      `SELECT json_extract(details, '$.slug') AS slug, json_extract(details, '$.neighbourhood') AS id
-       FROM actions WHERE kind = ? AND state = 'confirmed' ORDER BY seq`,
-    )
-    .all(REGISTER_KIND)
-    .map((row) => ({ slug: String(row.slug), id: String(row.id) as Hex }));
+export async function registeredNeighbourhoods(store: AccountsStore): Promise<RegisteredNeighbourhood[]> {
+  const rows = await store
+    .prepare("SELECT details FROM actions WHERE kind = ? AND state = 'confirmed' ORDER BY seq")
+    .all(REGISTER_KIND);
+  return rows.map((row) => {
+    const details = JSON.parse(String(row.details)) as { slug: string; neighbourhood: Hex };
+    return { slug: String(details.slug), id: details.neighbourhood };
+  });
 }

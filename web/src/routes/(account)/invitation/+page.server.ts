@@ -22,7 +22,7 @@ export const actions: Actions = {
       event.setHeaders({ "retry-after": String(verdict.retryAfterSeconds) });
       return fail(429, { field: "code" as const, message: "invitation.error.rate-limited" as const, code });
     }
-    const check = checkInvitation(accountsStore(), code);
+    const check = await checkInvitation(await accountsStore(), code);
     if (!check.ok)
       return fail(400, { field: "code" as const, message: `invitation.error.${check.problem}` as const, code });
     return { field: undefined, message: "passkey.noscript" as const, code };

@@ -9,9 +9,9 @@ export const load: PageServerLoad = ({ locals }) => ({ viewer: viewerOf(locals.u
 
 export const actions: Actions = {
   /** Ends the session on the server and drops the cookie; a POST, so SvelteKit's CSRF check covers it. */
-  default: ({ cookies, url }) => {
+  default: async ({ cookies, url }) => {
     const id = cookies.get(SESSION_COOKIE);
-    if (id) deleteSession(accountsStore(), id);
+    if (id) await deleteSession(await accountsStore(), id);
     clearSessionCookie(cookies, url);
     redirect(303, "/signin?signedOut");
   },

@@ -9,5 +9,5 @@ import type { RequestHandler } from "./$types";
 export const POST: RequestHandler = async (event) => {
   const user = signedInUser(event);
   await readJsonBody(event);
-  return json({ requestedAt: requestErasure(accountsStore(), user) });
+  return json({ requestedAt: await requestErasure(await accountsStore(), user) });
 };

@@ -15,8 +15,8 @@ export const POST: RequestHandler = async (event) => {
   const code = typeof body.code === "string" ? body.code : "";
   const limited = invitationCodeRateLimited(event, code);
   if (limited) return limited;
-  const store = accountsStore();
-  const check = checkInvitation(store, code);
+  const store = await accountsStore();
+  const check = await checkInvitation(store, code);
   if (!check.ok) return problem(400, `invitation.error.${check.problem}`, "code");
   return json(
     await registrationOptions(store, {

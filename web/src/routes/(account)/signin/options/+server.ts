@@ -10,5 +10,5 @@ export const POST: RequestHandler = async (event) => {
   await readJsonBody(event);
   const limited = signInRateLimited(event);
   if (limited) return limited;
-  return json(await authenticationOptions(accountsStore(), portalRelyingParty(event.url, event.locals.locale)));
+  return json(await authenticationOptions(await accountsStore(), portalRelyingParty(event.url, event.locals.locale)));
 };

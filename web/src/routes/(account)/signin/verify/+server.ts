@@ -18,7 +18,7 @@ export const POST: RequestHandler = async (event) => {
   if (limited) return limited;
   const response = credentialResponse<AuthenticationResponseJSON>(body);
   if (!response) return problem(400, "passkey.error.not-verified");
-  const store = accountsStore();
+  const store = await accountsStore();
   try {
     const { userId } = await verifyAuthentication(store, {
       response,

@@ -9,7 +9,7 @@ import type { RequestHandler } from "./$types";
 export const POST: RequestHandler = async (event) => {
   await readJsonBody(event);
   const id = event.cookies.get(SESSION_COOKIE);
-  if (id) deleteSession(accountsStore(), id);
+  if (id) await deleteSession(await accountsStore(), id);
   clearSessionCookie(event.cookies, event.url);
   return json({ location: "/signin?signedOut" });
 };

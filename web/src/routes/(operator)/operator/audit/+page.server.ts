@@ -6,14 +6,14 @@ import { ConsoleParameterError, parsePage } from "#lib/server/console/params.ts"
 import type { PageServerLoad } from "./$types";
 
 /** The audit log: every action taken through the portal, newest first; operators, auditors and treasurers. */
-export const load: PageServerLoad = ({ locals, url, setHeaders }) => {
+export const load: PageServerLoad = async ({ locals, url, setHeaders }) => {
   requireConsole(locals);
   setHeaders({ "cache-control": "no-store" });
   try {
     const area = parseArea(url.searchParams.get("area"));
     const page = parsePage(url.searchParams.get("page"));
     return {
-      log: auditPage(accountsStore(), { area, page }),
+      log: await auditPage(await accountsStore(), { area, page }),
       area,
       areas: Object.keys(AUDIT_AREAS) as (keyof typeof AUDIT_AREAS)[],
       me: locals.user?.account,

@@ -9,7 +9,7 @@ export const load: PageServerLoad = async ({ locals, setHeaders }) => {
   requireConsole(locals);
   setHeaders({ "cache-control": "no-store" });
   return {
-    households: await readChain((chain) => householdRows(chain, accountsStore())),
+    households: await readChain(async (chain) => householdRows(chain, await accountsStore())),
     canErase: locals.roles?.operator === true,
     me: locals.user?.account,
   };

@@ -11,11 +11,11 @@ export const actions: Actions = {
     const user = locals.user;
     if (!locals.roles?.operator || !user) error(403, "forbidden", { code: "forbidden" });
     const input = String((await request.formData()).get("account") ?? "").trim();
-    const store = accountsStore();
-    const issued = issueFromConsole(store, input, process.env.ORIGIN || url.origin);
+    const store = await accountsStore();
+    const issued = await issueFromConsole(store, input, process.env.ORIGIN || url.origin);
     if (!issued) return fail(400, { field: "account" as const, message: "invitations.error.account" as const, input });
     // The audit log records who issued an invitation for which account, never the code.
-    recordDone(store, {
+    await recordDone(store, {
       account: user.account,
       userId: user.id,
       kind: "invitation.issue",

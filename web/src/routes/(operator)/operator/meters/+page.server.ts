@@ -17,13 +17,13 @@ import type { PageServerLoad } from "./$types";
 export const load: PageServerLoad = async ({ locals, setHeaders }) => {
   requireConsole(locals);
   setHeaders({ "cache-control": "no-store" });
-  const store = accountsStore();
+  const store = await accountsStore();
   const file = meterDirectoryPath();
   let directoryProblem: "missing" | "unreadable" | undefined = file ? undefined : "missing";
   let directory: MeterDirectory | undefined;
   if (file) {
     try {
-      syncDirectoryFile(store, file);
+      await syncDirectoryFile(store, file);
       directory = readDirectoryFile(file);
     } catch (cause) {
       console.error(`[web] meter directory: ${(cause as Error).message}`);
@@ -31,7 +31,7 @@ export const load: PageServerLoad = async ({ locals, setHeaders }) => {
     }
   }
   const slugs = slugsOf(directory);
-  const points = listMeteringPoints(store);
+  const points = await listMeteringPoints(store);
   return readChain(async ({ readModel }) => {
     const onChain = new Set<string>(await knownNeighbourhoods(readModel));
     return {
@@ -40,10 +40,9 @@ export const load: PageServerLoad = async ({ locals, setHeaders }) => {
       neighbourhoods: (directory?.neighbourhoods ?? [])
         .filter((hood) => onChain.has(hood.id.toLowerCase()))
         .map((hood) => ({ id: hood.id, slug: hood.slug })),
-      owners: store.db
-        .prepare("SELECT address FROM accounts ORDER BY created_at, address")
-        .all()
-        .map((row) => String(row.address)),
+      owners: (await store.prepare("SELECT address FROM accounts ORDER BY created_at, address").all()).map((row) =>
+        String(row.address),
+      ),
       directoryProblem,
       canOnboard: locals.roles?.operator === true && directoryProblem === undefined,
       canRetire: locals.roles?.operator === true,

@@ -29,7 +29,7 @@ export const load: PageServerLoad = async ({ locals, setHeaders }) => {
   let directory: MeterDirectory | undefined;
   if (file) {
     try {
-      syncDirectoryFile(accountsStore(), file);
+      await syncDirectoryFile(await accountsStore(), file);
       directory = readDirectoryFile(file);
     } catch (cause) {
       console.error(`[web] meter directory: ${(cause as Error).message}`);

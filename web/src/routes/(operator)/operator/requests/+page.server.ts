@@ -7,10 +7,10 @@ import type { PageServerLoad } from "./$types";
 const DECIDED_LIMIT = 100;
 
 /** Every household's top-up and pay-out requests; only the treasurer gets the buttons to decide. */
-export const load: PageServerLoad = ({ locals }) => {
+export const load: PageServerLoad = async ({ locals }) => {
   requireConsole(locals);
   return {
-    requests: listRequests(accountsStore(), { decidedLimit: DECIDED_LIMIT }),
+    requests: await listRequests(await accountsStore(), { decidedLimit: DECIDED_LIMIT }),
     treasurer: Boolean(locals.roles?.treasurer),
     now: Date.now(),
   };

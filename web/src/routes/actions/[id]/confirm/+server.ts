@@ -20,7 +20,7 @@ export const POST: RequestHandler = async (event) => {
   if (!response) return actionProblem({ problem: "action.error.passkey" });
   return readChain(async (chain) => {
     try {
-      const result = await confirmWithPasskey(accountsStore(), chain, {
+      const result = await confirmWithPasskey(await accountsStore(), chain, {
         id: event.params.id,
         user,
         response,

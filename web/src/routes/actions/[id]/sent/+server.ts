@@ -21,7 +21,7 @@ export const POST: RequestHandler = async (event) => {
   const txHash = body.txHash;
   return readChain(async (chain) => {
     try {
-      return json(await recordWalletTransaction(accountsStore(), chain, { id: event.params.id, user, txHash }));
+      return json(await recordWalletTransaction(await accountsStore(), chain, { id: event.params.id, user, txHash }));
     } catch (cause) {
       if (cause instanceof ActionError) return actionErrorResponse(cause);
       throw cause;

@@ -14,7 +14,7 @@ export const POST: RequestHandler = async (event) => {
   const limited = signInRateLimited(event);
   if (limited) return limited;
   const chainId = await readChain(async ({ deployment }) => deployment.chainId);
-  const { nonce, attempt, issuedAt, expiresAt } = issueSiweNonce(accountsStore());
+  const { nonce, attempt, issuedAt, expiresAt } = await issueSiweNonce(await accountsStore());
   event.cookies.set(SIWE_ATTEMPT_COOKIE, attempt, {
     path: "/signin/wallet",
     httpOnly: true,

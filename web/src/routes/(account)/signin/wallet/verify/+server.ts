@@ -15,7 +15,7 @@ export const POST: RequestHandler = async (event) => {
   const { message, signature } = body;
   const attempt = event.cookies.get(SIWE_ATTEMPT_COOKIE);
   event.cookies.delete(SIWE_ATTEMPT_COOKIE, { path: "/signin/wallet" });
-  const store = accountsStore();
+  const store = await accountsStore();
   // readChain turns any error inside it into a 503: take the chain's client out, verify outside.
   const { deployment, client } = await readChain(async (chain) => chain);
   try {

@@ -15,6 +15,6 @@ export const load: PageServerLoad = async ({ params, locals }) => {
   if (!owner) {
     error(400, "invalid account address", { code: "address-invalid", details: `got "${params.address}"` });
   }
-  const money = await readChain((chain) => readHouseholdMoney(accountsStore(), chain, owner));
+  const money = await readChain(async (chain) => readHouseholdMoney(await accountsStore(), chain, owner));
   return { money, own: locals.user?.account === owner };
 };

@@ -20,11 +20,11 @@ export const POST: RequestHandler = async (event) => {
   const body = await readJsonBody(event);
   const account = parseAddress(typeof body.account === "string" ? body.account : "");
   if (!account) return json({ problem: "erasure.error.account", field: "account" }, { status: 400 });
-  const store = accountsStore();
+  const store = await accountsStore();
   return readChain(async (chain) => {
     const problem = await erasureProblemOf(chain, store, account);
     if (problem) return json({ problem, account }, { status: 409 });
-    const erased = eraseAccountLink(store, { account, by: { account: user.account, userId: user.id } });
+    const erased = await eraseAccountLink(store, { account, by: { account: user.account, userId: user.id } });
     return json({ erased });
   });
 };

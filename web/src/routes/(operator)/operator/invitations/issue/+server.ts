@@ -14,10 +14,10 @@ export const POST: RequestHandler = async (event) => {
   if (!event.locals.roles?.operator || !user) error(403, "forbidden", { code: "forbidden" });
   const body = await readJsonBody(event);
   const input = typeof body.account === "string" ? body.account.trim() : "";
-  const store = accountsStore();
-  const issued = issueFromConsole(store, input, process.env.ORIGIN || event.url.origin);
+  const store = await accountsStore();
+  const issued = await issueFromConsole(store, input, process.env.ORIGIN || event.url.origin);
   if (!issued) return problem(400, "invitations.error.account");
-  recordDone(store, {
+  await recordDone(store, {
     account: user.account,
     userId: user.id,
     kind: "invitation.issue",

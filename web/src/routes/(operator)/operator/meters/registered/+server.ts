@@ -18,7 +18,7 @@ export const POST: RequestHandler = async (event) => {
   const body = await readJsonBody(event);
   const id = parseMeteringPointId(typeof body.meteringPointId === "string" ? body.meteringPointId : "");
   if (!id) return json({ problem: "meters.error.meteringPointId", field: "meteringPointId" }, { status: 400 });
-  const result = afterRegistration(accountsStore(), {
+  const result = await afterRegistration(await accountsStore(), {
     meteringPointId: id,
     by: { account: user.account, userId: user.id },
     origin: process.env.ORIGIN || event.url.origin,

@@ -14,7 +14,12 @@ export const POST: RequestHandler = async (event) => {
   if (id === undefined) return json({ ok: false, problem: "money.error.unknown" }, { status: 400 });
   const reason = readReason(body);
   if (!reason.ok) return json(reason, { status: 400 });
-  const result = rejectRequest(accountsStore(), { id, by: user.account, userId: user.id, reason: reason.reason });
+  const result = await rejectRequest(await accountsStore(), {
+    id,
+    by: user.account,
+    userId: user.id,
+    reason: reason.reason,
+  });
   if (!result.ok) {
     return json(
       { ok: false, problem: `money.error.${result.problem}` },

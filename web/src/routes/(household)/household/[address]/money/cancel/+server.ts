@@ -11,7 +11,7 @@ export const POST: RequestHandler = async (event) => {
   const { owner, user } = ownHousehold(event, event.params.address);
   const id = readRequestId(await readJsonBody(event));
   if (id === undefined) return json({ ok: false, problem: "money.error.unknown" }, { status: 400 });
-  const result = cancelRequest(accountsStore(), { id, account: owner, userId: user.id });
+  const result = await cancelRequest(await accountsStore(), { id, account: owner, userId: user.id });
   if (!result.ok) {
     return json(
       { ok: false, problem: `money.error.${result.problem}` },

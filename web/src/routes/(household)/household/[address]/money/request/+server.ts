@@ -15,8 +15,13 @@ export const POST: RequestHandler = async (event) => {
   const { owner, user } = ownHousehold(event, event.params.address);
   const input = readRequestInput(await readJsonBody(event));
   if (!input.ok) return json(input, { status: 400 });
-  const result = await readChain((chain) =>
-    submitRequest(accountsStore(), chain, { account: owner, userId: user.id, kind: input.kind, amount: input.amount }),
+  const result = await readChain(async (chain) =>
+    submitRequest(await accountsStore(), chain, {
+      account: owner,
+      userId: user.id,
+      kind: input.kind,
+      amount: input.amount,
+    }),
   );
   if (!result.ok) return json(result, { status: 400 });
   return json({ ok: true, id: result.request.id, reference: result.request.reference }, { status: 201 });
