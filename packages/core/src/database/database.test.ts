@@ -121,11 +121,11 @@ test("SQLite DDL is translated for PostgreSQL: 64-bit integers, bytes, identity 
 });
 
 test("a store's own setting wins over the shared database URL, which wins over the default file", () => {
-  const file = () => "/var/lib/nachbarstrom/x.db";
+  const file = () => "data/x.db";
   const url = "postgres://nachbarstrom@db.internal/nachbarstrom";
-  assert.equal(storeLocation({}, "OWN", file), "/var/lib/nachbarstrom/x.db");
+  assert.equal(storeLocation({}, "OWN", file), "data/x.db");
   assert.equal(storeLocation({ [DATABASE_URL_ENV]: url }, "OWN", file), url);
-  assert.equal(storeLocation({ [DATABASE_URL_ENV]: url, OWN: "/tmp/own.db" }, "OWN", file), "/tmp/own.db");
+  assert.equal(storeLocation({ [DATABASE_URL_ENV]: url, OWN: "data/own.db" }, "OWN", file), "data/own.db");
 });
 
 test(`${testDialect}: store.db inside a transaction is the transaction; a nested transaction joins it`, async () => {
