@@ -46,14 +46,20 @@ const settleCall = {
 
 /** A contract revert as viem reports it from simulateContract. */
 function revert(
-  errorName: "SettlementIntervalAlreadySettled" | "SettlementIntervalInPreviousVersion" | "SettlementBatchEmpty",
+  errorName:
+    | "SettlementIntervalAlreadySettled"
+    | "SettlementIntervalInPreviousVersion"
+    | "SettlementIntervalNotClosed"
+    | "SettlementBatchEmpty",
 ): ContractFunctionExecutionError {
   const data =
     errorName === "SettlementBatchEmpty"
       ? encodeErrorResult({ abi: neighbourhoodSettlementAbi, errorName })
       : errorName === "SettlementIntervalInPreviousVersion"
         ? encodeErrorResult({ abi: neighbourhoodSettlementAbi, errorName, args: [HOOD_ID, K, zeroAddress] })
-        : encodeErrorResult({ abi: neighbourhoodSettlementAbi, errorName, args: [HOOD_ID, K] });
+        : errorName === "SettlementIntervalNotClosed"
+          ? encodeErrorResult({ abi: neighbourhoodSettlementAbi, errorName, args: [HOOD_ID, K, 1_000n] })
+          : encodeErrorResult({ abi: neighbourhoodSettlementAbi, errorName, args: [HOOD_ID, K] });
   const cause = new ContractFunctionRevertedError({ abi: neighbourhoodSettlementAbi, data, functionName: "settle" });
   return new ContractFunctionExecutionError(cause, settleCall);
 }
@@ -129,6 +135,19 @@ describe("submitBatch", () => {
     assert.equal(port.sent, 1);
     assert.deepEqual(signed, [{ hash: TX, raw: "0x02aa", nonce: 1 }], "told of the transaction before it was sent");
     assert.deepEqual(port.log, ["settle", "receipt 0x11", "afterSettled"]);
+  });
+
+  test("waits while the chain's clock is before the interval's end, then settles", async () => {
+    const chain: FakeChain = {
+      settled: false,
+      commitment: COMMITMENT,
+      settleFailures: [revert("SettlementIntervalNotClosed"), revert("SettlementIntervalNotClosed")],
+      receipt: "success",
+    };
+    const port = fakePort(chain);
+    const outcome = await submitBatch({ batch, port, sleep: noWait });
+    assert.equal(outcome.alreadySettled, false);
+    assert.deepEqual(port.log, ["settle", "settle", "settle", "receipt 0x11", "afterSettled"]);
   });
 
   test("broadcasts transactions signed before again and awaits them before settling; stale ones are skipped", async () => {
@@ -283,6 +302,7 @@ describe("classifyError", () => {
     assert.equal(classifyError(revert("SettlementIntervalAlreadySettled")), "already-settled");
     assert.equal(classifyError(revert("SettlementIntervalInPreviousVersion")), "already-settled");
     assert.equal(classifyError(revert("SettlementBatchEmpty")), "fatal");
+    assert.equal(classifyError(revert("SettlementIntervalNotClosed")), "too-early");
     assert.equal(classifyError(unreachable()), "unreachable");
     assert.equal(classifyError(unreachable(502)), "unreachable");
     assert.equal(classifyError(unreachable(401)), "fatal");

@@ -78,7 +78,11 @@ export type SubmitBatchReturnType = {
   commitmentMatches: boolean;
 };
 
-export type ErrorKind = "already-settled" | "unreachable" | "fatal";
+/**
+ * already-settled: done; unreachable: the RPC did not answer (wait and retry); too-early: the chain's
+ * clock has not passed the interval's end yet (its next blocks will: wait and retry); fatal: give up.
+ */
+export type ErrorKind = "already-settled" | "unreachable" | "too-early" | "fatal";
 
 /**
  * Settles one batch exactly once. Transactions signed before (e.g. before a crash, or before the chain
@@ -140,12 +144,15 @@ export async function retrying<T>(
     } catch (error) {
       if (error instanceof SettlementFailedError) throw error;
       const kind = classifyError(error);
-      if (kind !== "unreachable" || attempt >= policy.maxAttempts || signal?.aborted) {
+      const waiting = kind === "unreachable" || kind === "too-early";
+      if (!waiting || attempt >= policy.maxAttempts || signal?.aborted) {
         throw new SettlementFailedError(`Settlement of ${label} failed`, {
           details:
             kind === "unreachable"
               ? `the RPC stayed unreachable for ${attempt} attempts: ${describe(error)}`
-              : describe(error),
+              : kind === "too-early"
+                ? `the chain's clock stayed before the interval's end for ${attempt} attempts: ${describe(error)}`
+                : describe(error),
           cause: error,
         });
       }
@@ -177,7 +184,7 @@ async function alreadySettled(batch: IntervalBatch, port: SettlementPort): Promi
   };
 }
 
-/** Sorts a failure into: the interval had settled, the RPC is unreachable (retry), or anything else. */
+/** Sorts a failure into the kinds of ErrorKind. */
 export function classifyError(error: unknown): ErrorKind {
   if (error instanceof IntervalAlreadySettledError) return "already-settled";
   if (!(error instanceof BaseError)) return "fatal";
@@ -185,7 +192,10 @@ export function classifyError(error: unknown): ErrorKind {
   if (reverted instanceof ContractFunctionRevertedError) {
     // Settled here, or (after an upgrade, ADR 0009) by the contract version this one replaced.
     const done = ["SettlementIntervalAlreadySettled", "SettlementIntervalInPreviousVersion"];
-    return done.includes(reverted.data?.errorName ?? "") ? "already-settled" : "fatal";
+    if (done.includes(reverted.data?.errorName ?? "")) return "already-settled";
+    // The meters' clocks passed the end, the chain's block time not yet (a chain whose clock follows
+    // another, or a validator's clock slightly behind): its next blocks will.
+    return reverted.data?.errorName === "SettlementIntervalNotClosed" ? "too-early" : "fatal";
   }
   const transport = error.walk(
     (e) =>
